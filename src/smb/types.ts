@@ -1,0 +1,45 @@
+import type { WaitOptions } from '../util/abort.js';
+
+/** One read from a message-mode named pipe. `more` is true when the server answered STATUS_BUFFER_OVERFLOW. */
+export interface PipeRead {
+  data: Buffer;
+  more: boolean;
+}
+
+/**
+ * A named pipe on IPC$, the same over SMB1 and SMB2/3. The RPC layer sees only this.
+ * `transact` is one round trip (SMB1 TransactNmPipe, SMB2 FSCTL_PIPE_TRANSCEIVE).
+ */
+export interface NamedPipe {
+  readonly name: string;
+  transact(request: Buffer, maxResponse: number, opts?: WaitOptions): Promise<PipeRead>;
+  write(data: Buffer, opts?: WaitOptions): Promise<void>;
+  read(maxBytes: number, opts?: WaitOptions): Promise<PipeRead>;
+  close(opts?: WaitOptions): Promise<void>;
+}
+
+/** What a session established, for users and logs (never keys). */
+export interface SmbSessionInfo {
+  /** 'NT LM 0.12', '2.0.2', '2.1', '3.0', '3.0.2', '3.1.1'. */
+  dialect: string;
+  signing: boolean;
+  encryption: boolean;
+  /** Cipher/signing algorithm names when negotiated. */
+  cipher?: string;
+  signingAlgorithm?: string;
+  serverGuid?: string;
+  /** NetBIOS / DNS names learnt from NTLM target info. */
+  serverName?: string;
+  serverDomain?: string;
+  isGuest?: boolean;
+  isAnonymous?: boolean;
+}
+
+/** An authenticated SMB session with IPC$ connected, over either dialect family. */
+export interface SmbClient {
+  readonly info: SmbSessionInfo;
+  /** Opens a pipe by its bare name ("wkssvc"); the dialect adds prefixes as it needs. */
+  openPipe(name: string, opts?: WaitOptions): Promise<NamedPipe>;
+  /** Tree disconnect, logoff, close the socket. Never throws on an already dead connection. */
+  close(opts?: WaitOptions): Promise<void>;
+}

@@ -1,0 +1,74 @@
+/**
+ * The one error type the library throws. Every failure names the protocol layer it came from,
+ * that layer's own number and symbolic name, and a human message.
+ */
+export type StatusLayer =
+  | 'ntstatus' // NTSTATUS (SMB1 with CAP_STATUS32, SMB2/3)
+  | 'dos' // SMB1 DOS error class/code, code = (class << 16) | code
+  | 'nbss' // NetBIOS session service negative response byte
+  | 'netbios' // NetBIOS name service RCODE / lookups
+  | 'rpc-fault' // DCE/RPC FAULT PDU status
+  | 'rpc-bind' // bind_ack provider rejection (code = reason) — name says which
+  | 'rpc-bind-nak' // bind_nak provider_reject_reason
+  | 'win32' // Win32 / NERR / WERROR / NET_API_STATUS
+  | 'ntlm' // NTLMSSP / SPNEGO negotiation problems
+  | 'socket' // OS-level socket failure (code = errno number when known, name = ECONNREFUSED ...)
+  | 'protocol' // peer sent something malformed or unexpected (code 0 unless stated)
+  | 'timeout'
+  | 'abort'
+  | 'usage'; // caller passed invalid arguments
+
+export class NetsendError extends Error {
+  readonly layer: StatusLayer;
+  readonly code: number;
+  /** Symbolic status name, e.g. STATUS_LOGON_FAILURE, NERR_NameNotFound, nca_s_op_rng_error. */
+  override readonly name: string;
+
+  constructor(layer: StatusLayer, code: number, name: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.layer = layer;
+    this.code = code;
+    this.name = name;
+  }
+
+  /** "NAME (0xHEX)" in the form a user reads in a log line. */
+  get label(): string {
+    return `${this.name} (${formatCode(this.layer, this.code)})`;
+  }
+
+  toJSON(): { layer: StatusLayer; code: number; name: string; message: string } {
+    return { layer: this.layer, code: this.code, name: this.name, message: this.message };
+  }
+}
+
+/** Thrown by every parser on input that breaks the wire format. */
+export class MalformedError extends NetsendError {
+  constructor(what: string, detail: string) {
+    super('protocol', 0, 'MALFORMED', `malformed ${what}: ${detail}`);
+  }
+}
+
+export class TimeoutError extends NetsendError {
+  constructor(what: string, ms: number) {
+    super('timeout', 0, 'TIMEOUT', `${what} timed out after ${ms} ms`);
+  }
+}
+
+export class AbortError extends NetsendError {
+  constructor(what: string, reason?: unknown) {
+    super('abort', 0, 'ABORTED', `${what} aborted`, reason === undefined ? undefined : { cause: reason });
+  }
+}
+
+export function formatCode(layer: StatusLayer, code: number): string {
+  switch (layer) {
+    case 'ntstatus':
+    case 'rpc-fault':
+    case 'dos':
+      return '0x' + (code >>> 0).toString(16).padStart(8, '0');
+    case 'nbss':
+      return '0x' + code.toString(16).padStart(2, '0');
+    default:
+      return String(code);
+  }
+}

@@ -1,0 +1,152 @@
+import net from 'node:net';
+import { NetsendError } from '../status/error.js';
+import { raceWait, type WaitOptions } from '../util/abort.js';
+
+/** Records the bytes a connection sends and receives (the pcap writer implements it). */
+export interface TrafficTap {
+  outbound(bytes: Buffer): void;
+  inbound(bytes: Buffer): void;
+  /** Called once when the connection closes. */
+  closed?(): void;
+}
+
+export interface ConnectOptions extends WaitOptions {
+  host: string;
+  port: number;
+  tap?: TrafficTap;
+}
+
+/** Maps an OS socket error to a NetsendError on the 'socket' layer. */
+export function socketError(e: unknown, what: string): NetsendError {
+  if (e instanceof NetsendError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const code = typeof err?.errno === 'number' ? Math.abs(err.errno) : 0;
+  const name = typeof err?.code === 'string' ? err.code : 'ESOCKET';
+  return new NetsendError('socket', code, name, `${what}: ${err?.message ?? String(e)}`, { cause: e });
+}
+
+/**
+ * A TCP byte stream with bounded, cancellable reads. Incoming bytes are queued; `read(n)` waits
+ * for exactly n bytes or fails on close, timeout or abort. The socket can be injected (tests, proxies).
+ */
+export class ByteStream {
+  private chunks: Buffer[] = [];
+  private queued = 0;
+  private waiter: { n: number; resolve: (b: Buffer) => void; reject: (e: unknown) => void } | null = null;
+  private failure: NetsendError | null = null;
+  private ended = false;
+  readonly socket: net.Socket;
+  readonly tap: TrafficTap | undefined;
+  /** Upper bound of bytes queued without a reader; a flooding peer is cut off past it. */
+  maxQueued = 64 * 1024 * 1024;
+
+  constructor(socket: net.Socket, tap?: TrafficTap) {
+    this.socket = socket;
+    this.tap = tap;
+    socket.setNoDelay(true);
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('error', (e) => this.fail(socketError(e, 'connection')));
+    socket.on('close', () => {
+      this.ended = true;
+      this.tap?.closed?.();
+      this.fail(new NetsendError('socket', 0, 'ECONNRESET', 'connection closed by peer'));
+    });
+  }
+
+  get closed(): boolean {
+    return this.ended || this.failure !== null;
+  }
+
+  private onData(d: Buffer): void {
+    this.tap?.inbound(d);
+    this.chunks.push(d);
+    this.queued += d.length;
+    if (this.queued > this.maxQueued) {
+      this.fail(new NetsendError('protocol', 0, 'FLOOD', `peer sent more than ${this.maxQueued} unread bytes`));
+      this.socket.destroy();
+      return;
+    }
+    this.pump();
+  }
+
+  private fail(e: NetsendError): void {
+    if (!this.failure) this.failure = e;
+    if (this.waiter && this.queued < this.waiter.n) {
+      const w = this.waiter;
+      this.waiter = null;
+      w.reject(this.failure);
+    }
+  }
+
+  private take(n: number): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let off = 0;
+    while (off < n) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, n - off);
+      c.copy(out, off, 0, k);
+      off += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    this.queued -= n;
+    return out;
+  }
+
+  private pump(): void {
+    if (this.waiter && this.queued >= this.waiter.n) {
+      const w = this.waiter;
+      this.waiter = null;
+      w.resolve(this.take(w.n));
+    }
+  }
+
+  /** Reads exactly n bytes. Only one read may be outstanding. */
+  read(n: number, opts: WaitOptions = {}, what = 'read'): Promise<Buffer> {
+    if (this.waiter) return Promise.reject(new NetsendError('usage', 0, 'EBUSY', 'concurrent read on one stream'));
+    if (this.queued >= n) return Promise.resolve(this.take(n));
+    if (this.failure) return Promise.reject(this.failure);
+    return raceWait(
+      what,
+      opts,
+      () =>
+        new Promise<Buffer>((resolve, reject) => {
+          this.waiter = { n, resolve, reject };
+        }),
+      () => {
+        this.waiter = null;
+      },
+    );
+  }
+
+  write(data: Buffer): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.tap?.outbound(data);
+    return new Promise((resolve, reject) => {
+      this.socket.write(data, (err) => (err ? reject(socketError(err, 'write')) : resolve()));
+    });
+  }
+
+  close(): void {
+    this.ended = true;
+    this.socket.destroy();
+  }
+}
+
+/** Opens a TCP connection with a timeout and an AbortSignal. */
+export async function connectTcp(opts: ConnectOptions): Promise<ByteStream> {
+  const socket = new net.Socket();
+  const what = `connect ${opts.host}:${opts.port}`;
+  await raceWait(
+    what,
+    opts,
+    () =>
+      new Promise<void>((resolve, reject) => {
+        socket.once('error', (e) => reject(socketError(e, what)));
+        socket.connect({ host: opts.host, port: opts.port }, () => resolve());
+      }),
+    () => socket.destroy(),
+  );
+  socket.removeAllListeners('error');
+  return new ByteStream(socket, opts.tap);
+}

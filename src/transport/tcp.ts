@@ -4,6 +4,8 @@ import { raceWait, type WaitOptions } from '../util/abort.js';
 
 /** Records the bytes a connection sends and receives (the pcap writer implements it). */
 export interface TrafficTap {
+  /** Called once the connection's addresses are known (before any data). */
+  opened?(local: { address: string; port: number }, remote: { address: string; port: number }): void;
   outbound(bytes: Buffer): void;
   inbound(bytes: Buffer): void;
   /** Called once when the connection closes. */
@@ -44,6 +46,12 @@ export class ByteStream {
     this.socket = socket;
     this.tap = tap;
     socket.setNoDelay(true);
+    if (tap?.opened && socket.remoteAddress) {
+      tap.opened(
+        { address: socket.localAddress ?? '0.0.0.0', port: socket.localPort ?? 0 },
+        { address: socket.remoteAddress, port: socket.remotePort ?? 0 },
+      );
+    }
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', (e) => this.fail(socketError(e, 'connection')));
     socket.on('close', () => {

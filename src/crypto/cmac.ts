@@ -1,0 +1,53 @@
+import { createCipheriv } from 'node:crypto';
+import { NetsendError } from '../status/error.js';
+
+/**
+ * AES-128-CMAC, RFC 4493 (SMB 3.0/3.0.2 signing, [MS-SMB2] §3.1.4.1). Built on AES-128-ECB from
+ * node:crypto, which has no CMAC API.
+ */
+
+const RB = 0x87;
+
+function aesBlock(key: Uint8Array, block: Uint8Array): Buffer {
+  const c = createCipheriv('aes-128-ecb', key, null);
+  c.setAutoPadding(false);
+  return Buffer.concat([c.update(block), c.final()]);
+}
+
+/** Left shift of a 128-bit string by one bit, XOR Rb when the MSB was set (RFC 4493 §2.3). */
+function dbl(b: Buffer): Buffer {
+  const out = Buffer.alloc(16);
+  let carry = 0;
+  for (let i = 15; i >= 0; i--) {
+    const v = b[i]!;
+    out[i] = ((v << 1) | carry) & 0xff;
+    carry = v >>> 7;
+  }
+  if (b[0]! & 0x80) out[15] = out[15]! ^ RB;
+  return out;
+}
+
+/** AES-CMAC (16-byte tag) of `msg` under a 16-byte key (RFC 4493 §2.4). */
+export function aesCmac(key: Uint8Array, msg: Uint8Array): Buffer {
+  if (key.length !== 16) throw new NetsendError('usage', 0, 'CMAC_BAD_KEY', `AES-128-CMAC key must be 16 bytes, got ${key.length}`);
+  const l = aesBlock(key, Buffer.alloc(16));
+  const k1 = dbl(l);
+  const k2 = dbl(k1);
+  const n = Math.max(1, Math.ceil(msg.length / 16));
+  const complete = msg.length > 0 && msg.length % 16 === 0;
+  const last = Buffer.alloc(16);
+  const tailStart = (n - 1) * 16;
+  if (complete) {
+    for (let i = 0; i < 16; i++) last[i] = msg[tailStart + i]! ^ k1[i]!;
+  } else {
+    const rem = msg.length - tailStart;
+    for (let i = 0; i < rem; i++) last[i] = msg[tailStart + i]!;
+    last[rem] = 0x80;
+    for (let i = 0; i < 16; i++) last[i] = last[i]! ^ k2[i]!;
+  }
+  // CBC-MAC over the first n-1 blocks plus the prepared last block: AES-CBC with a zero IV, keep the last block.
+  const c = createCipheriv('aes-128-cbc', key, Buffer.alloc(16));
+  c.setAutoPadding(false);
+  const body = Buffer.concat([c.update(msg.subarray(0, tailStart)), c.update(last), c.final()]);
+  return Buffer.from(body.subarray(body.length - 16));
+}

@@ -1,0 +1,132 @@
+/**
+ * One entry point over both dialect families, choosing like a Windows client ([MS-SMB2] §3.2.4.2.2.1,
+ * [MS-SMB] §3.2.4.2.1): one SMB1 multi-protocol NEGOTIATE offering "NT LM 0.12", "SMB 2.002" and
+ * "SMB 2.???"; an SMB1 reply continues as SMB1 on the same stream, an SMB2 reply is handed with its bytes
+ * to the SMB2 client. Callers see only SmbClient / NamedPipe.
+ */
+import type { Credentials } from '../auth/index.js';
+import { NetsendError, MalformedError } from '../status/index.js';
+import { DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../util/abort.js';
+import type { MessageStream } from '../transport/message-stream.js';
+import { connectSmbTransport } from '../transport/nbss.js';
+import type { TrafficTap } from '../transport/tcp.js';
+import { connectSmb1 } from './smb1/client.js';
+import { connectSmb2 as defaultConnectSmb2, type DialectRevision } from './smb2/index.js';
+import { DIALECT_NT_LM_012, DIALECT_SMB2_002, DIALECT_SMB2_WILDCARD, encodeNegotiateRequest, isSmb2Message } from './smb1/negotiate.js';
+import type { SmbClient } from './types.js';
+
+/** Dialect names accepted by smbMin / smbMax, lowest first. 'NT1' is SMB1 (NT LM 0.12). */
+export const SMB_DIALECTS = ['NT1', '2.0.2', '2.1', '3.0', '3.0.2', '3.1.1'] as const;
+export type SmbDialectName = (typeof SMB_DIALECTS)[number];
+
+export interface Smb2ConnectArgs extends WaitOptions {
+  stream: MessageStream;
+  /** The raw SMB2 NEGOTIATE response to our SMB1 multi-protocol NEGOTIATE, when there was one. */
+  smb1NegotiateReply?: Buffer;
+  host: string;
+  credentials: Credentials;
+  /** SMB2 dialect range (NT1 is not an SMB2 dialect: never passed here). */
+  smbMin?: Exclude<SmbDialectName, 'NT1'>;
+  smbMax?: Exclude<SmbDialectName, 'NT1'>;
+  requireSigning?: boolean;
+  requireEncryption?: boolean;
+  tap?: TrafficTap;
+}
+export type ConnectSmb2 = (o: Smb2ConnectArgs) => Promise<SmbClient>;
+
+export interface ConnectSmbOptions extends WaitOptions {
+  host: string;
+  /** 445 (Direct TCP, default) or 139 (NBSS session first). */
+  port?: number;
+  credentials: Credentials;
+  /** 'auto' negotiates like Windows; 'smb1' and 'smb2' force a family. */
+  dialect?: 'auto' | 'smb1' | 'smb2';
+  smbMin?: SmbDialectName;
+  smbMax?: SmbDialectName;
+  requireSigning?: boolean;
+  /** SMB3 encryption; impossible over SMB1, so it excludes it. */
+  requireEncryption?: boolean;
+  /** Sign SMB1 sessions whenever the server allows it (SMB2 follows its own rules). */
+  sign?: boolean;
+  /** NBSS called name on port 139 (default *SMBSERVER). */
+  calledName?: string;
+  callingName?: string;
+  tap?: TrafficTap;
+  /** The SMB2/3 client (default: src/smb/smb2's connectSmb2). */
+  connectSmb2?: ConnectSmb2;
+}
+
+/** Offset of DialectRevision in an SMB2 NEGOTIATE response: 64-byte header + StructureSize + SecurityMode. */
+const SMB2_DIALECT_REVISION_OFFSET = 68;
+
+/** DialectRevision of an SMB2 NEGOTIATE response (0x02FF is the "SMB 2.???" wildcard answer). */
+export function smb2ReplyDialect(raw: Buffer): number {
+  if (!isSmb2Message(raw) || raw.length < SMB2_DIALECT_REVISION_OFFSET + 2) throw new MalformedError('SMB2 NEGOTIATE response', 'too short');
+  return raw.readUInt16LE(SMB2_DIALECT_REVISION_OFFSET);
+}
+
+function rank(d: SmbDialectName | undefined, fallback: number): number {
+  if (d === undefined) return fallback;
+  const i = SMB_DIALECTS.indexOf(d);
+  if (i < 0) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `unknown SMB dialect ${JSON.stringify(d)}`);
+  return i;
+}
+
+/** Which family to try, from the options alone. */
+export function planDialect(o: Pick<ConnectSmbOptions, 'dialect' | 'smbMin' | 'smbMax' | 'requireEncryption'>): 'smb1' | 'smb2' | 'auto' {
+  const min = rank(o.smbMin, 0);
+  const max = rank(o.smbMax, SMB_DIALECTS.length - 1);
+  if (min > max) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `smbMin ${o.smbMin} is above smbMax ${o.smbMax}`);
+  const d = o.dialect ?? 'auto';
+  if (d === 'smb1') {
+    if (min > 0) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `dialect smb1 conflicts with smbMin ${o.smbMin}`);
+    if (o.requireEncryption) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', 'SMB1 has no encryption');
+    return 'smb1';
+  }
+  if (d === 'smb2' || min > 0 || o.requireEncryption) {
+    if (max === 0) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', 'smbMax NT1 leaves no SMB2 dialect');
+    return 'smb2';
+  }
+  if (max === 0) return 'smb1';
+  return 'auto';
+}
+
+const REVISION: Record<Exclude<SmbDialectName, 'NT1'>, DialectRevision> = { '2.0.2': 0x0202, '2.1': 0x0210, '3.0': 0x0300, '3.0.2': 0x0302, '3.1.1': 0x0311 };
+
+/** The SMB2 client of src/smb/smb2 behind the facade's option names. */
+export const connectSmb2Default: ConnectSmb2 = (a) =>
+  defaultConnectSmb2({
+    stream: a.stream, smb1NegotiateReply: a.smb1NegotiateReply, host: a.host, credentials: a.credentials, requireSigning: a.requireSigning,
+    requireEncryption: a.requireEncryption, timeoutMs: a.timeoutMs, signal: a.signal,
+    dialects: { min: a.smbMin ? REVISION[a.smbMin] : undefined, max: a.smbMax ? REVISION[a.smbMax] : undefined },
+  });
+
+/**
+ * Connects, negotiates, authenticates and connects IPC$. The returned client owns the socket.
+ */
+export async function connectSmb(o: ConnectSmbOptions): Promise<SmbClient> {
+  throwIfAborted(o.signal, 'SMB connect');
+  const plan = planDialect(o);
+  const wait: WaitOptions = { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: o.signal };
+  const stream = await connectSmbTransport({
+    host: o.host, port: o.port ?? 445, calledName: o.calledName, callingName: o.callingName, tap: o.tap, ...wait,
+  });
+  try {
+    const smb1 = (negotiateReply?: Buffer): Promise<SmbClient> =>
+      connectSmb1({ stream, host: o.host, credentials: o.credentials, negotiateReply, requireSigning: o.requireSigning, sign: o.sign, ...wait });
+    const smb2 = (smb1NegotiateReply?: Buffer): Promise<SmbClient> =>
+      (o.connectSmb2 ?? connectSmb2Default)({
+        stream, smb1NegotiateReply, host: o.host, credentials: o.credentials, smbMin: o.smbMin === 'NT1' ? undefined : o.smbMin,
+        smbMax: o.smbMax === 'NT1' ? undefined : o.smbMax, requireSigning: o.requireSigning, requireEncryption: o.requireEncryption, ...wait,
+      });
+    if (plan === 'smb1') return await smb1();
+    if (plan === 'smb2') return await smb2();
+    await stream.send(encodeNegotiateRequest([DIALECT_NT_LM_012, DIALECT_SMB2_002, DIALECT_SMB2_WILDCARD], { mid: 0 }), wait);
+    const reply = await stream.receive(wait);
+    if (isSmb2Message(reply)) return await smb2(reply);
+    return await smb1(reply);
+  } catch (e) {
+    stream.close();
+    throw e;
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * The SMB 2/3 client the RPC layer uses: connect, authenticate, IPC$, named pipes
+ * ([MS-SMB2] §3.2.4.2 - §3.2.4.20).
+ */
+import { createNtlmAuthenticator } from '../../auth/index.js';
+import type { Authenticator, Credentials } from '../../auth/types.js';
+import { NetsendError } from '../../status/error.js';
+import { NT } from '../../status/index.js';
+import type { MessageStream } from '../../transport/message-stream.js';
+import { openDirectTcp } from '../../transport/nbss.js';
+import type { TrafficTap } from '../../transport/tcp.js';
+import type { WaitOptions } from '../../util/abort.js';
+import type { NamedPipe, PipeRead, SmbClient, SmbSessionInfo } from '../types.js';
+import {
+  CreateDisposition,
+  Dialect,
+  FSCTL_PIPE_TRANSCEIVE,
+  FSCTL_VALIDATE_NEGOTIATE_INFO,
+  IOCTL_IS_FSCTL,
+  ImpersonationLevel,
+  PIPE_DESIRED_ACCESS,
+  SessionFlags,
+  ShareAccess,
+  ShareFlags,
+  Smb2Command,
+  cipherName,
+  dialectName,
+  signingAlgorithmName,
+  type CipherId,
+  type DialectRevision,
+  type SigningAlgorithmId,
+} from './constants.js';
+import { Smb2Connection, type Smb2Response } from './connection.js';
+import { SMB2_DEFAULTS } from './defaults.js';
+import {
+  decodeCreateResponse,
+  decodeEmpty4,
+  decodeIoctlResponse,
+  decodeReadResponse,
+  decodeTreeConnectResponse,
+  decodeValidateNegotiateInfoResponse,
+  decodeWriteResponse,
+  encodeCloseRequest,
+  encodeCreateRequest,
+  encodeEmpty4,
+  encodeIoctlRequest,
+  encodeReadRequest,
+  encodeTreeConnectRequest,
+  encodeValidateNegotiateInfoRequest,
+  encodeWriteRequest,
+} from './messages.js';
+
+export interface Smb2ConnectOptions extends WaitOptions {
+  /** An already connected transport (NBSS on 139, or one handed over by the SMB1 negotiate). */
+  stream?: MessageStream;
+  host: string;
+  port?: number;
+  credentials: Credentials;
+  /** Builds the GSS context; defaults to the auth layer's NTLMSSP-in-SPNEGO authenticator. */
+  authenticator?: (creds: Credentials) => Authenticator;
+  /** Dialect range offered (inclusive). Default 2.0.2 .. 3.1.1. */
+  dialects?: { min?: DialectRevision; max?: DialectRevision };
+  requireSigning?: boolean;
+  /** Encrypt everything after session setup even when the server does not ask (3.x only). */
+  requireEncryption?: boolean;
+  tap?: TrafficTap;
+  /** The SMB2 NEGOTIATE response an SMB1 multi-protocol NEGOTIATE drew on `stream`. */
+  smb1NegotiateReply?: Buffer;
+  /** Server name for \\SERVER\IPC$ (default `host`). */
+  serverName?: string;
+  ciphers?: CipherId[];
+  signingAlgorithms?: SigningAlgorithmId[];
+}
+
+const ALL_FF = Buffer.alloc(16, 0xff);
+
+function formatGuid(b: Buffer): string {
+  const h = b.toString('hex');
+  const le = (s: string): string => s.match(/../g)!.reverse().join('');
+  return `${le(h.slice(0, 8))}-${le(h.slice(8, 12))}-${le(h.slice(12, 16))}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Strips "\", "\PIPE\" and "PIPE\" prefixes: SMB2 CREATE wants the bare name ([MS-SMB2] §3.2.4.3). */
+export function bareName(name: string): string {
+  return name.replace(/^\\+/, '').replace(/^pipe\\/i, '');
+}
+
+/** An open pipe: FSCTL_PIPE_TRANSCEIVE, WRITE, READ, CLOSE. */
+export class Smb2Pipe implements NamedPipe {
+  private closed = false;
+  constructor(
+    private readonly client: Smb2Client,
+    readonly name: string,
+    readonly fileId: Buffer,
+  ) {}
+
+  private get conn(): Smb2Connection {
+    return this.client.connection;
+  }
+
+  private live(what: string): void {
+    if (this.closed) throw new NetsendError('usage', 0, 'EBADF', `${what} on closed pipe ${this.name}`);
+  }
+
+  /** One round trip ([MS-SMB2] §3.2.4.20.1; [MS-FSCC] §2.3.48). STATUS_BUFFER_OVERFLOW -> more = true. */
+  async transact(request: Buffer, maxResponse: number = SMB2_DEFAULTS.maxPipeResponse, opts: WaitOptions = {}): Promise<PipeRead> {
+    this.live('transact');
+    const max = Math.min(maxResponse, this.client.maxTransact);
+    const body = encodeIoctlRequest({ ctlCode: FSCTL_PIPE_TRANSCEIVE, fileId: this.fileId, input: request, maxInputResponse: 0, maxOutputResponse: max, flags: IOCTL_IS_FSCTL });
+    const resp = await this.conn.request(Smb2Command.IOCTL, body, { ...opts, treeId: this.client.treeId, expectedResponse: max });
+    Smb2Connection.check(resp, `transact on pipe ${this.name}`, [0, NT.STATUS_BUFFER_OVERFLOW]);
+    const r = decodeIoctlResponse(resp.body);
+    if (r.output.length > max) throw new NetsendError('protocol', 0, 'SMB2_OVERLONG_RESPONSE', `transact returned ${r.output.length} bytes, asked for at most ${max}`);
+    return { data: r.output, more: resp.header.status === NT.STATUS_BUFFER_OVERFLOW };
+  }
+
+  /** WRITE ([MS-SMB2] §3.2.4.7); a message-mode pipe takes the whole buffer as one message. */
+  async write(data: Buffer, opts: WaitOptions = {}): Promise<void> {
+    this.live('write');
+    if (data.length > this.client.maxWrite) {
+      throw new NetsendError('usage', 0, 'EMSGSIZE', `pipe write of ${data.length} bytes exceeds the server's MaxWriteSize ${this.client.maxWrite}`);
+    }
+    const body = encodeWriteRequest({ offset: 0n, fileId: this.fileId, remainingBytes: 0, flags: 0, data });
+    const resp = await this.conn.request(Smb2Command.WRITE, body, { ...opts, treeId: this.client.treeId });
+    Smb2Connection.check(resp, `write to pipe ${this.name}`);
+    const w = decodeWriteResponse(resp.body);
+    if (w.count !== data.length) throw new NetsendError('protocol', 0, 'SMB2_SHORT_WRITE', `pipe took ${w.count} of ${data.length} bytes`);
+  }
+
+  /** READ ([MS-SMB2] §3.2.4.6). STATUS_BUFFER_OVERFLOW -> more = true. */
+  async read(maxBytes: number, opts: WaitOptions = {}): Promise<PipeRead> {
+    this.live('read');
+    const len = Math.max(1, Math.min(maxBytes, this.client.maxRead));
+    const body = encodeReadRequest({ flags: 0, length: len, offset: 0n, fileId: this.fileId, minimumCount: 0, remainingBytes: 0 });
+    const resp = await this.conn.request(Smb2Command.READ, body, { ...opts, treeId: this.client.treeId, expectedResponse: len });
+    Smb2Connection.check(resp, `read from pipe ${this.name}`, [0, NT.STATUS_BUFFER_OVERFLOW]);
+    const r = decodeReadResponse(resp.body);
+    if (r.data.length > len) throw new NetsendError('protocol', 0, 'SMB2_OVERLONG_RESPONSE', `read returned ${r.data.length} bytes, asked for at most ${len}`);
+    return { data: r.data, more: resp.header.status === NT.STATUS_BUFFER_OVERFLOW };
+  }
+
+  /** CLOSE ([MS-SMB2] §3.2.4.5). */
+  async close(opts: WaitOptions = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const resp = await this.conn.request(Smb2Command.CLOSE, encodeCloseRequest({ flags: 0, fileId: this.fileId }), { ...opts, treeId: this.client.treeId });
+    Smb2Connection.check(resp, `close pipe ${this.name}`);
+  }
+}
+
+export class Smb2Client implements SmbClient {
+  readonly connection: Smb2Connection;
+  info: SmbSessionInfo;
+  treeId = 0;
+  private closed = false;
+
+  constructor(connection: Smb2Connection, info: SmbSessionInfo) {
+    this.connection = connection;
+    this.info = info;
+  }
+
+  get maxTransact(): number {
+    return Math.min(this.connection.negotiateResponse?.maxTransactSize ?? 65536, SMB2_DEFAULTS.maxReadSize);
+  }
+  get maxRead(): number {
+    return Math.min(this.connection.negotiateResponse?.maxReadSize ?? 65536, SMB2_DEFAULTS.maxReadSize);
+  }
+  get maxWrite(): number {
+    return Math.min(this.connection.negotiateResponse?.maxWriteSize ?? 65536, SMB2_DEFAULTS.maxReadSize);
+  }
+  /** Requests sent on this connection so far. */
+  get requestsSent(): number {
+    return this.connection.requestsSent;
+  }
+
+  /** TREE_CONNECT ([MS-SMB2] §3.2.4.2.4); honours SMB2_SHAREFLAG_ENCRYPT_DATA. */
+  async treeConnect(path: string, opts: WaitOptions = {}): Promise<void> {
+    // 3.1.1 TREE_CONNECT is always signed (or encrypted) on an authenticated session ([MS-SMB2] §3.2.4.1.1, §3.3.5.7).
+    const sign = this.connection.dialect === Dialect.SMB3_1_1;
+    const resp = await this.connection.request(Smb2Command.TREE_CONNECT, encodeTreeConnectRequest({ flags: 0, path }), { ...opts, sign });
+    Smb2Connection.check(resp, `tree connect ${path}`);
+    const t = decodeTreeConnectResponse(resp.body);
+    this.treeId = resp.header.treeId;
+    if (t.shareFlags & ShareFlags.ENCRYPT_DATA && !this.connection.encrypting) {
+      this.connection.enableEncryption();
+      this.info = { ...this.info, encryption: true, signing: false };
+    }
+  }
+
+  /** FSCTL_VALIDATE_NEGOTIATE_INFO for 3.0 / 3.0.2 ([MS-SMB2] §3.2.5.14.12): signed, must echo the negotiate. */
+  async validateNegotiate(opts: WaitOptions = {}): Promise<void> {
+    const c = this.connection;
+    const n = c.negotiateResponse!;
+    const input = encodeValidateNegotiateInfoRequest({ capabilities: c.capabilities, guid: c.clientGuid, securityMode: c.securityMode, dialects: c.offeredDialects });
+    const body = encodeIoctlRequest({ ctlCode: FSCTL_VALIDATE_NEGOTIATE_INFO, fileId: ALL_FF, input, maxInputResponse: 0, maxOutputResponse: 24, flags: IOCTL_IS_FSCTL });
+    const resp = await c.request(Smb2Command.IOCTL, body, { ...opts, treeId: this.treeId, sign: true });
+    if (!resp.encrypted && !(resp.header.flags & 0x8)) {
+      throw new NetsendError('protocol', 0xc000a000, 'STATUS_INVALID_SIGNATURE', 'VALIDATE_NEGOTIATE_INFO response is not signed');
+    }
+    Smb2Connection.check(resp, 'validate negotiate');
+    const v = decodeValidateNegotiateInfoResponse(decodeIoctlResponse(resp.body).output);
+    if (v.capabilities !== n.capabilities || !v.guid.equals(n.serverGuid) || v.securityMode !== n.securityMode || v.dialect !== n.dialect) {
+      throw new NetsendError('protocol', 0, 'SMB2_NEGOTIATE_TAMPERED', 'VALIDATE_NEGOTIATE_INFO does not match the NEGOTIATE response');
+    }
+  }
+
+  /** CREATE of a pipe on IPC$ by bare name ([MS-SMB2] §3.2.4.3): Impersonation, read|write sharing, FILE_OPEN. */
+  async openPipe(name: string, opts: WaitOptions = {}): Promise<NamedPipe> {
+    if (this.closed) throw new NetsendError('usage', 0, 'EBADF', 'openPipe on a closed SMB2 client');
+    const bare = bareName(name);
+    const body = encodeCreateRequest({
+      requestedOplockLevel: 0,
+      impersonationLevel: ImpersonationLevel.Impersonation,
+      desiredAccess: PIPE_DESIRED_ACCESS,
+      fileAttributes: 0,
+      shareAccess: ShareAccess.READ | ShareAccess.WRITE,
+      createDisposition: CreateDisposition.OPEN,
+      createOptions: 0,
+      name: bare,
+    });
+    const resp = await this.connection.request(Smb2Command.CREATE, body, { ...opts, treeId: this.treeId });
+    Smb2Connection.check(resp, `open pipe ${bare}`);
+    const c = decodeCreateResponse(resp.body);
+    return new Smb2Pipe(this, bare, c.fileId);
+  }
+
+  /** TREE_DISCONNECT, LOGOFF, socket close. Never throws. */
+  async close(opts: WaitOptions = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const c = this.connection;
+    const o = { timeoutMs: opts.timeoutMs ?? 2000, signal: opts.signal };
+    try {
+      if (!c.stream.closed && this.treeId) {
+        const r = await c.request(Smb2Command.TREE_DISCONNECT, encodeEmpty4(), { ...o, treeId: this.treeId });
+        if (r.header.status === 0) decodeEmpty4(r.body, 'SMB2 TREE_DISCONNECT response');
+      }
+      if (!c.stream.closed && c.session) {
+        const r = await c.request(Smb2Command.LOGOFF, encodeEmpty4(), o);
+        if (r.header.status === 0) decodeEmpty4(r.body, 'SMB2 LOGOFF response');
+      }
+    } catch {
+      /* the connection is going away either way */
+    } finally {
+      c.close();
+    }
+  }
+
+  /** ECHO ([MS-SMB2] §3.2.4.17): a keepalive/liveness probe. */
+  async echo(opts: WaitOptions = {}): Promise<void> {
+    const r = await this.connection.request(Smb2Command.ECHO, encodeEmpty4(), opts);
+    Smb2Connection.check(r, 'echo');
+    decodeEmpty4(r.body, 'SMB2 ECHO response');
+  }
+}
+
+function defaultAuthenticator(creds: Credentials): Authenticator {
+  return createNtlmAuthenticator(creds, { spnego: true });
+}
+
+/**
+ * Connects, negotiates, authenticates and connects \\HOST\IPC$ ([MS-SMB2] §3.2.4.2).
+ * On any failure the socket is closed and the error is rethrown.
+ */
+export async function connectSmb2(opts: Smb2ConnectOptions): Promise<Smb2Client> {
+  const makeAuth = opts.authenticator ?? defaultAuthenticator;
+  const wait: WaitOptions = { timeoutMs: opts.timeoutMs ?? SMB2_DEFAULTS.timeoutMs, signal: opts.signal };
+  const stream = opts.stream ?? (await openDirectTcp({ host: opts.host, port: opts.port ?? SMB2_DEFAULTS.port, tap: opts.tap, maxFrame: SMB2_DEFAULTS.maxMessageSize, ...wait }));
+  let conn: Smb2Connection | null = null;
+  try {
+    conn = new Smb2Connection(stream, {
+      dialects: opts.dialects,
+      requireSigning: opts.requireSigning,
+      requireEncryption: opts.requireEncryption,
+      timeoutMs: wait.timeoutMs,
+      ciphers: opts.ciphers,
+      signingAlgorithms: opts.signingAlgorithms,
+    });
+    const done = opts.smb1NegotiateReply ? conn.adoptSmb1Reply(opts.smb1NegotiateReply) : false;
+    if (!done) await conn.negotiate(wait);
+    const auth = makeAuth(opts.credentials);
+    const anonymous = opts.credentials.anonymous === true || (opts.credentials.user === '' && !opts.credentials.password && !opts.credentials.ntHash);
+    const { sessionFlags } = await conn.sessionSetup(auth, wait, anonymous);
+    const s = auth.serverInfo;
+    const info: SmbSessionInfo = {
+      dialect: dialectName(conn.dialect),
+      signing: conn.signing,
+      encryption: conn.encrypting,
+      serverGuid: formatGuid(conn.negotiateResponse!.serverGuid),
+      isGuest: (sessionFlags & SessionFlags.IS_GUEST) !== 0,
+      isAnonymous: (sessionFlags & SessionFlags.IS_NULL) !== 0,
+    };
+    if (conn.cipher !== null && conn.encrypting) info.cipher = cipherName(conn.cipher);
+    if (conn.signing || conn.dialect >= Dialect.SMB3_0) info.signingAlgorithm = signingAlgorithmName(conn.signingAlgorithm);
+    if (s?.netbiosComputer ?? s?.dnsComputer) info.serverName = s?.netbiosComputer ?? s?.dnsComputer;
+    if (s?.netbiosDomain ?? s?.dnsDomain) info.serverDomain = s?.netbiosDomain ?? s?.dnsDomain;
+    const client = new Smb2Client(conn, info);
+    await client.treeConnect(`\\\\${opts.serverName ?? opts.host}\\IPC$`, wait);
+    if ((conn.dialect === Dialect.SMB3_0 || conn.dialect === Dialect.SMB3_0_2) && conn.session?.signingKey) {
+      await client.validateNegotiate(wait);
+    }
+    if (conn.cipher !== null && conn.encrypting) client.info = { ...client.info, encryption: true, cipher: cipherName(conn.cipher), signing: false };
+    return client;
+  } catch (e) {
+    stream.close();
+    throw e;
+  }
+}

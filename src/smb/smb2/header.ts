@@ -1,0 +1,116 @@
+/**
+ * SMB2 packet header, sync and async forms ([MS-SMB2] §2.2.1.1, §2.2.1.2), and the TRANSFORM header
+ * ([MS-SMB2] §2.2.41).
+ */
+import { MalformedError } from '../../status/error.js';
+import { ByteReader, ByteWriter } from '../../util/bytes.js';
+import { SMB2_HEADER_SIZE, Smb2Flags, TRANSFORM_HEADER_SIZE } from './constants.js';
+
+export const SMB2_PROTOCOL_ID = Buffer.from([0xfe, 0x53, 0x4d, 0x42]);
+export const TRANSFORM_PROTOCOL_ID = Buffer.from([0xfd, 0x53, 0x4d, 0x42]);
+
+export interface Smb2Header {
+  creditCharge: number;
+  /** Status in responses; ChannelSequence/Reserved in requests (always 0 here). */
+  status: number;
+  command: number;
+  /** CreditRequest in requests, CreditResponse in responses. */
+  credits: number;
+  flags: number;
+  nextCommand: number;
+  messageId: bigint;
+  /** Async form (flags & ASYNC_COMMAND): AsyncId replaces Reserved + TreeId. */
+  asyncId?: bigint;
+  /** Sync form only. */
+  treeId: number;
+  sessionId: bigint;
+  signature: Buffer;
+}
+
+/** Offsets inside the 64-byte header the signing code patches. */
+export const HDR_FLAGS_OFFSET = 16;
+export const HDR_MESSAGE_ID_OFFSET = 24;
+export const HDR_SIGNATURE_OFFSET = 48;
+
+export function encodeHeader(h: Smb2Header): Buffer {
+  const w = new ByteWriter(SMB2_HEADER_SIZE);
+  w.bytes(SMB2_PROTOCOL_ID).u16le(SMB2_HEADER_SIZE).u16le(h.creditCharge).u32le(h.status).u16le(h.command).u16le(h.credits);
+  const async = h.asyncId !== undefined;
+  w.u32le(async ? h.flags | Smb2Flags.ASYNC_COMMAND : h.flags & ~Smb2Flags.ASYNC_COMMAND);
+  w.u32le(h.nextCommand).u64le(h.messageId);
+  if (async) w.u64le(h.asyncId!);
+  else w.u32le(0).u32le(h.treeId);
+  w.u64le(h.sessionId);
+  if (h.signature.length !== 16) throw new MalformedError('SMB2 header', `signature must be 16 bytes, got ${h.signature.length}`);
+  w.bytes(h.signature);
+  return w.finish();
+}
+
+/** Parses the header at the start of `msg`; the body starts at offset 64. */
+export function decodeHeader(msg: Buffer): Smb2Header {
+  const r = new ByteReader(msg, 'SMB2 header');
+  const pid = r.bytes(4, 'ProtocolId');
+  if (!pid.equals(SMB2_PROTOCOL_ID)) throw new MalformedError('SMB2 header', `bad ProtocolId ${pid.toString('hex')}`);
+  const size = r.u16le();
+  if (size !== SMB2_HEADER_SIZE) throw new MalformedError('SMB2 header', `StructureSize ${size}, expected 64`);
+  const creditCharge = r.u16le();
+  const status = r.u32le();
+  const command = r.u16le();
+  const credits = r.u16le();
+  const flags = r.u32le();
+  const nextCommand = r.u32le();
+  const messageId = r.u64le();
+  let asyncId: bigint | undefined;
+  let treeId = 0;
+  if (flags & Smb2Flags.ASYNC_COMMAND) asyncId = r.u64le();
+  else {
+    r.u32le();
+    treeId = r.u32le();
+  }
+  const sessionId = r.u64le();
+  const signature = Buffer.from(r.bytes(16, 'Signature'));
+  const h: Smb2Header = { creditCharge, status, command, credits, flags, nextCommand, messageId, treeId, sessionId, signature };
+  if (asyncId !== undefined) h.asyncId = asyncId;
+  return h;
+}
+
+/** TRANSFORM_HEADER, [MS-SMB2] §2.2.41. The AAD for the AEAD is bytes 20..52 (Nonce through SessionId). */
+export interface TransformHeader {
+  signature: Buffer;
+  /** 16-byte field; CCM uses the first 11 bytes, GCM the first 12, the rest is zero. */
+  nonce: Buffer;
+  originalMessageSize: number;
+  /** Flags (3.1.1) / EncryptionAlgorithm (3.0.x); 0x0001 either way. */
+  flags: number;
+  sessionId: bigint;
+}
+
+export function encodeTransformHeader(t: TransformHeader): Buffer {
+  if (t.signature.length !== 16 || t.nonce.length !== 16) throw new MalformedError('TRANSFORM header', 'signature and nonce must be 16 bytes');
+  return new ByteWriter(TRANSFORM_HEADER_SIZE)
+    .bytes(TRANSFORM_PROTOCOL_ID)
+    .bytes(t.signature)
+    .bytes(t.nonce)
+    .u32le(t.originalMessageSize)
+    .u16le(0)
+    .u16le(t.flags)
+    .u64le(t.sessionId)
+    .finish();
+}
+
+export function decodeTransformHeader(msg: Buffer): TransformHeader {
+  const r = new ByteReader(msg, 'SMB2 TRANSFORM header');
+  const pid = r.bytes(4, 'ProtocolId');
+  if (!pid.equals(TRANSFORM_PROTOCOL_ID)) throw new MalformedError('SMB2 TRANSFORM header', `bad ProtocolId ${pid.toString('hex')}`);
+  const signature = Buffer.from(r.bytes(16, 'Signature'));
+  const nonce = Buffer.from(r.bytes(16, 'Nonce'));
+  const originalMessageSize = r.u32le();
+  r.u16le();
+  const flags = r.u16le();
+  const sessionId = r.u64le();
+  return { signature, nonce, originalMessageSize, flags, sessionId };
+}
+
+export function isTransformMessage(msg: Buffer): boolean {
+  return msg.length >= 4 && msg.subarray(0, 4).equals(TRANSFORM_PROTOCOL_ID);
+}

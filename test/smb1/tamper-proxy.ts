@@ -1,0 +1,56 @@
+/**
+ * A loopback TCP proxy between a client and a Direct TCP (445) SMB server that can corrupt chosen
+ * server replies: used to prove that signed replies are verified.
+ */
+import net from 'node:net';
+
+export interface TamperProxy {
+  host: string;
+  port: number;
+  /** Replies tampered so far. */
+  tampered: number;
+  close(): Promise<void>;
+}
+
+/** `tamper(msg)` returns true after modifying an SMB message (no 4-byte frame header) in place. */
+export async function startTamperProxy(target: { host: string; port: number }, tamper: (msg: Buffer) => boolean): Promise<TamperProxy> {
+  const sockets = new Set<net.Socket>();
+  const state = { tampered: 0 };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target);
+    sockets.add(client).add(upstream);
+    client.on('data', (d) => upstream.write(d));
+    let pending = Buffer.alloc(0);
+    upstream.on('data', (d: Buffer) => {
+      pending = Buffer.concat([pending, d]);
+      while (pending.length >= 4) {
+        const len = pending.readUInt32BE(0) & 0xffffff;
+        if (pending.length < 4 + len) break;
+        const frame = Buffer.from(pending.subarray(0, 4 + len));
+        pending = pending.subarray(4 + len);
+        if (tamper(frame.subarray(4))) state.tampered++;
+        client.write(frame);
+      }
+    });
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    host: '127.0.0.1',
+    port,
+    get tampered() {
+      return state.tampered;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -46,8 +46,8 @@ export interface Smb3Keys {
  * |----------------|-----------------------------------|---------------------------------------|
  * | Signing        | "SMB2AESCMAC\0", "SmbSign\0"      | "SMBSigningKey\0", PreauthIntegrityHash |
  * | Application    | "SMB2APP\0", "SmbRpc\0"           | "SMBAppKey\0", PreauthIntegrityHash     |
- * | Enc (C->S)     | "SMB2AESCCM\0", "ServerIn \0"     | "SMBC2SEncryptionKey\0", Preauth hash   |
- * | Dec (S->C)     | "SMB2AESCCM\0", "ServerOut\0"     | "SMBS2CEncryptionKey\0", Preauth hash   |
+ * | Enc (C->S)     | "SMB2AESCCM\0", "ServerIn \0"     | "SMBC2SCipherKey\0", Preauth hash       |
+ * | Dec (S->C)     | "SMB2AESCCM\0", "ServerOut\0"     | "SMBS2CCipherKey\0", Preauth hash       |
  *
  * Note the space in "ServerIn \0". Signing and application keys are always 128 bits; the cipher keys
  * are 256 bits when AES-256-CCM/GCM was negotiated (3.1.1 only), else 128.
@@ -62,8 +62,8 @@ export const SMB3_KDF_PARAMS = {
   '3.1.1': {
     signing: { label: 'SMBSigningKey\0' },
     application: { label: 'SMBAppKey\0' },
-    encryption: { label: 'SMBC2SEncryptionKey\0' },
-    decryption: { label: 'SMBS2CEncryptionKey\0' },
+    encryption: { label: 'SMBC2SCipherKey\0' },
+    decryption: { label: 'SMBS2CCipherKey\0' },
   },
 } as const;
 

@@ -81,17 +81,18 @@ describe('smb3Keys', () => {
   it('3.1.1 uses the preauth hash as context; cipher keys follow cipherKeyBits, signing stays 128', () => {
     const k = smb3Keys(KI2, 0x0311, CTX64, 256);
     expect(k.signingKey.toString('hex')).toBe('f4e2b83354c6f5d60038ee85a6c21be3');
-    expect(k.encryptionKey.toString('hex')).toBe('a6c0e6758fc21fe07b0d0cc03afaa08d6f27cec595fd050e07e0586d83adb039');
+    // [MS-SMB2] §3.2.5.3.1: "SMBC2SCipherKey\0" / "SMBS2CCipherKey\0" (Samba refuses any other label).
+    expect(k.encryptionKey.equals(sp800108CounterHmacSha256(KI2, a('SMBC2SCipherKey\0'), CTX64, 256))).toBe(true);
     expect(k.decryptionKey.length).toBe(32);
     expect(k.applicationKey.length).toBe(16);
     const k128 = smb3Keys(KI2, '3.1.1', CTX64);
-    expect(k128.encryptionKey.toString('hex')).toBe('90a6fb142118afc3b49659f7f6c7c8f2');
-    expect(k128.decryptionKey.equals(sp800108CounterHmacSha256(KI2, a('SMBS2CEncryptionKey\0'), CTX64, 128))).toBe(true);
+    expect(k128.encryptionKey.equals(sp800108CounterHmacSha256(KI2, a('SMBC2SCipherKey\0'), CTX64, 128))).toBe(true);
+    expect(k128.decryptionKey.equals(sp800108CounterHmacSha256(KI2, a('SMBS2CCipherKey\0'), CTX64, 128))).toBe(true);
   });
 
   it.runIf(haveOpenssl)('3.1.1 decryption and application keys agree with openssl', () => {
     const k = smb3Keys(KI2, 0x0311, CTX64, 128);
-    expect(k.decryptionKey.equals(openssl(KI2, a('SMBS2CEncryptionKey\0'), CTX64, 16)!)).toBe(true);
+    expect(k.decryptionKey.equals(openssl(KI2, a('SMBS2CCipherKey\0'), CTX64, 16)!)).toBe(true);
     expect(k.applicationKey.equals(openssl(KI2, a('SMBAppKey\0'), CTX64, 16)!)).toBe(true);
   });
 

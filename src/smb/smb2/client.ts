@@ -30,7 +30,7 @@ import {
   type DialectRevision,
   type SigningAlgorithmId,
 } from './constants.js';
-import { Smb2Connection, type Smb2Response } from './connection.js';
+import { Smb2Connection } from './connection.js';
 import { SMB2_DEFAULTS } from './defaults.js';
 import {
   decodeCreateResponse,
@@ -50,6 +50,7 @@ import {
   encodeWriteRequest,
 } from './messages.js';
 
+/** `timeoutMs` bounds each network wait (every request/response), `signal` aborts any of them. */
 export interface Smb2ConnectOptions extends WaitOptions {
   /** An already connected transport (NBSS on 139, or one handed over by the SMB1 negotiate). */
   stream?: MessageStream;

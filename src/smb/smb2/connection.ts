@@ -91,10 +91,6 @@ function protocolError(name: string, message: string): NetsendError {
   return new NetsendError('protocol', 0, name, message);
 }
 
-function isOk(status: number): boolean {
-  return status === 0;
-}
-
 export class Smb2Connection {
   readonly stream: MessageStream;
   readonly clientGuid: Buffer;

@@ -3,7 +3,7 @@
  * and the 3.1.1 pre-authentication integrity hash ([MS-SMB2] §3.2.5.2, §3.2.5.3.1).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { aeadDecrypt, aeadEncrypt, aesCmac, aesGmac, hmacSha256, smb3Keys, sp800108CounterHmacSha256, type AeadAlgorithm, type Smb3Keys } from '../../crypto/index.js';
+import { aeadDecrypt, aeadEncrypt, aesCmac, aesGmac, hmacSha256, smb3Keys, type AeadAlgorithm, type Smb3Keys } from '../../crypto/index.js';
 import { MalformedError, NetsendError } from '../../status/error.js';
 import { Cipher, SMB2_HEADER_SIZE, SigningAlgorithm, Smb2Command, Smb2Flags, TRANSFORM_FLAG_ENCRYPTED, TRANSFORM_HEADER_SIZE, type CipherId, type SigningAlgorithmId } from './constants.js';
 import { HDR_FLAGS_OFFSET, HDR_MESSAGE_ID_OFFSET, HDR_SIGNATURE_OFFSET, decodeTransformHeader, encodeTransformHeader } from './header.js';
@@ -91,7 +91,7 @@ function nonceLength(cipher: CipherId): number {
 export class NonceSequence {
   private counter = 0n;
   private readonly prefix: Buffer;
-  constructor(private readonly cipher: CipherId) {
+  constructor(cipher: CipherId) {
     this.prefix = randomBytes(nonceLength(cipher) - 8);
   }
   next(): Buffer {
@@ -131,20 +131,7 @@ export function decryptMessage(cipher: CipherId, key: Buffer, msg: Buffer): { se
   }
 }
 
-/**
- * SMB 3.x session keys ([MS-SMB2] §3.2.5.3.1, KDF §3.1.4.2). 3.1.1 cipher keys use the labels
- * "SMBC2SCipherKey\0" (client to server) and "SMBS2CCipherKey\0" (server to client) with the pre-auth
- * hash as context; they are derived here because src/crypto's smb3Keys labels them differently
- * (observed: Samba rejects keys derived with its labels with NT_STATUS_DECRYPTION_FAILED).
- */
+/** SMB 3.x session keys ([MS-SMB2] §3.2.5.3.1, KDF §3.1.4.2); labels in src/crypto/kdf.ts. */
 export function deriveSmb3Keys(sessionKey: Buffer, dialect: 0x0300 | 0x0302 | 0x0311, preauthHash: Buffer | undefined, cipherKeyBits: 128 | 256): Smb3Keys {
-  if (dialect !== 0x0311) return smb3Keys(sessionKey, dialect, undefined, 128);
-  const k = smb3Keys(sessionKey, dialect, preauthHash, 128);
-  const a = (x: string): Buffer => Buffer.from(x, 'latin1');
-  return {
-    signingKey: k.signingKey,
-    applicationKey: k.applicationKey,
-    encryptionKey: sp800108CounterHmacSha256(sessionKey, a('SMBC2SCipherKey\0'), preauthHash!, cipherKeyBits),
-    decryptionKey: sp800108CounterHmacSha256(sessionKey, a('SMBS2CCipherKey\0'), preauthHash!, cipherKeyBits),
-  };
+  return smb3Keys(sessionKey, dialect, dialect === 0x0311 ? preauthHash : undefined, dialect === 0x0311 ? cipherKeyBits : 128);
 }

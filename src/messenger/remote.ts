@@ -1,0 +1,217 @@
+/**
+ * NetMessageBufferSend with a server name: ask that server's Workstation service to send the
+ * message, wkssvc NetrMessageBufferSend (opnum 12) on \pipe\wkssvc over SMB1 or SMB 2/3
+ * (protocol-notes §1.1, §7; [MS-WKST] §2.1). The server then relays it (it needs admin rights there).
+ *
+ * Failures map to the NET_API_STATUS a Windows caller would see; the raw status stays on the result.
+ *
+ * | failure (NetsendError layer / status)                                | NET_API_STATUS                     |
+ * |----------------------------------------------------------------------|------------------------------------|
+ * | none, WERROR 0                                                       | 0    NERR_Success                  |
+ * | WERROR returned by the server                                        | that value (e.g. 5, 50, 2273)      |
+ * | rpc-fault (FAULT PDU)                                                | its Win32 equivalent ([MS-RPCE] §3.1.1.5.5): nca_s_op_rng_error -> 1745 RPC_S_PROCNUM_OUT_OF_RANGE, nca_s_unk_if -> 1717, Win32-valued faults (5, 0x6F7) as they are |
+ * | rpc-bind, abstract_syntax_not_supported                              | 1717 RPC_S_UNKNOWN_IF              |
+ * | rpc-bind, proposed_transfer_syntaxes_not_supported                   | 1730 RPC_S_UNSUPPORTED_TRANS_SYN   |
+ * | rpc-bind other, rpc-bind-nak                                         | 1727 RPC_S_CALL_FAILED_DNE         |
+ * | pipe open: STATUS_OBJECT_NAME_NOT_FOUND, PIPE_NOT_AVAILABLE, BAD_NETWORK_NAME (no wkssvc) | 1722 RPC_S_SERVER_UNAVAILABLE |
+ * | ntstatus at session setup or elsewhere                               | its Win32 equivalent: STATUS_LOGON_FAILURE -> 1326 ERROR_LOGON_FAILURE, ACCESS_DENIED -> 5, ... |
+ * | dos (SMB1 DOS form)                                                  | ERRDOS codes are Win32 codes (ERRnoaccess 5 ...); others via their NTSTATUS |
+ * | socket (refused, unreachable), timeout before the session exists     | 53   ERROR_BAD_NETPATH             |
+ * | protocol / timeout later, ntlm                                       | 1726 RPC_S_CALL_FAILED / 1326 (ntlm) |
+ * | abort                                                                | 995  ERROR_OPERATION_ABORTED       |
+ * | usage                                                                | 87   ERROR_INVALID_PARAMETER       |
+ */
+import type { Credentials } from '../auth/types.js';
+import type { TrafficTap } from '../transport/tcp.js';
+import { connectSmb, type SmbDialectName } from '../smb/connect.js';
+import type { SmbClient, SmbSessionInfo } from '../smb/types.js';
+import { RpcClient } from '../rpc/client.js';
+import {
+  WKSSVC,
+  WKSSVC_PIPE,
+  decodeMessageBufferSendResult,
+  decodeWkstaGetInfo,
+  encodeMessageBufferSend,
+  encodeWkstaGetInfo,
+  type WkstaGetInfoResult,
+} from '../rpc/interfaces/wkssvc.js';
+import { NetsendError } from '../status/error.js';
+import { NT } from '../status/ntstatus.js';
+import { WIN32, NERR } from '../status/win32.js';
+import { ntStatusToWin32, rpcFaultToWin32, dosError, DOS_CLASS, win32 } from '../status/index.js';
+import type { WaitOptions } from '../util/abort.js';
+import type { NetMessageBufferSendOptions, RemoteSend } from './api.js';
+import type { SendStatus } from './send.js';
+
+/** How to reach and authenticate to the server that runs the call. */
+export interface RemoteConnectOptions extends WaitOptions {
+  server: string;
+  /** 445 (default) or 139. */
+  port?: number;
+  /** Default: anonymous (null session), which Windows refuses for opnum 12. */
+  credentials?: Credentials;
+  dialect?: 'auto' | 'smb1' | 'smb2';
+  smbMin?: SmbDialectName;
+  smbMax?: SmbDialectName;
+  requireSigning?: boolean;
+  requireEncryption?: boolean;
+  tap?: TrafficTap;
+}
+
+export interface RemoteSendOptions extends RemoteConnectOptions {
+  to: string;
+  from?: string | null;
+  text: string;
+  /** The server_name argument (default: `server`, a bare host name as rpcclient sends). */
+  serverName?: string | null;
+  /** Count the UTF-16 NUL in message_size (default true, as rpcclient does). */
+  includeNul?: boolean;
+}
+
+export interface RemoteSendResult {
+  ok: boolean;
+  netApiStatus: number;
+  /** The raw failure (or the non-zero WERROR on the 'win32' layer), null on success. */
+  status: SendStatus | null;
+  /** The SMB session that carried the call, when one was established. */
+  session?: SmbSessionInfo;
+}
+
+/** Which step failed: decides how socket errors and missing pipes map. */
+type Stage = 'connect' | 'pipe' | 'bind' | 'call';
+
+const PIPE_MISSING = new Set<number>([NT.STATUS_OBJECT_NAME_NOT_FOUND, NT.STATUS_PIPE_NOT_AVAILABLE, NT.STATUS_BAD_NETWORK_NAME]);
+
+/** NET_API_STATUS for a failure of the remote path (the table above). */
+export function remoteNetApiStatusFor(e: unknown, stage: Stage): number {
+  if (!(e instanceof NetsendError)) return WIN32.RPC_S_CALL_FAILED;
+  switch (e.layer) {
+    case 'win32':
+      return e.code;
+    case 'rpc-fault':
+      return rpcFaultToWin32(e.code);
+    case 'rpc-bind':
+      if (e.name === 'abstract_syntax_not_supported') return WIN32.RPC_S_UNKNOWN_IF;
+      if (e.name === 'proposed_transfer_syntaxes_not_supported') return WIN32.RPC_S_UNSUPPORTED_TRANS_SYN;
+      return WIN32.RPC_S_CALL_FAILED_DNE;
+    case 'rpc-bind-nak':
+      return WIN32.RPC_S_CALL_FAILED_DNE;
+    case 'ntstatus':
+      if (stage === 'pipe' && PIPE_MISSING.has(e.code >>> 0)) return WIN32.RPC_S_SERVER_UNAVAILABLE;
+      return ntStatusToWin32(e.code);
+    case 'dos': {
+      const cls = e.code >>> 16;
+      const code = e.code & 0xffff;
+      if (stage === 'pipe' && cls === DOS_CLASS.ERRDOS && (code === 2 || code === 230 || code === 231)) return WIN32.RPC_S_SERVER_UNAVAILABLE;
+      if (cls === DOS_CLASS.ERRDOS) return code;
+      const nt = dosError(cls, code).ntStatus;
+      return nt !== undefined ? ntStatusToWin32(nt) : NERR.NERR_NetworkError;
+    }
+    case 'ntlm':
+      return WIN32.ERROR_LOGON_FAILURE;
+    case 'abort':
+      return WIN32.ERROR_OPERATION_ABORTED;
+    case 'usage':
+      return WIN32.ERROR_INVALID_PARAMETER;
+    case 'socket':
+    case 'nbss':
+    case 'timeout':
+      return stage === 'connect' ? WIN32.ERROR_BAD_NETPATH : WIN32.RPC_S_CALL_FAILED;
+    default:
+      return WIN32.RPC_S_CALL_FAILED;
+  }
+}
+
+function toStatus(e: NetsendError): SendStatus {
+  return { layer: e.layer, code: e.code, name: e.name, message: e.message };
+}
+
+/** Opens an SMB session, \pipe\wkssvc and a wkssvc binding; runs `body`; closes everything. */
+async function withWkssvc<T>(o: RemoteConnectOptions, body: (rpc: RpcClient, session: SmbSessionInfo) => Promise<T>): Promise<{ value: T; session: SmbSessionInfo }> {
+  const wait: WaitOptions = {};
+  if (o.timeoutMs !== undefined) wait.timeoutMs = o.timeoutMs;
+  if (o.signal) wait.signal = o.signal;
+  let stage: Stage = 'connect';
+  let smb: SmbClient | undefined;
+  try {
+    smb = await connectSmb({
+      host: o.server,
+      port: o.port ?? 445,
+      credentials: o.credentials ?? { user: '', anonymous: true },
+      dialect: o.dialect ?? 'auto',
+      ...(o.smbMin ? { smbMin: o.smbMin } : {}),
+      ...(o.smbMax ? { smbMax: o.smbMax } : {}),
+      ...(o.requireSigning ? { requireSigning: true } : {}),
+      ...(o.requireEncryption ? { requireEncryption: true } : {}),
+      ...(o.tap ? { tap: o.tap } : {}),
+      ...wait,
+    });
+    stage = 'pipe';
+    const pipe = await smb.openPipe(WKSSVC_PIPE, wait);
+    stage = 'bind';
+    const rpc = new RpcClient(pipe);
+    await rpc.bind(WKSSVC, wait);
+    stage = 'call';
+    const value = await body(rpc, smb.info);
+    await rpc.close(wait).catch(() => undefined);
+    return { value, session: smb.info };
+  } catch (e) {
+    throw Object.assign(e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', String(e), { cause: e }), {
+      netsendStage: stage,
+      netsendSession: smb?.info,
+    });
+  } finally {
+    await smb?.close(wait).catch(() => undefined);
+  }
+}
+
+function failure(e: unknown): RemoteSendResult {
+  const err = e as NetsendError & { netsendStage?: Stage; netsendSession?: SmbSessionInfo };
+  const r: RemoteSendResult = { ok: false, netApiStatus: remoteNetApiStatusFor(e, err.netsendStage ?? 'connect'), status: e instanceof NetsendError ? toStatus(e) : null };
+  if (err.netsendSession) r.session = err.netsendSession;
+  return r;
+}
+
+/** Runs NetrMessageBufferSend on `server`; never throws for protocol failures. */
+export async function sendViaWorkstation(o: RemoteSendOptions): Promise<RemoteSendResult> {
+  try {
+    const stub = encodeMessageBufferSend(o.to, o.text, {
+      serverName: o.serverName === undefined ? o.server : o.serverName,
+      from: o.from ?? null,
+      includeNul: o.includeNul ?? true,
+    });
+    const wait: WaitOptions = {};
+    if (o.timeoutMs !== undefined) wait.timeoutMs = o.timeoutMs;
+    if (o.signal) wait.signal = o.signal;
+    const { value: werror, session } = await withWkssvc(o, async (rpc) => decodeMessageBufferSendResult(await rpc.call(12, stub, wait)));
+    if (werror === 0) return { ok: true, netApiStatus: 0, status: null, session };
+    const w = win32(werror);
+    return { ok: false, netApiStatus: werror, status: { layer: 'win32', code: werror, name: w.name, message: w.message }, session };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export interface WorkstationInfoResult {
+  session: SmbSessionInfo;
+  result: WkstaGetInfoResult;
+}
+
+/** NetrWkstaGetInfo at `level` on `server` ([MS-WKST] §3.2.4.1). Throws NetsendError on failure. */
+export async function workstationInfo(o: RemoteConnectOptions, level: 100 | 101 | 102 = 100): Promise<WorkstationInfoResult> {
+  const wait: WaitOptions = {};
+  if (o.timeoutMs !== undefined) wait.timeoutMs = o.timeoutMs;
+  if (o.signal) wait.signal = o.signal;
+  const { value, session } = await withWkssvc(o, async (rpc) => decodeWkstaGetInfo(await rpc.call(0, encodeWkstaGetInfo(o.server, level), wait), level));
+  return { session, result: value };
+}
+
+/** The `RemoteSend` hook netMessageBufferSend uses when a server name is given. */
+export const netMessageBufferSendRemote: RemoteSend = async (server, msgName, from, text, options: NetMessageBufferSendOptions) => {
+  const remote = (options as NetMessageBufferSendOptions & { remote?: Partial<RemoteConnectOptions> }).remote ?? {};
+  const o: RemoteSendOptions = { ...remote, server, to: msgName, from, text };
+  if (options.timeoutMs !== undefined && o.timeoutMs === undefined) o.timeoutMs = options.timeoutMs;
+  if (options.signal && !o.signal) o.signal = options.signal;
+  if (options.tap && !o.tap) o.tap = options.tap;
+  return (await sendViaWorkstation(o)).netApiStatus;
+};

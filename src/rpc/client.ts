@@ -1,0 +1,312 @@
+/**
+ * Connection-oriented DCE/RPC client (C706 ch. 12, [MS-RPCE] §3.3) over any message-mode byte
+ * channel. A `NamedPipe` from the SMB layer satisfies `RpcTransport` as it is.
+ */
+import { MalformedError, NetsendError, TimeoutError } from '../status/error.js';
+import { bindNakError, bindRejectError, rpcFault, rpcFaultError } from '../status/index.js';
+import { DEFAULT_TIMEOUT_MS, raceWait, throwIfAborted, type WaitOptions } from '../util/abort.js';
+import type { NdrLimits } from './ndr/core.js';
+import type { NdrCall, Param, ParamValues } from './ndr/call.js';
+import {
+  COMMON_HEADER_LENGTH,
+  decodeHeader,
+  decodePdu,
+  encodePdu,
+  NP_MAX_FRAG,
+  PFC,
+  type BindAckBody,
+  type Pdu,
+} from './pdu.js';
+import { bindTimeFeatureSyntax, formatSyntax, NDR20, type SyntaxId } from './uuid.js';
+
+/** What the RPC layer needs from a transport (structurally a NamedPipe, src/smb/types.ts). */
+export interface RpcTransport {
+  /** One request, one (possibly partial) response: SMB TransactNmPipe / FSCTL_PIPE_TRANSCEIVE. */
+  transact(request: Buffer, maxResponse: number, opts?: WaitOptions): Promise<{ data: Buffer; more: boolean }>;
+  write(data: Buffer, opts?: WaitOptions): Promise<void>;
+  /** `more` is true when the pipe message continues (STATUS_BUFFER_OVERFLOW). */
+  read(maxBytes: number, opts?: WaitOptions): Promise<{ data: Buffer; more: boolean }>;
+  close(opts?: WaitOptions): Promise<void>;
+}
+
+/** An interface (abstract syntax) as its IDL's uuid/version attributes give it. */
+export interface RpcInterface {
+  name: string;
+  syntax: SyntaxId;
+}
+
+export interface BindOptions extends WaitOptions {
+  /** Proposed max_xmit_frag / max_recv_frag (default 4280 each, as on named pipes). */
+  maxXmitFrag?: number;
+  maxRecvFrag?: number;
+  /** Offer bind-time feature negotiation ([MS-RPCE] §3.3.1.5.3) with these bits as a second context. */
+  featureNegotiation?: number;
+}
+
+export interface BindResult {
+  contextId: number;
+  /** Fragment size we send with: min(our max_xmit_frag, the server's max_recv_frag). */
+  maxXmitFrag: number;
+  /** Fragment size we accept. */
+  maxRecvFrag: number;
+  assocGroupId: number;
+  secAddr: string;
+  /** Feature bits the server acknowledged, when negotiation was offered and acknowledged. */
+  features?: number;
+}
+
+export interface CallOptions extends WaitOptions {
+  contextId?: number;
+  /** Object UUID: sets PFC_OBJECT_UUID. */
+  object?: string;
+}
+
+export interface RpcClientOptions {
+  /** Largest reassembled response stub accepted (default 4 MiB, Samba's request limit). */
+  maxResponseStub?: number;
+  ndrLimits?: Partial<NdrLimits>;
+}
+
+/** A FAULT PDU as an error: layer 'rpc-fault', name nca_s_* (or Win32 name for Win32-valued faults). */
+export class RpcFaultError extends NetsendError {
+  /** PFC_DID_NOT_EXECUTE was set: the server guarantees the call did not run. */
+  readonly didNotExecute: boolean;
+  readonly faultFlags: number;
+
+  constructor(status: number, pfcFlags: number, faultFlags: number, context: string) {
+    const base = rpcFaultError(status, context);
+    const didNotExecute = (pfcFlags & PFC.DID_NOT_EXECUTE) !== 0;
+    super('rpc-fault', base.code, rpcFault(status).name, didNotExecute ? `${base.message} (did not execute)` : base.message);
+    this.didNotExecute = didNotExecute;
+    this.faultFlags = faultFlags;
+  }
+}
+
+function protocolError(name: string, message: string): NetsendError {
+  return new NetsendError('protocol', 0, name, message);
+}
+
+/** A deadline shared by every transport operation of one bind or call. */
+class Deadline {
+  private readonly until: number;
+  constructor(
+    private readonly what: string,
+    private readonly opts: WaitOptions,
+  ) {
+    this.until = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  }
+  /** Runs one transport operation under what is left of the deadline (the transport's own wait too). */
+  run<T>(op: (o: WaitOptions) => Promise<T>): Promise<T> {
+    const o = this.next();
+    return raceWait(this.what, o, () => op(o));
+  }
+  next(): WaitOptions {
+    throwIfAborted(this.opts.signal, this.what);
+    const left = this.until - Date.now();
+    if (left <= 0) throw new TimeoutError(this.what, this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return this.opts.signal ? { timeoutMs: left, signal: this.opts.signal } : { timeoutMs: left };
+  }
+}
+
+export class RpcClient {
+  private nextCallId = 1;
+  private nextContextId = 0;
+  private sendFrag = NP_MAX_FRAG;
+  private recvFrag = NP_MAX_FRAG;
+  private assocGroupId = 0;
+  private bound = false;
+  private defaultContext: number | undefined;
+  private broken: NetsendError | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly maxResponseStub: number;
+  private readonly ndrLimits: Partial<NdrLimits>;
+
+  constructor(
+    readonly transport: RpcTransport,
+    opts: RpcClientOptions = {},
+  ) {
+    this.maxResponseStub = opts.maxResponseStub ?? 4 * 1024 * 1024;
+    this.ndrLimits = opts.ndrLimits ?? {};
+  }
+
+  /** Fragment sizes in force (after bind). */
+  get fragmentSizes(): { xmit: number; recv: number } {
+    return { xmit: this.sendFrag, recv: this.recvFrag };
+  }
+
+  /** Runs operations one at a time: a pipe carries one exchange at a time. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private fail(e: unknown): never {
+    // After a timeout, abort or desynchronisation the pipe may hold half an answer: refuse reuse.
+    if (e instanceof NetsendError && !(e instanceof RpcFaultError) && e.layer !== 'rpc-bind' && e.layer !== 'rpc-bind-nak') this.broken = e;
+    throw e;
+  }
+
+  private checkUsable(): void {
+    if (this.broken) throw new NetsendError('protocol', 0, 'RPC_CONNECTION_BROKEN', `RPC connection unusable after: ${this.broken.message}`, { cause: this.broken });
+  }
+
+  /**
+   * Binds `iface` (bind the first time, alter_context afterwards) with NDR 2.0 and returns the
+   * negotiated fragment sizes. Rejection -> 'rpc-bind' error named by provider reason; bind_nak ->
+   * 'rpc-bind-nak'.
+   */
+  bind(iface: RpcInterface, opts: BindOptions = {}): Promise<BindResult> {
+    return this.serial(async () => {
+      this.checkUsable();
+      const deadline = new Deadline(`RPC bind ${iface.name}`, opts);
+      const maxXmitFrag = opts.maxXmitFrag ?? NP_MAX_FRAG;
+      const maxRecvFrag = opts.maxRecvFrag ?? NP_MAX_FRAG;
+      const contextId = this.nextContextId++;
+      const contexts = [{ contextId, abstractSyntax: iface.syntax, transferSyntaxes: [NDR20] }];
+      if (opts.featureNegotiation !== undefined) {
+        contexts.push({ contextId: this.nextContextId++, abstractSyntax: iface.syntax, transferSyntaxes: [bindTimeFeatureSyntax(opts.featureNegotiation)] });
+      }
+      const callId = this.nextCallId++;
+      const type = this.bound ? 'alter_context' : 'bind';
+      const pdu = encodePdu({ type, callId, maxXmitFrag, maxRecvFrag, assocGroupId: this.assocGroupId, contexts });
+      let reply: Pdu;
+      try {
+        const first = await deadline.run((o) => this.transport.transact(pdu, maxRecvFrag, o));
+        reply = (await this.readPdus(first, maxRecvFrag, deadline, () => true))[0]!;
+      } catch (e) {
+        this.fail(e);
+      }
+      const where = `bind ${iface.name} (${formatSyntax(iface.syntax)})`;
+      if (reply.callId !== callId) this.fail(protocolError('RPC_CALL_ID_MISMATCH', `${where}: reply call_id ${reply.callId}, expected ${callId}`));
+      if (reply.type === 'bind_nak') throw bindNakError(reply.reason, where);
+      if (reply.type === 'fault') throw new RpcFaultError(reply.status, reply.flags ?? 0, reply.faultFlags, where);
+      const want = type === 'bind' ? 'bind_ack' : 'alter_context_resp';
+      if (reply.type !== want) this.fail(protocolError('RPC_UNEXPECTED_PDU', `${where}: got ${reply.type}, expected ${want}`));
+      const ack = reply as BindAckBody;
+      if (this.bound === false) {
+        // A bind_ack establishes the association even when it rejects our context (C706 §12.6.4.3);
+        // later bindings must use alter_context. Fragments must hold at least a request header.
+        if (ack.maxRecvFrag < 32 || ack.maxXmitFrag < 32) this.fail(new MalformedError('bind_ack', `fragment sizes ${ack.maxXmitFrag}/${ack.maxRecvFrag} too small`));
+        this.sendFrag = Math.min(maxXmitFrag, ack.maxRecvFrag);
+        this.recvFrag = Math.max(maxRecvFrag, ack.maxXmitFrag);
+        this.assocGroupId = ack.assocGroupId;
+        this.bound = true;
+      }
+      const res = ack.results[0];
+      if (!res) this.fail(new MalformedError('bind_ack', 'no result for the presentation context'));
+      if (res.result !== 0) throw bindRejectError(res.result, res.reason, where);
+      this.defaultContext = contextId;
+      const out: BindResult = { contextId, maxXmitFrag: this.sendFrag, maxRecvFrag: this.recvFrag, assocGroupId: this.assocGroupId, secAddr: ack.secAddr };
+      const feat = ack.results[1];
+      // negotiate_ack carries the accepted feature bits in `reason` ([MS-RPCE] §2.2.2.14).
+      if (opts.featureNegotiation !== undefined && feat && feat.result === 3) out.features = feat.reason;
+      return out;
+    });
+  }
+
+  /**
+   * Sends one request (fragmented at the negotiated size) and returns the reassembled response
+   * stub. A single-fragment request is one transact; earlier fragments go by write.
+   */
+  call(opnum: number, stub: Buffer, opts: CallOptions = {}): Promise<Buffer> {
+    return this.serial(async () => {
+      this.checkUsable();
+      const contextId = opts.contextId ?? this.defaultContext;
+      if (contextId === undefined) throw new NetsendError('usage', 0, 'RPC_NOT_BOUND', 'call before bind');
+      const deadline = new Deadline(`RPC call opnum ${opnum}`, opts);
+      const callId = this.nextCallId++;
+      const header = 24 + (opts.object !== undefined ? 16 : 0);
+      // Stub bytes per fragment, kept a multiple of 8 so each fragment boundary keeps NDR alignment.
+      const room = Math.floor((this.sendFrag - header) / 8) * 8;
+      if (room <= 0) throw new NetsendError('usage', 0, 'RPC_FRAGMENT_TOO_SMALL', `fragment size ${this.sendFrag} leaves no room for stub data`);
+      const frags: Buffer[] = [];
+      let at = 0;
+      do {
+        const piece = stub.subarray(at, at + room);
+        let flags = 0;
+        if (at === 0) flags |= PFC.FIRST_FRAG;
+        if (at + piece.length >= stub.length) flags |= PFC.LAST_FRAG;
+        frags.push(
+          encodePdu({
+            type: 'request',
+            flags,
+            callId,
+            allocHint: stub.length - at,
+            contextId,
+            opnum,
+            ...(opts.object !== undefined ? { object: opts.object } : {}),
+            stub: piece,
+          }),
+        );
+        at += piece.length;
+      } while (at < stub.length);
+      try {
+        for (let i = 0; i < frags.length - 1; i++) await deadline.run((o) => this.transport.write(frags[i]!, o));
+        const first = await deadline.run((o) => this.transport.transact(frags[frags.length - 1]!, this.recvFrag, o));
+        const pdus = await this.readPdus(first, this.recvFrag, deadline, (p) => p.type === 'fault' || ((p.flags ?? 0) & PFC.LAST_FRAG) !== 0);
+        const parts: Buffer[] = [];
+        let total = 0;
+        for (let i = 0; i < pdus.length; i++) {
+          const p = pdus[i]!;
+          if (p.callId !== callId) throw protocolError('RPC_CALL_ID_MISMATCH', `response call_id ${p.callId}, expected ${callId}`);
+          if (p.type === 'fault') throw new RpcFaultError(p.status, p.flags ?? 0, p.faultFlags, `opnum ${opnum}`);
+          if (p.type !== 'response') throw protocolError('RPC_UNEXPECTED_PDU', `got ${p.type} in reply to a request`);
+          if (i === 0 && ((p.flags ?? 0) & PFC.FIRST_FRAG) === 0) throw new MalformedError('DCE/RPC response', 'first fragment lacks PFC_FIRST_FRAG');
+          if (p.contextId !== contextId) throw protocolError('RPC_CONTEXT_MISMATCH', `response context ${p.contextId}, expected ${contextId}`);
+          total += p.stub.length;
+          if (total > this.maxResponseStub) throw new MalformedError('DCE/RPC response', `stub over ${this.maxResponseStub} bytes`);
+          parts.push(p.stub);
+        }
+        return Buffer.concat(parts, total);
+      } catch (e) {
+        this.fail(e);
+      }
+    });
+  }
+
+  /** Encodes `args`, calls, decodes the [out] parameters (checked against the [in] ones). */
+  async invoke<I extends readonly Param[], O extends readonly Param[]>(def: NdrCall<I, O>, args: ParamValues<I>, opts: CallOptions = {}): Promise<ParamValues<O>> {
+    const stub = def.encodeIn(args);
+    const out = await this.call(def.opnum, stub, opts);
+    return def.decodeOut(out, args, this.ndrLimits);
+  }
+
+  /**
+   * Reads whole PDUs, starting with what a transact returned, until `done(pdu)`; reads continue
+   * while the pipe says more or a PDU is incomplete. Data past the final PDU is a protocol error.
+   */
+  private async readPdus(first: { data: Buffer; more: boolean }, readSize: number, deadline: Deadline, done: (p: Pdu) => boolean): Promise<Pdu[]> {
+    const out: Pdu[] = [];
+    let buf = first.data;
+    let more = first.more;
+    let received = buf.length;
+    const limit = this.maxResponseStub + 64 * 1024;
+    for (;;) {
+      // Take every whole PDU buffered.
+      while (buf.length >= COMMON_HEADER_LENGTH) {
+        const h = decodeHeader(buf.subarray(0, COMMON_HEADER_LENGTH));
+        if (h.fragLength > Math.max(readSize, NP_MAX_FRAG) * 16) throw new MalformedError('DCE/RPC PDU', `frag_length ${h.fragLength} beyond any negotiated size`);
+        if (buf.length < h.fragLength) break;
+        const p = decodePdu(buf.subarray(0, h.fragLength));
+        buf = buf.subarray(h.fragLength);
+        out.push(p);
+        if (done(p) || p.type === 'fault') {
+          if (buf.length > 0 || more) throw protocolError('RPC_TRAILING_DATA', `${buf.length} bytes${more ? ' and more' : ''} after the final ${p.type} fragment`);
+          return out;
+        }
+      }
+      const chunk = await deadline.run((o) => this.transport.read(readSize, o));
+      if (chunk.data.length === 0 && !chunk.more) throw protocolError('RPC_SHORT_READ', 'pipe returned no data before the final fragment');
+      received += chunk.data.length;
+      if (received > limit) throw new MalformedError('DCE/RPC response', `over ${limit} bytes`);
+      buf = buf.length === 0 ? chunk.data : Buffer.concat([buf, chunk.data]);
+      more = chunk.more;
+    }
+  }
+
+  /** Closes the transport (the pipe). */
+  close(opts: WaitOptions = {}): Promise<void> {
+    return this.transport.close(opts);
+  }
+}

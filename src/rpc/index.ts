@@ -1,0 +1,9 @@
+/** DCE/RPC over any message-mode pipe: NDR 2.0, connection-oriented PDUs, client, bindings, interfaces. */
+export * from './ndr/index.js';
+export * from './uuid.js';
+export * from './pdu.js';
+export * from './client.js';
+export * from './binding.js';
+export * as wkssvc from './interfaces/wkssvc.js';
+export * as msgsvc from './interfaces/msgsvc.js';
+export * as msgsvcsend from './interfaces/msgsvcsend.js';

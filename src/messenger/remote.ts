@@ -56,6 +56,11 @@ export interface RemoteConnectOptions extends WaitOptions {
   requireSigning?: boolean;
   requireEncryption?: boolean;
   tap?: TrafficTap;
+  /**
+   * After the call: 'drop' (default) closes the TCP connection and lets the server free the pipe,
+   * tree and session, saving three round trips (CLOSE, TREE_DISCONNECT, LOGOFF); 'graceful' sends them.
+   */
+  teardown?: 'drop' | 'graceful';
 }
 
 export interface RemoteSendOptions extends RemoteConnectOptions {
@@ -153,7 +158,7 @@ async function withWkssvc<T>(o: RemoteConnectOptions, body: (rpc: RpcClient, ses
     await rpc.bind(WKSSVC, wait);
     stage = 'call';
     const value = await body(rpc, smb.info);
-    await rpc.close(wait).catch(() => undefined);
+    if (o.teardown === 'graceful') await rpc.close(wait).catch(() => undefined);
     return { value, session: smb.info };
   } catch (e) {
     throw Object.assign(e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', String(e), { cause: e }), {
@@ -161,7 +166,8 @@ async function withWkssvc<T>(o: RemoteConnectOptions, body: (rpc: RpcClient, ses
       netsendSession: smb?.info,
     });
   } finally {
-    await smb?.close(wait).catch(() => undefined);
+    if (o.teardown === 'graceful') await smb?.close(wait).catch(() => undefined);
+    else smb?.abort();
   }
 }
 

@@ -226,6 +226,11 @@ export class Smb2Client implements SmbClient {
   }
 
   /** TREE_DISCONNECT, LOGOFF, socket close. Never throws. */
+  abort(): void {
+    this.closed = true;
+    this.connection.close();
+  }
+
   async close(opts: WaitOptions = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Benchmark: one cold remote NetMessageBufferSend (wkssvc opnum 12) against a private smbd, counting
+// request/response pairs on the wire, per SMB dialect; compared with `rpcclient wkssvc_messagebuffersend`.
+// Samba answers opnum 12 with a fault, which is still one full round trip of the call.
+// Usage (root): npm run build && node bench/remote.mjs [N]
+import { execFileSync } from 'node:child_process';
+import { sendViaWorkstation } from '../dist/messenger/remote.js';
+import { startBenchSamba, median } from './lib/samba.mjs';
+
+const N = Number(process.argv[2] ?? 50);
+const samba = await startBenchSamba();
+const credentials = { user: samba.user.name, password: samba.user.password };
+
+/** A TrafficTap that counts the SMB messages we send (each waits for one reply: a round trip). */
+function counter() {
+  const t = { requests: 0, outbound: (b) => { t.requests += countFrames(b); }, inbound() {} };
+  return t;
+}
+function countFrames(b) {
+  // Each write is one whole NBSS/Direct-TCP frame (the clients write one message per call).
+  let n = 0;
+  for (let off = 0; off + 4 <= b.length; n++) off += 4 + ((b[off + 1] << 16) | b.readUInt16BE(off + 2));
+  return n;
+}
+
+try {
+  const rows = [];
+  for (const [label, opts] of [
+    ['auto (lands on 3.1.1)', { dialect: 'auto' }],
+    ['SMB2+ only (3.1.1)', { dialect: 'smb2' }],
+    ['SMB 2.1', { dialect: 'smb2', smbMax: '2.1' }],
+    ['SMB1 (NT LM 0.12)', { dialect: 'smb1' }],
+  ]) {
+    const times = [];
+    let requests = 0;
+    let status = '';
+    for (let i = 0; i < N; i++) {
+      const tap = counter();
+      const t = performance.now();
+      const r = await sendViaWorkstation({ server: samba.host, credentials, to: 'BOB', from: 'ALICE', text: 'bench', tap, ...opts });
+      times.push(performance.now() - t);
+      requests = tap.requests;
+      status = r.status?.name ?? 'OK';
+    }
+    rows.push({ path: label, requests_per_cold_send: requests, median_ms: +median(times).toFixed(2), result: status });
+  }
+  const times = [];
+  for (let i = 0; i < Math.min(N, 20); i++) {
+    const t = performance.now();
+    try {
+      execFileSync('rpcclient', ['-U', `${credentials.user}%${credentials.password}`, samba.host, '-c', 'wkssvc_messagebuffersend "bench"'], { stdio: 'ignore' });
+    } catch {
+      /* exits 1 on the fault */
+    }
+    times.push(performance.now() - t);
+  }
+  rows.push({ path: 'rpcclient (new process each)', requests_per_cold_send: 9, median_ms: +median(times).toFixed(2), result: 'fault (exit 1)' });
+  console.table(rows);
+  console.log(`N=${N} cold sends per row (rpcclient: ${Math.min(N, 20)}); host ${samba.host}; node ${process.version}`);
+} finally {
+  await samba.stop();
+}

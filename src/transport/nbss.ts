@@ -1,0 +1,465 @@
+/**
+ * NetBIOS session service (RFC 1002 §4.3) on TCP 139 and the Direct TCP transport
+ * ([MS-SMB2] §2.1, also used by SMB1) on 445: packet codecs, client session setup, and the
+ * server-side accept used by our receiver. Both present whole SMB messages as a MessageStream.
+ */
+import net from 'node:net';
+import os from 'node:os';
+import { MalformedError, NetsendError } from '../status/error.js';
+import { nbssError } from '../status/builders.js';
+import { raceWait, DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../util/abort.js';
+import { ByteReader, ByteWriter } from '../util/bytes.js';
+import type { MessageStream } from './message-stream.js';
+import { ByteStream, connectTcp, type TrafficTap } from './tcp.js';
+import {
+  encodeName,
+  formatNetbiosName,
+  netbiosName,
+  parseNetbiosName,
+  readName,
+  NB_SUFFIX,
+  SMBSERVER_NAME,
+  type NetbiosName,
+} from './names.js';
+
+/** RFC 1002 §4.3.1 packet types. */
+export const NBSS_TYPE = {
+  SESSION_MESSAGE: 0x00,
+  SESSION_REQUEST: 0x81,
+  POSITIVE_SESSION_RESPONSE: 0x82,
+  NEGATIVE_SESSION_RESPONSE: 0x83,
+  RETARGET_SESSION_RESPONSE: 0x84,
+  SESSION_KEEP_ALIVE: 0x85,
+} as const;
+
+/** RFC 1002 §4.3.1: 17-bit length (flags bit 0 is length bit 16). */
+export const NBSS_MAX_LENGTH = 0x1ffff;
+/** [MS-SMB2] §2.1: 24-bit StreamProtocolLength. */
+export const DIRECT_TCP_MAX_LENGTH = 0xffffff;
+/** Default inbound cap on Direct TCP: a 16 MiB SMB2 payload plus headers. */
+export const DEFAULT_DIRECT_MAX_FRAME = 16 * 1024 * 1024 + 64 * 1024;
+
+export const NBSS_PORT = 139;
+export const DIRECT_TCP_PORT = 445;
+
+const KNOWN_TYPES = new Set<number>(Object.values(NBSS_TYPE));
+
+export interface NbssPacket {
+  type: number;
+  body: Buffer;
+}
+
+export interface NbssHeader {
+  type: number;
+  length: number;
+}
+
+/** Encodes one NBSS packet; body length must fit 17 bits. */
+export function encodeNbssPacket(type: number, body: Buffer = Buffer.alloc(0)): Buffer {
+  if (!KNOWN_TYPES.has(type)) throw new NetsendError('usage', 0, 'EINVAL', `unknown NBSS packet type 0x${type.toString(16)}`);
+  if (body.length > NBSS_MAX_LENGTH) throw new NetsendError('usage', 0, 'EMSGSIZE', `NBSS packet body of ${body.length} bytes exceeds ${NBSS_MAX_LENGTH}`);
+  const out = Buffer.allocUnsafe(4 + body.length);
+  out[0] = type;
+  out[1] = (body.length >> 16) & 0x01;
+  out.writeUInt16BE(body.length & 0xffff, 2);
+  body.copy(out, 4);
+  return out;
+}
+
+/**
+ * Decodes the 4-byte NBSS header. Reserved flag bits (1..7) must be zero unless `extendedLength`,
+ * which reads the whole flags byte as length bits 16..23 (a non-RFC extension some SMB1 peers use
+ * for large reads on 139).
+ */
+export function decodeNbssHeader(hdr: Buffer, extendedLength = false): NbssHeader {
+  const r = new ByteReader(hdr, 'NBSS header');
+  const type = r.u8();
+  const flags = r.u8();
+  const low = r.u16be();
+  if (!KNOWN_TYPES.has(type)) throw new MalformedError('NBSS header', `unknown packet type 0x${type.toString(16)}`);
+  if (extendedLength && type === NBSS_TYPE.SESSION_MESSAGE) return { type, length: (flags << 16) | low };
+  if ((flags & 0xfe) !== 0) throw new MalformedError('NBSS header', `reserved flag bits set (0x${flags.toString(16)})`);
+  return { type, length: ((flags & 1) << 16) | low };
+}
+
+/** Decodes a buffer holding exactly one NBSS packet. */
+export function decodeNbssPacket(buf: Buffer): NbssPacket {
+  const h = decodeNbssHeader(buf.subarray(0, 4));
+  if (buf.length !== 4 + h.length) throw new MalformedError('NBSS packet', `length field ${h.length} but ${buf.length - 4} body bytes`);
+  return { type: h.type, body: buf.subarray(4) };
+}
+
+/** RFC 1002 §4.3.2: SESSION REQUEST body = called name, calling name (second-level, no pointers). */
+export function encodeSessionRequest(called: NetbiosName, calling: NetbiosName): Buffer {
+  return Buffer.concat([encodeName(called), encodeName(calling)]);
+}
+
+export function decodeSessionRequest(body: Buffer): { called: NetbiosName; calling: NetbiosName } {
+  const r = new ByteReader(body, 'NBSS session request');
+  const called = readName(r);
+  const calling = readName(r);
+  if (r.remaining !== 0) throw new MalformedError('NBSS session request', `${r.remaining} trailing bytes`);
+  return { called, calling };
+}
+
+/** RFC 1002 §4.3.5: RETARGET body = IPv4 address, port. */
+export function encodeRetarget(address: string, port: number): Buffer {
+  if (!net.isIPv4(address)) throw new NetsendError('usage', 0, 'EINVAL', `retarget address ${address} is not IPv4`);
+  if (!Number.isInteger(port) || port < 1 || port > 0xffff) throw new NetsendError('usage', 0, 'EINVAL', `retarget port ${port}`);
+  const w = new ByteWriter(6);
+  for (const part of address.split('.')) w.u8(Number(part));
+  w.u16be(port);
+  return w.finish();
+}
+
+export function decodeRetarget(body: Buffer): { address: string; port: number } {
+  const r = new ByteReader(body, 'NBSS retarget response');
+  const ip = r.bytes(4);
+  const port = r.u16be();
+  if (r.remaining !== 0) throw new MalformedError('NBSS retarget response', `${r.remaining} trailing bytes`);
+  if (port === 0) throw new MalformedError('NBSS retarget response', 'port 0');
+  return { address: Array.from(ip).join('.'), port };
+}
+
+/** Direct TCP header ([MS-SMB2] §2.1): a zero byte then a 24-bit big-endian length. */
+export function encodeDirectTcpFrame(message: Buffer): Buffer {
+  if (message.length > DIRECT_TCP_MAX_LENGTH) throw new NetsendError('usage', 0, 'EMSGSIZE', `message of ${message.length} bytes exceeds ${DIRECT_TCP_MAX_LENGTH}`);
+  const out = Buffer.allocUnsafe(4 + message.length);
+  out.writeUInt32BE(message.length, 0);
+  message.copy(out, 4);
+  return out;
+}
+
+export function decodeDirectTcpHeader(hdr: Buffer): number {
+  const r = new ByteReader(hdr, 'Direct TCP header');
+  const zero = r.u8();
+  if (zero !== 0) throw new MalformedError('Direct TCP header', `first byte 0x${zero.toString(16)} is not zero`);
+  return (r.u8() << 16) | r.u16be();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Framed message stream
+// ---------------------------------------------------------------------------------------------
+
+type Framing = 'nbss' | 'direct';
+
+export interface FramedStreamOptions {
+  /** Largest inbound message accepted; larger frames close the connection with MalformedError. */
+  maxFrame?: number;
+  /** Default receive timeout (idle timeout) when a receive call gives none. */
+  idleTimeoutMs?: number;
+  /** NBSS only: accept 24-bit session-message lengths (flags byte as length bits 16..23). */
+  extendedLength?: boolean;
+}
+
+function deadlineOpts(opts: WaitOptions, deadline: number): WaitOptions {
+  return { timeoutMs: Math.max(1, deadline - Date.now()), signal: opts.signal };
+}
+
+/** Whole SMB messages over NBSS session messages or Direct TCP frames. */
+export class FramedMessageStream implements MessageStream {
+  readonly stream: ByteStream;
+  readonly framing: Framing;
+  readonly maxFrame: number;
+  private readonly idleTimeoutMs: number;
+  private readonly extendedLength: boolean;
+  /** Body length of a frame whose header was read but whose body a timed-out receive left unread. */
+  private pendingLength = -1;
+  private receiving = false;
+
+  constructor(stream: ByteStream, framing: Framing, opts: FramedStreamOptions = {}) {
+    this.stream = stream;
+    this.framing = framing;
+    this.extendedLength = framing === 'nbss' && opts.extendedLength === true;
+    const limit = framing === 'direct' || this.extendedLength ? DIRECT_TCP_MAX_LENGTH : NBSS_MAX_LENGTH;
+    const wanted = opts.maxFrame ?? (framing === 'direct' ? DEFAULT_DIRECT_MAX_FRAME : NBSS_MAX_LENGTH);
+    this.maxFrame = Math.min(wanted, limit);
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  get closed(): boolean {
+    return this.stream.closed;
+  }
+
+  /** The largest message send() accepts on this framing. */
+  get maxSend(): number {
+    return this.framing === 'direct' || this.extendedLength ? DIRECT_TCP_MAX_LENGTH : NBSS_MAX_LENGTH;
+  }
+
+  frame(message: Buffer): Buffer {
+    if (this.framing === 'direct') return encodeDirectTcpFrame(message);
+    if (message.length > NBSS_MAX_LENGTH && this.extendedLength && message.length <= DIRECT_TCP_MAX_LENGTH) {
+      const out = Buffer.allocUnsafe(4 + message.length);
+      out.writeUInt32BE(message.length, 0); // type 0x00 and a 24-bit length
+      message.copy(out, 4);
+      return out;
+    }
+    return encodeNbssPacket(NBSS_TYPE.SESSION_MESSAGE, message);
+  }
+
+  async send(message: Buffer, opts: WaitOptions = {}): Promise<void> {
+    const bytes = this.frame(message);
+    await this.write(bytes, opts, 'send');
+  }
+
+  /** RFC 1002 §4.3.7 SESSION KEEP ALIVE (NBSS only; Direct TCP has none). */
+  async sendKeepalive(opts: WaitOptions = {}): Promise<void> {
+    if (this.framing !== 'nbss') throw new NetsendError('usage', 0, 'EINVAL', 'Direct TCP has no keepalive packet');
+    await this.write(encodeNbssPacket(NBSS_TYPE.SESSION_KEEP_ALIVE), opts, 'keepalive');
+  }
+
+  private async write(bytes: Buffer, opts: WaitOptions, what: string): Promise<void> {
+    throwIfAborted(opts.signal, what);
+    // A write that cannot finish leaves a partial frame behind: the connection is unusable then.
+    await raceWait(what, { timeoutMs: opts.timeoutMs ?? this.idleTimeoutMs, signal: opts.signal }, () => this.stream.write(bytes), () => this.stream.close());
+  }
+
+  async receive(opts: WaitOptions = {}): Promise<Buffer> {
+    if (this.receiving) throw new NetsendError('usage', 0, 'EBUSY', 'concurrent receive on one stream');
+    this.receiving = true;
+    try {
+      const deadline = Date.now() + (opts.timeoutMs ?? this.idleTimeoutMs);
+      for (;;) {
+        if (this.pendingLength < 0) {
+          const hdr = await this.stream.read(4, deadlineOpts(opts, deadline), 'receive');
+          let length: number;
+          try {
+            if (this.framing === 'direct') {
+              // 85 00 00 00 (an NBSS keepalive) is never a valid Direct TCP header; skip it like on 139 in case a peer sends one.
+              if (hdr.readUInt32BE(0) === 0x85000000) continue;
+              length = decodeDirectTcpHeader(hdr);
+            } else {
+              const h = decodeNbssHeader(hdr, this.extendedLength);
+              if (h.type === NBSS_TYPE.SESSION_KEEP_ALIVE && h.length === 0) continue;
+              if (h.type !== NBSS_TYPE.SESSION_MESSAGE) throw new MalformedError('NBSS stream', `unexpected packet type 0x${h.type.toString(16)} in an established session`);
+              length = h.length;
+            }
+            if (length > this.maxFrame) throw new MalformedError(this.framing === 'direct' ? 'Direct TCP frame' : 'NBSS frame', `${length} bytes exceeds the limit of ${this.maxFrame}`);
+          } catch (e) {
+            this.stream.close();
+            throw e;
+          }
+          this.pendingLength = length;
+        }
+        const body = this.pendingLength === 0 ? Buffer.alloc(0) : await this.stream.read(this.pendingLength, deadlineOpts(opts, deadline), 'receive');
+        this.pendingLength = -1;
+        return body;
+      }
+    } finally {
+      this.receiving = false;
+    }
+  }
+
+  close(): void {
+    this.stream.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client
+// ---------------------------------------------------------------------------------------------
+
+export interface TransportConnectOptions extends WaitOptions, FramedStreamOptions {
+  host: string;
+  port?: number;
+  tap?: TrafficTap;
+  /** Use this connected stream instead of opening one (tests, proxies). */
+  stream?: ByteStream;
+}
+
+export interface NbssConnectOptions extends TransportConnectOptions {
+  /** "NAME<xx>", "NAME" (suffix <20>) or a NetbiosName. Default *SMBSERVER<20>. */
+  calledName?: NetbiosName | string;
+  /** Default: this host's name, suffix <00>. */
+  callingName?: NetbiosName | string;
+  /** How many RETARGET responses to follow (default 1). */
+  followRetarget?: number;
+}
+
+/** An established NBSS session. */
+export class NbssSession extends FramedMessageStream {
+  readonly called: NetbiosName;
+  readonly calling: NetbiosName;
+  constructor(stream: ByteStream, called: NetbiosName, calling: NetbiosName, opts: FramedStreamOptions = {}) {
+    super(stream, 'nbss', opts);
+    this.called = called;
+    this.calling = calling;
+  }
+}
+
+/** This machine's host name as a NetBIOS name (first DNS label, unsupported characters dropped). */
+export function localCallingName(suffix: number = NB_SUFFIX.WORKSTATION): NetbiosName {
+  const label = (os.hostname().split('.')[0] ?? '').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 15);
+  return netbiosName(label === '' ? 'NETSEND' : label, suffix);
+}
+
+/** Reads one whole NBSS packet (keepalives skipped) with a shared deadline; bad framing closes the stream. */
+async function readControlPacket(stream: ByteStream, opts: WaitOptions, deadline: number, what: string, maxBody: number, expected: readonly number[]): Promise<NbssPacket> {
+  for (;;) {
+    const hdr = await stream.read(4, deadlineOpts(opts, deadline), what);
+    let h: NbssHeader;
+    try {
+      h = decodeNbssHeader(hdr);
+      if (h.type !== NBSS_TYPE.SESSION_KEEP_ALIVE && !expected.includes(h.type)) throw new MalformedError(what, `unexpected packet type 0x${h.type.toString(16)}`);
+      if (h.length > maxBody) throw new MalformedError('NBSS packet', `type 0x${h.type.toString(16)} with ${h.length} body bytes (at most ${maxBody} expected)`);
+    } catch (e) {
+      stream.close();
+      throw e;
+    }
+    const body = h.length === 0 ? Buffer.alloc(0) : await stream.read(h.length, deadlineOpts(opts, deadline), what);
+    if (h.type === NBSS_TYPE.SESSION_KEEP_ALIVE && h.length === 0) continue;
+    return { type: h.type, body };
+  }
+}
+
+/**
+ * Opens a NetBIOS session (RFC 1002 §4.3.2): session request with called and calling names, then
+ * a positive response (session ready), a negative one (NetsendError layer 'nbss', e.g.
+ * NBSS_CALLED_NAME_NOT_PRESENT 0x82) or a retarget, followed at most `followRetarget` times.
+ */
+export async function openNbssSession(opts: NbssConnectOptions): Promise<NbssSession> {
+  const port = opts.port ?? NBSS_PORT;
+  const called = parseNetbiosName(opts.calledName ?? SMBSERVER_NAME, NB_SUFFIX.SERVER);
+  const calling = opts.callingName === undefined ? localCallingName() : parseNetbiosName(opts.callingName, NB_SUFFIX.WORKSTATION);
+  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  let host = opts.host;
+  let hopPort = port;
+  let stream = opts.stream;
+  let retargetsLeft = opts.followRetarget ?? 1;
+  const seen = new Set<string>();
+  for (;;) {
+    const where = `${host}:${hopPort}`;
+    seen.add(where);
+    const s = stream ?? (await connectTcp({ host, port: hopPort, tap: opts.tap, ...deadlineOpts(opts, deadline) }));
+    stream = undefined;
+    const what = `NBSS session request to ${formatNetbiosName(called)} at ${where}`;
+    let pkt: NbssPacket;
+    try {
+      await raceWait(what, deadlineOpts(opts, deadline), () => s.write(encodeNbssPacket(NBSS_TYPE.SESSION_REQUEST, encodeSessionRequest(called, calling))));
+      pkt = await readControlPacket(s, opts, deadline, what, 6, [
+        NBSS_TYPE.POSITIVE_SESSION_RESPONSE,
+        NBSS_TYPE.NEGATIVE_SESSION_RESPONSE,
+        NBSS_TYPE.RETARGET_SESSION_RESPONSE,
+      ]);
+    } catch (e) {
+      s.close();
+      throw e;
+    }
+    switch (pkt.type) {
+      case NBSS_TYPE.POSITIVE_SESSION_RESPONSE:
+        if (pkt.body.length !== 0) {
+          s.close();
+          throw new MalformedError('NBSS positive session response', `${pkt.body.length} body bytes`);
+        }
+        return new NbssSession(s, called, calling, opts);
+      case NBSS_TYPE.NEGATIVE_SESSION_RESPONSE: {
+        s.close();
+        if (pkt.body.length !== 1) throw new MalformedError('NBSS negative session response', `${pkt.body.length} body bytes, expected 1`);
+        throw nbssError(pkt.body[0]!, what);
+      }
+      case NBSS_TYPE.RETARGET_SESSION_RESPONSE: {
+        s.close();
+        const target = decodeRetarget(pkt.body);
+        const next = `${target.address}:${target.port}`;
+        if (retargetsLeft <= 0 || seen.has(next)) {
+          throw new NetsendError('nbss', NBSS_TYPE.RETARGET_SESSION_RESPONSE, 'NBSS_RETARGET', `${what}: retargeted to ${next}, not followed`);
+        }
+        retargetsLeft--;
+        host = target.address;
+        hopPort = target.port;
+        continue;
+      }
+      default:
+        s.close();
+        throw new MalformedError('NBSS session response', `unexpected packet type 0x${pkt.type.toString(16)}`);
+    }
+  }
+}
+
+/** Opens a Direct TCP connection ([MS-SMB2] §2.1): no session request, 4-byte frame headers. */
+export async function openDirectTcp(opts: TransportConnectOptions): Promise<FramedMessageStream> {
+  const s = opts.stream ?? (await connectTcp({ host: opts.host, port: opts.port ?? DIRECT_TCP_PORT, tap: opts.tap, timeoutMs: opts.timeoutMs, signal: opts.signal }));
+  return new FramedMessageStream(s, 'direct', opts);
+}
+
+/** NBSS on port 139 (session request to `calledName`, default *SMBSERVER<20>), Direct TCP on any other. */
+export async function connectSmbTransport(opts: NbssConnectOptions): Promise<FramedMessageStream> {
+  const port = opts.port ?? DIRECT_TCP_PORT;
+  if (port === NBSS_PORT) return openNbssSession({ ...opts, port });
+  return openDirectTcp({ ...opts, port });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server side
+// ---------------------------------------------------------------------------------------------
+
+export type SessionDecision = 'accept' | { refuse: number } | { retarget: { address: string; port: number } };
+
+export interface AcceptOptions extends FramedStreamOptions {
+  /** Time allowed for the session request to arrive (default 10 s). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  tap?: TrafficTap;
+}
+
+export interface NbssAcceptOptions extends AcceptOptions {
+  onSessionRequest(called: NetbiosName, calling: NetbiosName): SessionDecision | Promise<SessionDecision>;
+}
+
+function toByteStream(s: net.Socket | ByteStream, tap?: TrafficTap): ByteStream {
+  return s instanceof ByteStream ? s : new ByteStream(s, tap);
+}
+
+/** Half-closes so the refusal reaches the peer, then destroys if the peer lingers. */
+function endGracefully(s: ByteStream): void {
+  s.socket.end();
+  setTimeout(() => s.close(), 2_000).unref();
+}
+
+/**
+ * Serves the session setup on an accepted TCP connection (RFC 1002 §4.3.2): reads the SESSION
+ * REQUEST, asks `onSessionRequest`, answers positive / negative / retarget. Resolves with the
+ * session when accepted; otherwise closes the connection and rejects (NetsendError layer 'nbss').
+ */
+export async function acceptNbss(socket: net.Socket | ByteStream, opts: NbssAcceptOptions): Promise<NbssSession> {
+  const s = toByteStream(socket, opts.tap);
+  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const what = 'NBSS session request';
+  try {
+    // Two names with maximal scopes fit in 2 * 255 bytes.
+    const pkt = await readControlPacket(s, opts, deadline, what, 2 * 255, [NBSS_TYPE.SESSION_REQUEST]);
+    if (pkt.type !== NBSS_TYPE.SESSION_REQUEST) throw new MalformedError(what, `expected a session request, got packet type 0x${pkt.type.toString(16)}`);
+    let names: { called: NetbiosName; calling: NetbiosName };
+    try {
+      names = decodeSessionRequest(pkt.body);
+    } catch (e) {
+      // Samba answers an undecodable session request with 83 00 00 01 82 (measured); do the same.
+      await raceWait(what, deadlineOpts(opts, deadline), () => s.write(encodeNbssPacket(NBSS_TYPE.NEGATIVE_SESSION_RESPONSE, Buffer.from([0x82])))).catch(() => undefined);
+      throw e;
+    }
+    const { called, calling } = names;
+    const decision = await raceWait(what, deadlineOpts(opts, deadline), async () => opts.onSessionRequest(called, calling));
+    if (decision === 'accept') {
+      await raceWait(what, deadlineOpts(opts, deadline), () => s.write(encodeNbssPacket(NBSS_TYPE.POSITIVE_SESSION_RESPONSE)));
+      return new NbssSession(s, called, calling, opts);
+    }
+    if ('refuse' in decision) {
+      const byte = decision.refuse & 0xff;
+      await raceWait(what, deadlineOpts(opts, deadline), () => s.write(encodeNbssPacket(NBSS_TYPE.NEGATIVE_SESSION_RESPONSE, Buffer.from([byte]))));
+      endGracefully(s);
+      throw nbssError(byte, `refused session request to ${formatNetbiosName(called)}`);
+    }
+    const { address, port } = decision.retarget;
+    await raceWait(what, deadlineOpts(opts, deadline), () => s.write(encodeNbssPacket(NBSS_TYPE.RETARGET_SESSION_RESPONSE, encodeRetarget(address, port))));
+    endGracefully(s);
+    throw new NetsendError('nbss', NBSS_TYPE.RETARGET_SESSION_RESPONSE, 'NBSS_RETARGET', `retargeted session request to ${formatNetbiosName(called)} to ${address}:${port}`);
+  } catch (e) {
+    if (!(e instanceof NetsendError && e.layer === 'nbss')) s.close();
+    throw e;
+  }
+}
+
+/** Wraps an accepted connection on 445 (or any non-NBSS port) as Direct TCP. */
+export function acceptDirectTcp(socket: net.Socket | ByteStream, opts: AcceptOptions = {}): FramedMessageStream {
+  return new FramedMessageStream(toByteStream(socket, opts.tap), 'direct', opts);
+}

@@ -200,7 +200,7 @@ export function encodePdu(p: Pdu): Buffer {
       for (const v of p.versions) w.u8(v.major).u8(v.minor);
       if (p.signature) {
         if (p.signature.length !== 16) throw usage('bind_nak signature is 16 bytes');
-        w.align(4).bytes(p.signature);
+        w.bytes(p.signature);
       }
       break;
     case 'request':
@@ -301,12 +301,10 @@ export function decodePdu(buf: Buffer): Pdu {
       r.need(n * 2, 'versions');
       const versions: { major: number; minor: number }[] = [];
       for (let i = 0; i < n; i++) versions.push({ major: r.u8(), minor: r.u8() });
-      const pad = (4 - (r.offset % 4)) % 4;
+      // [MS-RPCE] §2.2.2.9: the optional Signature follows the versions directly; it is present
+      // when frag_length leaves room for it (extended error info may follow; not parsed).
       let signature: Buffer | undefined;
-      if (r.remaining >= pad + 16) {
-        r.skip(pad);
-        signature = Buffer.from(r.bytes(16, 'signature'));
-      }
+      if (r.remaining >= 16) signature = Buffer.from(r.bytes(16, 'signature'));
       return { type: 'bind_nak', ...base, reason, versions, ...(signature ? { signature } : {}) };
     }
     case 'request': {

@@ -12,7 +12,7 @@ import { MSGSVCSEND } from '../../src/rpc/interfaces/msgsvcsend.js';
 import { AbortError, NetsendError, TimeoutError } from '../../src/status/error.js';
 import type { WaitOptions } from '../../src/util/abort.js';
 import { bindNakReason } from '../../src/status/index.js';
-import { CAP_GETINFO, CAP_MBS, hex } from './fixtures.js';
+import { CAP_GETINFO, CAP_MBS, hex, SAMBA_BIND_NAK } from './fixtures.js';
 
 type Handler = (p: Pdu, raw: Buffer) => Buffer[] | 'hang';
 
@@ -145,8 +145,8 @@ describe('RpcClient bind', () => {
     expect(pipe.received.map((p) => p.type)).toEqual(['bind', 'alter_context']);
   });
 
-  it('bind_nak -> rpc-bind-nak with the reason', async () => {
-    const pipe = new FakePipe((p) => [encodePdu({ type: 'bind_nak', callId: p.callId, reason: 4, versions: [{ major: 5, minor: 0 }] })]);
+  it('bind_nak (Samba\'s real bytes) -> rpc-bind-nak with the reason', async () => {
+    const pipe = new FakePipe(() => [hex(SAMBA_BIND_NAK.minorVersion2)]);
     await expect(new RpcClient(pipe).bind(WKSSVC)).rejects.toMatchObject({ layer: 'rpc-bind-nak', code: 4, name: bindNakReason(4).name });
   });
 

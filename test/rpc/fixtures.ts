@@ -34,3 +34,16 @@ export const CAP_GETINFO = {
 };
 
 export const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+
+/**
+ * bind_nak PDUs from Samba smbd (Samba 4.x of this machine, harness smb.conf), captured by this
+ * helper on 2026-11-25 by sending hand-made binds through the SMB2 client's wkssvc pipe
+ * (Smb2Pipe.transact) and printing the reply bytes:
+ *   minorVersion2: a bind with rpc_vers_minor = 2 -> reason 4 (PROTOCOL_VERSION_NOT_SUPPORTED), versions {5.0}
+ *   bindTwice: a second bind on an already bound pipe -> reason 0 (not specified)
+ * Both end in 3 zero octets of padding (frag_length 24) and carry no [MS-RPCE] §2.2.2.9 Signature.
+ */
+export const SAMBA_BIND_NAK = {
+  minorVersion2: '05000d031000000018000000010000000400010500000000',
+  bindTwice: '05000d031000000018000000010000000000010500000000',
+};

@@ -208,6 +208,33 @@ describe('NDR arrays and strings (C706 §14.3.3-4)', () => {
     expect(encodeParams([['s', CV]], { s: { n: 9, s: 'A' } }).toString('hex')).toBe('02000000' + '09000000' + '00000000' + '02000000' + '41000000');
   });
 
+  it('hoists through a nested conformant structure and a deferred pointee', () => {
+    const InnerC = struct([
+      ['b', u16],
+      ['arr', conformantArray(u16)],
+    ]);
+    const Outer = struct([
+      ['a', u16],
+      ['inner', InnerC],
+    ]);
+    const v = { a: 1, inner: { b: 2, arr: [3, 4, 5] } };
+    const stub = encodeParams([['o', Outer]], { o: v });
+    // A conformant structure aligns to at least 4 (its conformance), also when nested: pad after 'a'.
+    expect(stub.toString('hex')).toBe('03000000' + '0100' + '0000' + '0200' + '0300' + '0400' + '0500');
+    expect(decodeParams([['o', Outer]], stub)).toEqual({ o: v });
+    // size_is of an embedded pointer's array is checked against its container's field.
+    const S = struct([
+      ['n', u32],
+      ['p', uniquePtr(conformantArray(u8, { sizeIs: 'n' }))],
+    ]);
+    const ok = encodeParams([['s', S]], { s: { n: 2, p: [9, 9] } });
+    expect(ok.toString('hex')).toBe('02000000' + '00000200' + '02000000' + '0909');
+    expect(() => encodeParams([['s', S]], { s: { n: 3, p: [9, 9] } })).toThrow(/but n is 3/);
+    const lie = Buffer.from(ok);
+    lie.writeUInt32LE(1, 0);
+    expect(() => decodeParams([['s', S]], lie)).toThrow(MalformedError);
+  });
+
   it('encodes an 8-bit string with a caller codec and the NUL counted', () => {
     expect(encodeParams([['s', refPtr(cstring(latin1))]], { s: 'hi' }).toString('hex')).toBe('03000000' + '00000000' + '03000000' + '686900');
   });

@@ -6,7 +6,7 @@ import { WKSSVC } from '../../src/rpc/interfaces/wkssvc.js';
 import { MSGSVC } from '../../src/rpc/interfaces/msgsvc.js';
 import { MSGSVCSEND } from '../../src/rpc/interfaces/msgsvcsend.js';
 import { NetsendError } from '../../src/status/error.js';
-import { CAP_GETINFO, CAP_MBS, hex } from './fixtures.js';
+import { CAP_GETINFO, CAP_MBS, hex, SAMBA_BIND_NAK } from './fixtures.js';
 
 describe('UUIDs and syntaxes', () => {
   it('marshal as protocol-notes §7.1 lists', () => {
@@ -70,11 +70,16 @@ describe('PDUs against rpcclient/Samba captures', () => {
   });
 
   it('bind_nak with versions and signature', () => {
-    const sig = Buffer.alloc(16, 0xab);
+    const sig = uuidToBytes('90740320-fad0-11d3-82d7-009027b130ab'); // extended error info signature, [MS-RPCE] §2.2.1.1.2
     const b = encodePdu({ type: 'bind_nak', callId: 1, reason: 4, versions: [{ major: 5, minor: 0 }], signature: sig });
-    // Signature 4-aligned from the PDU start ([MS-RPCE] §2.2.2.9): 21 -> 24.
-    expect(b.subarray(16).toString('hex')).toBe('0400' + '01' + '0500' + '000000' + sig.toString('hex'));
+    // [MS-RPCE] §2.2.2.9: Signature right after the versions, present when frag_length has room.
+    expect(b.subarray(16).toString('hex')).toBe('0400' + '01' + '0500' + sig.toString('hex'));
     expect(decodePdu(b)).toMatchObject({ type: 'bind_nak', reason: 4, versions: [{ major: 5, minor: 0 }], signature: sig });
+  });
+
+  it('decodes Samba\'s real bind_nak PDUs (padded, no signature)', () => {
+    expect(decodePdu(hex(SAMBA_BIND_NAK.minorVersion2))).toEqual({ type: 'bind_nak', flags: 3, callId: 1, reason: 4, versions: [{ major: 5, minor: 0 }] });
+    expect(decodePdu(hex(SAMBA_BIND_NAK.bindTwice))).toMatchObject({ type: 'bind_nak', reason: 0 });
   });
 
   it('parses a sec_trailer and checks auth_length', () => {

@@ -214,8 +214,9 @@ export async function workstationInfo(o: RemoteConnectOptions, level: 100 | 101 
 
 /** The `RemoteSend` hook netMessageBufferSend uses when a server name is given. */
 export const netMessageBufferSendRemote: RemoteSend = async (server, msgName, from, text, options: NetMessageBufferSendOptions) => {
-  const remote = (options as NetMessageBufferSendOptions & { remote?: Partial<RemoteConnectOptions> }).remote ?? {};
-  const o: RemoteSendOptions = { ...remote, server, to: msgName, from, text };
+  // Win32 callers write the server as \\NAME; the wire wants the bare name.
+  const bare = server.replace(/^\\\\/, '');
+  const o: RemoteSendOptions = { ...options.remote, server: bare, to: msgName, from, text };
   if (options.timeoutMs !== undefined && o.timeoutMs === undefined) o.timeoutMs = options.timeoutMs;
   if (options.signal && !o.signal) o.signal = options.signal;
   if (options.tap && !o.tap) o.tap = options.tap;

@@ -121,7 +121,7 @@ describe.runIf(interopEnabled())('remote NetMessageBufferSend API and capture', 
     const status = await netMessageBufferSend(samba.host, 'BOB', 'ALICE', 'hi', {
       remoteSend: netMessageBufferSendRemote,
       remote: { credentials: { user: samba.user.name, password: samba.user.password } },
-    } as Parameters<typeof netMessageBufferSend>[4]);
+    });
     expect(status).toBe(1745);
   });
 

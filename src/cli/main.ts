@@ -1,0 +1,392 @@
+/**
+ * `netsend` command line. Subcommands are rows of COMMANDS, options are rows of OPTIONS (each row
+ * names the subcommands it belongs to), so new paths (remote wkssvc, `info`) add rows, not code paths.
+ *
+ *   netsend [send] [options] NAME [message...]    (message from stdin when absent)
+ *   netsend listen [--host 127.0.0.1] [--port 139] [--json]
+ *
+ * Exit codes: 0 delivered (or listener stopped cleanly), 1 refused/failed, 2 usage.
+ */
+import { parseArgs } from 'node:util';
+import { NetsendError } from '../status/error.js';
+import type { TrafficTap } from '../transport/tcp.js';
+import { CaptureFile } from '../pcap/writer.js';
+import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.js';
+import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
+import { netApiStatusFor, netApiStatusName } from '../messenger/status-map.js';
+import { resolveMessengerTarget } from '../messenger/resolve.js';
+import net from 'node:net';
+import { LINE_ENDINGS, type LineEndings } from '../messenger/text.js';
+import { formatPopup } from '../messenger/popup.js';
+
+export interface CliIO {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+  /** Message text source when none is given on the command line. */
+  stdin: AsyncIterable<Buffer | string>;
+  /** Stops `listen` (default: SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+}
+
+export type OptionValue = string | boolean | string[] | undefined;
+export type ParsedValues = Record<string, OptionValue>;
+
+export interface OptionSpec {
+  name: string;
+  short?: string;
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  /** Placeholder shown in help, e.g. ADDR. */
+  arg?: string;
+  /** One text, or one per subcommand. */
+  help: string | Readonly<Record<string, string>>;
+  /** Subcommands that accept it ('*' = all). */
+  commands: readonly string[] | '*';
+}
+
+/** Every option of every subcommand. */
+export const OPTIONS: OptionSpec[] = [
+  { name: 'help', short: 'h', type: 'boolean', help: 'show help and exit', commands: '*' },
+  { name: 'host', type: 'string', multiple: true, arg: 'ADDR', help: { send: 'target address (repeatable: sent concurrently); without it NAME is resolved over NetBIOS', listen: 'address to listen on (default 127.0.0.1)' }, commands: ['send', 'listen'] },
+  { name: 'port', type: 'string', arg: 'N', help: { send: '139 (default): NetBIOS session to NAME<03>; any other port: Direct TCP', listen: '139 (default): NetBIOS sessions; any other port (0 = ephemeral): Direct TCP' }, commands: ['send', 'listen'] },
+  { name: 'wins', type: 'string', arg: 'ADDR', help: 'resolve NAME<03> with a unicast name query to this NetBIOS name server', commands: ['send'] },
+  { name: 'broadcast', type: 'string', arg: 'ADDR', help: 'resolve NAME<03> by broadcast to ADDR (default 255.255.255.255)', commands: ['send'] },
+  { name: 'from', type: 'string', arg: 'NAME', help: 'sender name (default: this host name, upper-cased, 15 chars)', commands: ['send'] },
+  { name: 'codepage', type: 'string', arg: 'CP', help: 'OEM code page for names and text (default cp850)', commands: ['send', 'listen'] },
+  { name: 'single-block', type: 'boolean', help: 'one SMB_COM_SEND_MESSAGE (≤128 bytes) after an SMB1 NEGOTIATE, instead of start/text/end blocks', commands: ['send'] },
+  { name: 'no-negotiate', type: 'boolean', help: 'never send SMB1 NEGOTIATE first', commands: ['send'] },
+  { name: 'line-endings', type: 'string', arg: 'MODE', help: 'crlf (default: shows on Windows and Samba), msrp (0x14), lf, raw', commands: ['send'] },
+  { name: 'max-bytes', type: 'string', arg: 'N', help: 'limit on the encoded text (default 652, [MS-MSRP] §3.2.4.4)', commands: ['send'] },
+  { name: 'timeout', type: 'string', arg: 'MS', help: 'per-target deadline in milliseconds (default 10000)', commands: ['send'] },
+  { name: 'json', type: 'boolean', help: { send: 'one JSON object per target: {target, ok, status, netApiStatus, ...}', listen: 'one JSON object per message' }, commands: ['send', 'listen'] },
+  { name: 'pcap', type: 'string', arg: 'FILE', help: { send: 'write our own traffic to a pcap file', listen: 'write the traffic to a pcap file (when it stops)' }, commands: ['send', 'listen'] },
+  { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
+];
+
+export interface CommandContext {
+  values: ParsedValues;
+  positionals: string[];
+  io: CliIO;
+}
+
+export interface CommandSpec {
+  summary: string;
+  usage: string;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export class UsageError extends Error {}
+
+/** Subcommands; the first positional picks one, anything else means `send`. */
+export const COMMANDS: Record<string, CommandSpec> = {
+  send: { summary: 'send a Messenger popup directly (SMB1 message commands)', usage: 'netsend [send] [options] NAME [message...]', run: runSend },
+  listen: { summary: 'receive Messenger popups and print them', usage: 'netsend listen [--host ADDR] [--port N] [--json] [--name NAME...]', run: runListen },
+};
+
+const DEFAULT_COMMAND = 'send';
+
+function optionsFor(command: string): OptionSpec[] {
+  return OPTIONS.filter((o) => o.commands === '*' || o.commands.includes(command));
+}
+
+export function helpText(command?: string): string {
+  const lines: string[] = [];
+  const cmds = command ? [command] : Object.keys(COMMANDS);
+  if (!command) lines.push('netsend: send and receive Windows Messenger (net send) popups', '');
+  for (const c of cmds) {
+    const spec = COMMANDS[c]!;
+    lines.push(`Usage: ${spec.usage}`, `  ${spec.summary}`);
+    for (const o of optionsFor(c)) {
+      const flag = `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.arg ? ` ${o.arg}` : ''}`;
+      const help = typeof o.help === 'string' ? o.help : (o.help[c] ?? Object.values(o.help)[0] ?? '');
+      lines.push(`  ${flag.padEnd(28)} ${help}`);
+    }
+    lines.push('');
+  }
+  if (!command) lines.push('Exit status: 0 delivered, 1 refused or failed, 2 usage error.', 'Message text is read from stdin when none is given.', '');
+  return lines.join('\n');
+}
+
+function defaultIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+}
+
+export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<number> {
+  const fullIO: CliIO = { ...defaultIO(), ...io };
+  let command = DEFAULT_COMMAND;
+  let args = argv;
+  if (argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0])) {
+    command = argv[0];
+    args = argv.slice(1);
+  }
+  const spec = COMMANDS[command]!;
+  let values: ParsedValues;
+  let positionals: string[];
+  try {
+    const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+    for (const o of optionsFor(command)) options[o.name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    values = parsed.values as ParsedValues;
+    positionals = parsed.positionals;
+  } catch (e) {
+    fullIO.stderr.write(`netsend: ${e instanceof Error ? e.message : String(e)}\nTry 'netsend --help'.\n`);
+    return 2;
+  }
+  if (values.help) {
+    fullIO.stdout.write(helpText(command === DEFAULT_COMMAND && argv[0] !== 'send' ? undefined : command));
+    return 0;
+  }
+  try {
+    return await spec.run({ values, positionals, io: fullIO });
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof NetsendError && e.layer === 'usage')) {
+      fullIO.stderr.write(`netsend: ${e.message}\nTry 'netsend --help'.\n`);
+      return 2;
+    }
+    fullIO.stderr.write(`netsend: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers shared by subcommands
+
+export function intOption(values: ParsedValues, name: string, min: number, max: number): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new UsageError(`--${name} needs a whole number, got '${String(v)}'`);
+  const n = Number(v);
+  if (n < min || n > max) throw new UsageError(`--${name} must be ${min}..${max}`);
+  return n;
+}
+
+export function stringOption(values: ParsedValues, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function listOption(values: ParsedValues, name: string): string[] {
+  const v = values[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+const MAX_STDIN = 1 << 20;
+
+async function readAll(stdin: AsyncIterable<Buffer | string>): Promise<string> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of stdin) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    n += b.length;
+    if (n > MAX_STDIN) throw new UsageError(`message on stdin is over ${MAX_STDIN} bytes`);
+    parts.push(b);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// send
+
+/** One line of `send` output: a target and how delivery to it ended. */
+export interface CliOutcome {
+  target: string;
+  ok: boolean;
+  netApiStatus: number;
+  status: { layer: string; code: number; name: string; message: string } | null;
+  /** Extra JSON fields and the success line's detail (transport, round trips ...). */
+  detail?: Record<string, string | number | boolean>;
+}
+
+/** What a send delegate receives: the parsed command line plus recipient and message text. */
+export interface SendContext extends CommandContext {
+  name: string;
+  text: string;
+}
+
+/**
+ * Other ways to deliver a message (e.g. the remote wkssvc path when `--server` is given). The first
+ * delegate whose `applies` is true handles the send instead of direct delivery; it prints with
+ * `reportOutcomes` so exit codes and --json stay uniform.
+ */
+export interface SendDelegate {
+  name: string;
+  applies(values: ParsedValues): boolean;
+  run(ctx: SendContext): Promise<number>;
+}
+export const SEND_DELEGATES: SendDelegate[] = [];
+
+/** Recipient and text from the positionals, or from stdin when only NAME is given. */
+export async function readRecipientAndText({ positionals, io }: CommandContext): Promise<{ name: string; text: string }> {
+  const [name, ...words] = positionals;
+  if (!name) throw new UsageError('missing recipient NAME');
+  let text = words.join(' ');
+  if (words.length === 0) {
+    // A single trailing newline from `echo` or a heredoc is not part of the message.
+    text = (await readAll(io.stdin)).replace(/\r?\n$/, '');
+  }
+  if (text.length === 0) throw new UsageError('empty message');
+  return { name, text };
+}
+
+function failureOutcome(target: string, e: unknown): CliOutcome {
+  const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e));
+  return { target, ok: false, netApiStatus: netApiStatusFor(err), status: { layer: err.layer, code: err.code, name: err.name, message: err.message } };
+}
+
+function sendOutcome(target: string, r: SendResult): CliOutcome {
+  return { target, ok: r.ok, netApiStatus: r.netApiStatus, status: r.status, detail: { transport: r.transport, roundTrips: r.roundTrips, blocks: r.blocks } };
+}
+
+async function runSend(ctx: CommandContext): Promise<number> {
+  const { values, io } = ctx;
+  const { name, text } = await readRecipientAndText(ctx);
+  const delegate = SEND_DELEGATES.find((d) => d.applies(values));
+  if (delegate) return delegate.run({ ...ctx, name, text });
+
+  const port = intOption(values, 'port', 1, 65535) ?? 139;
+  const timeoutMs = intOption(values, 'timeout', 1, 3_600_000);
+  const maxBytes = intOption(values, 'max-bytes', 1, 65_024);
+  const lineEndings = stringOption(values, 'line-endings');
+  if (lineEndings !== undefined && !LINE_ENDINGS.includes(lineEndings as LineEndings)) {
+    throw new UsageError(`--line-endings must be one of ${LINE_ENDINGS.join(', ')}`);
+  }
+  const single = values['single-block'] === true;
+  const json = values.json === true;
+
+  let hosts = listOption(values, 'host');
+  const base = {
+    port,
+    to: name,
+    text,
+    ...(stringOption(values, 'from') !== undefined ? { from: stringOption(values, 'from')! } : {}),
+    ...(stringOption(values, 'codepage') !== undefined ? { codepage: stringOption(values, 'codepage')! } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxBytes !== undefined ? { maxBytes } : {}),
+    ...(lineEndings !== undefined ? { lineEndings: lineEndings as LineEndings } : {}),
+    mode: single ? ('single' as const) : ('auto' as const),
+    ...(values['no-negotiate'] === true ? { negotiate: false } : {}),
+  };
+  // Usage problems (names, code page, size) fail before any traffic, for every target alike.
+  // An IP address as NAME (no --host) is asked for its messenger name first, like `net send <ip>`.
+  const byAddress = hosts.length === 0 && net.isIP(name) !== 0;
+  const prepared = prepareMessage({ ...base, to: byAddress ? 'X' : name, host: hosts[0] ?? '0.0.0.0' });
+  if (prepared.unmappable.length > 0) {
+    io.stderr.write(`netsend: warning: ${prepared.unmappable.join(' ')} not in code page ${base.codepage ?? 'cp850'}, sent as '?'\n`);
+  }
+
+  if (hosts.length === 0) {
+    try {
+      const wins = stringOption(values, 'wins');
+      const broadcast = stringOption(values, 'broadcast');
+      const t = await resolveMessengerTarget(name, {
+        timeoutMs: timeoutMs ?? 3_000,
+        ...(wins !== undefined ? { wins } : {}),
+        ...(broadcast !== undefined ? { broadcast } : {}),
+      });
+      hosts = [t.host];
+      base.to = t.to;
+    } catch (e) {
+      if (e instanceof NetsendError && e.layer === 'usage') throw e;
+      return reportOutcomes([failureOutcome(name.toUpperCase(), e)], json, io);
+    }
+  }
+  const pcapPath = stringOption(values, 'pcap');
+  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  let outcomes: CliOutcome[];
+  try {
+    outcomes = await Promise.all(
+      hosts.map(async (host): Promise<CliOutcome> => {
+        const tap: TrafficTap | undefined = capture ? capture.tap('client') : undefined;
+        const target = `${base.to.toUpperCase()}@${host}`;
+        try {
+          return sendOutcome(target, await sendMessage({ ...base, host, ...(tap ? { tap } : {}) }));
+        } catch (e) {
+          if (e instanceof NetsendError && e.layer === 'usage') throw e;
+          return failureOutcome(target, e);
+        }
+      }),
+    );
+  } finally {
+    capture?.close();
+  }
+  return reportOutcomes(outcomes, json, io);
+}
+
+/**
+ * Prints outcomes: --json one object per target on stdout; otherwise a success line on stdout or
+ * "TARGET: STATUS_NAME (NET_API_STATUS): message [NERR name]" on stderr. Returns the exit code.
+ */
+export function reportOutcomes(outcomes: CliOutcome[], json: boolean, io: CliIO): number {
+  let failed = 0;
+  for (const o of outcomes) {
+    if (!o.ok) failed++;
+    if (json) {
+      io.stdout.write(
+        JSON.stringify({
+          target: o.target,
+          ok: o.ok,
+          status: o.status ? { layer: o.status.layer, code: o.status.code, name: o.status.name } : null,
+          netApiStatus: o.netApiStatus,
+          netApiStatusName: netApiStatusName(o.netApiStatus),
+          ...o.detail,
+        }) + '\n',
+      );
+    } else if (o.ok) {
+      const d = o.detail ?? {};
+      const extra = d.transport !== undefined ? ` (${d.transport}, ${d.blocks} block${d.blocks === 1 ? '' : 's'}, ${d.roundTrips} round trips)` : '';
+      io.stdout.write(`${o.target}: message sent${extra}\n`);
+    } else if (o.status) {
+      const mapped = netApiStatusName(o.netApiStatus);
+      io.stderr.write(`${o.target}: ${o.status.name} (${o.netApiStatus}): ${o.status.message}${mapped === o.status.name ? '' : ` [${mapped}]`}\n`);
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// listen
+
+async function runListen({ values, positionals, io }: CommandContext): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const hosts = listOption(values, 'host');
+  if (hosts.length > 1) throw new UsageError('listen takes one --host');
+  const port = intOption(values, 'port', 0, 65535) ?? 139;
+  const json = values.json === true;
+  const names = listOption(values, 'name');
+  const codepage = stringOption(values, 'codepage');
+  const print = (m: ReceivedMessage): void => {
+    if (json) {
+      io.stdout.write(JSON.stringify({ from: m.from, to: m.to, text: m.text, receivedAt: m.receivedAt.toISOString(), remoteAddress: m.remoteAddress, transport: m.transport }) + '\n');
+    } else {
+      io.stdout.write(formatPopup(m) + '\n');
+    }
+  };
+  const pcapPath = stringOption(values, 'pcap');
+  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  const rx = await startReceiver({
+    host: hosts[0] ?? '127.0.0.1',
+    port,
+    onMessage: print,
+    ...(capture ? { tap: () => capture.tap('server') } : {}),
+    ...(names.length ? { names } : {}),
+    ...(codepage !== undefined ? { codepage } : {}),
+  });
+  io.stderr.write(`listening on ${rx.host}:${rx.port} (${rx.transport === 'nbss' ? 'NetBIOS session' : 'Direct TCP'})\n`);
+  await new Promise<void>((resolve) => {
+    if (io.signal) {
+      if (io.signal.aborted) return resolve();
+      io.signal.addEventListener('abort', () => resolve(), { once: true });
+      return;
+    }
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await rx.close();
+  capture?.close();
+  return 0;
+}

@@ -1,0 +1,31 @@
+/**
+ * Direct Messenger delivery (SMB1 message commands, [MS-MSRP] §2.2.3): sender, receiver,
+ * NetMessageBufferSend. Decisions, each documented where it lives:
+ * - mode 'auto' = 0xD5/0xD7/0xD6, which both Windows and Samba accept without NEGOTIATE; 'single'
+ *   (0xD0) sends an SMB1 NEGOTIATE first because Samba drops a 0xD0 that comes first (send.ts).
+ * - 128 text bytes per block, as [MS-MSRP] §3.2.4.4 says; Samba accepts it too (text.ts).
+ * - line endings 'crlf' by default: Samba strips the CR; Windows message boxes break lines on
+ *   CR LF (inferred: no Windows peer here). MS-MSRP's 0x14 is stored raw by Samba (verified), so
+ *   it is an option only (text.ts).
+ * - text limit 652 bytes ([MS-MSRP] §3.2.4.4) unless maxBytes raises it (text.ts).
+ * - failures map to NET_API_STATUS through one table (status-map.ts).
+ */
+export { sendMessage, prepareMessage, replyStatusError, type PreparedMessage, type SendMessageOptions, type SendResult, type SendStatus, type SendMode } from './send.js';
+export { netMessageBufferSend, type NetMessageBufferSendOptions, type RemoteSend, type NameResolver } from './api.js';
+export { startReceiver, type Receiver, type ReceiverOptions, type ReceivedMessage } from './receiver.js';
+export { netApiStatusFor, netApiStatusName, NetApiStatus } from './status-map.js';
+export {
+  DEFAULT_CODEPAGE,
+  DEFAULT_MAX_BYTES,
+  BLOCK_BYTES,
+  LINE_ENDINGS,
+  type LineEndings,
+  resolveCodepage,
+  applyLineEndings,
+  encodeOem,
+  decodeOemText,
+  unmappableChars,
+  defaultFromName,
+} from './text.js';
+export { resolveMessengerName, resolveMessengerTarget, type ResolveOptions, type MessengerTarget } from './resolve.js';
+export { formatPopup, popupHeader, type PopupMessage } from './popup.js';

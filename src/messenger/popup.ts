@@ -1,0 +1,43 @@
+/**
+ * Text rendering of a received message the way the Windows Messenger popup shows it:
+ * a "Message from X to Y on <date>" header line, a blank line, the text ([MS-MSRP] §3.2.4.3 leaves
+ * the display format to the implementation). Boxed for terminals.
+ */
+export interface PopupMessage {
+  from: string;
+  to: string;
+  text: string;
+  receivedAt: Date;
+}
+
+function formatDate(d: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const h = d.getHours();
+  const h12 = h % 12 === 0 ? 12 : h % 12;
+  return `${d.getMonth() + 1}/${d.getDate()}/${d.getFullYear()} ${h12}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+/** Control characters (other than line breaks) are shown as U+FFFD so a peer cannot drive the terminal. */
+function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]/g, '\ufffd');
+}
+
+export function popupHeader(m: PopupMessage): string {
+  return `Message from ${printable(m.from)} to ${printable(m.to)} on ${formatDate(m.receivedAt)}`;
+}
+
+export function formatPopup(m: PopupMessage, width = 72): string {
+  const lines = [popupHeader(m), '', ...printable(m.text).split('\n')];
+  const wrapped: string[] = [];
+  for (const line of lines) {
+    const chars = Array.from(line);
+    if (chars.length === 0) wrapped.push('');
+    for (let i = 0; i < chars.length; i += width) wrapped.push(chars.slice(i, i + width).join(''));
+  }
+  const inner = Math.max(...wrapped.map((l) => Array.from(l).length), 20);
+  const top = `┌${'─'.repeat(inner + 2)}┐`;
+  const bottom = `└${'─'.repeat(inner + 2)}┘`;
+  const body = wrapped.map((l) => `│ ${l}${' '.repeat(inner - Array.from(l).length)} │`);
+  return [top, ...body, bottom].join('\n');
+}

@@ -1,0 +1,322 @@
+/**
+ * A message server for SMB1 message commands ([MS-MSRP] §3.2.4.5): what a Windows Messenger
+ * (or Samba with `message command`) does on the receiving side. NBSS on 139 (session request to
+ * NAME<03>), Direct TCP elsewhere; SMB1 NEGOTIATE answered with NT LM 0.12 so that a 0xD0
+ * sent after it works; 0xD0 and 0xD5/0xD7/0xD6 with a group id.
+ *
+ * All input is hostile: frames are bounded before they are read, every connection has an idle
+ * timeout and limits on message bytes and blocks, and no peer can make the process throw.
+ */
+import net from 'node:net';
+import { ByteStream, type TrafficTap } from '../transport/tcp.js';
+import { MalformedError, NetsendError } from '../status/error.js';
+import { DOS, DOS_CLASS } from '../status/dos.js';
+import { NT } from '../status/ntstatus.js';
+import { ByteReader, ByteWriter } from '../util/bytes.js';
+import {
+  decodeSmb1Header,
+  encodeSmb1Message,
+  Smb1Command,
+  SMB1Flags,
+  SMB1Flags2,
+  decodeSmb1Message,
+  type Smb1Header,
+} from '../smb/smb1/header.js';
+import {
+  decodeMessageRequest,
+  dosStatusField,
+  encodeMessageResponse,
+  isMessageCommand,
+  type MessageResponseInit,
+} from '../smb/smb1/message-commands.js';
+import { DIALECT_NT_LM_012, decodeNegotiateRequestDialects } from '../smb/smb1/negotiate.js';
+import { acceptDirectTcp, acceptNbss, type FramedMessageStream } from '../transport/nbss.js';
+import { decodeOemName, decodeOemText, resolveCodepage } from './text.js';
+
+export interface ReceivedMessage {
+  from: string;
+  to: string;
+  text: string;
+  receivedAt: Date;
+  remoteAddress: string;
+  transport: 'nbss' | 'direct';
+  /** 'single' for 0xD0, 'multi' for 0xD5/0xD7/0xD6. */
+  kind: 'single' | 'multi';
+  /** The OEM bytes as received (all blocks concatenated). */
+  raw: Buffer;
+}
+
+export interface ReceiverOptions {
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string;
+  /** 139 (default), 445, or any port; 0 picks an ephemeral one. */
+  port?: number;
+  /** Framing; default NBSS on 139, Direct TCP on every other port. */
+  transport?: 'nbss' | 'direct';
+  onMessage: (m: ReceivedMessage) => void;
+  /** Peer failures and handler exceptions (the receiver keeps running). */
+  onError?: (e: NetsendError, remoteAddress: string) => void;
+  codepage?: string;
+  /** Accept only these recipients (NAME, matched upper-case; NBSS called name NAME<03>). Default: any. */
+  names?: string[];
+  /** Most text bytes in one message (default 4096). */
+  maxMessageBytes?: number;
+  /** Most 0xD7 blocks in one message (default 64). */
+  maxBlocks?: number;
+  /** Idle time before a connection is closed (default 30 s). */
+  idleTimeoutMs?: number;
+  /** Concurrent connections (default 64). */
+  maxConnections?: number;
+  /** A traffic tap per accepted connection (e.g. CaptureFile.tap('server')). */
+  tap?: () => TrafficTap;
+  /** Aborting it closes the receiver (same as close()). */
+  signal?: AbortSignal;
+}
+
+export interface Receiver {
+  readonly host: string;
+  readonly port: number;
+  readonly transport: 'nbss' | 'direct';
+  /** Open connections now. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** Largest SMB message accepted: a 0xD7 with 65535 text bytes fits, anything larger is not a message command. */
+const MAX_FRAME = 0x10000 + 64;
+
+/** DOS (class, code) as the 32-bit status field, and as NTSTATUS ([MS-CIFS] §2.2.2.4 STATUS_SMB_* form when there is no NT equivalent). */
+function statusPair(errClass: number, errCode: number, nt?: number): { nt: number; dos: number } {
+  return { nt: nt ?? (((errCode << 16) | errClass) >>> 0), dos: dosStatusField(errClass, errCode) };
+}
+/** The errors this server returns, in both forms. */
+const Errors = {
+  invalidParameter: statusPair(DOS_CLASS.ERRDOS, DOS.ERRDOS.ERRinvalidparam, NT.STATUS_INVALID_PARAMETER),
+  notSupported: statusPair(DOS_CLASS.ERRDOS, DOS.ERRDOS.ERRbadfunc, NT.STATUS_NOT_SUPPORTED),
+  msgOff: statusPair(DOS_CLASS.ERRSRV, DOS.ERRSRV.ERRmsgoff), // no such name here
+  noRoom: statusPair(DOS_CLASS.ERRSRV, DOS.ERRSRV.ERRnoroom), // [MS-MSRP] §3.2.4.5 SMB_ERR_NO_ROOM
+} as const;
+
+interface Group {
+  id: number;
+  from: Buffer;
+  to: Buffer;
+  blocks: Buffer[];
+  bytes: number;
+}
+
+export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
+  const host = opts.host ?? '127.0.0.1';
+  const requestedPort = opts.port ?? 139;
+  const transport = opts.transport ?? (requestedPort === 139 ? 'nbss' : 'direct');
+  const codepage = resolveCodepage(opts.codepage);
+  const names = opts.names ? new Set(opts.names.map((n) => n.trim().toUpperCase())) : null;
+  const maxMessageBytes = opts.maxMessageBytes ?? 4096;
+  const maxBlocks = opts.maxBlocks ?? 64;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? 30_000;
+  const sockets = new Set<net.Socket>();
+  let nextGroupId = 1;
+
+  const report = (e: unknown, remote: string): void => {
+    if (!opts.onError) return;
+    const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e));
+    try {
+      opts.onError(err, remote);
+    } catch {
+      /* a throwing error handler must not stop the server */
+    }
+  };
+
+  const deliver = (m: ReceivedMessage): void => {
+    try {
+      opts.onMessage(m);
+    } catch (e) {
+      report(e, m.remoteAddress);
+    }
+  };
+
+  const nameAccepted = (to: string): boolean => names === null || names.has(to.toUpperCase());
+
+  async function serve(socket: net.Socket): Promise<void> {
+    const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    const bytes = new ByteStream(socket, opts.tap?.());
+    bytes.maxQueued = MAX_FRAME * 4; // a flooding peer is cut off by the ByteStream
+    const framing = { maxFrame: MAX_FRAME, idleTimeoutMs, timeoutMs: idleTimeoutMs };
+    let stream: FramedMessageStream | null = null;
+    const wait = { timeoutMs: idleTimeoutMs };
+    let group: Group | null = null;
+    try {
+      stream =
+        transport === 'nbss'
+          ? await acceptNbss(bytes, {
+              ...framing,
+              // RFC 1002 §4.3.4: 0x82 "called name not present" for names we do not serve.
+              onSessionRequest: (called) =>
+                names === null || (called.suffix === 0x03 && names.has(called.name.toUpperCase())) ? 'accept' : { refuse: 0x82 },
+            })
+          : acceptDirectTcp(bytes, framing);
+      for (;;) {
+        const msg = await stream.receive(wait);
+        const reply = handle(msg);
+        if (reply === null) return;
+        await stream.send(reply, wait);
+      }
+    } catch (e) {
+      // Close, timeout, refusal or garbage: report and drop this connection only.
+      if (!(e instanceof NetsendError && e.layer === 'socket' && e.name === 'ECONNRESET')) report(e, remote);
+    } finally {
+      // A refused NBSS session is ended gracefully by acceptNbss so the refusal reaches the peer.
+      if (stream !== null || transport === 'direct') bytes.close();
+    }
+
+    /** One SMB request -> its reply, or null to drop the connection (unparseable header). */
+    function handle(msg: Buffer): Buffer | null {
+      let header: Smb1Header;
+      try {
+        header = decodeSmb1Header(new ByteReader(msg, 'SMB1 request'));
+      } catch (e) {
+        report(e, remote);
+        return null;
+      }
+      if (header.flags & SMB1Flags.REPLY) {
+        report(new MalformedError('SMB1 request', 'reply flag set'), remote);
+        return null;
+      }
+      const nt = (header.flags2 & SMB1Flags2.NT_STATUS) !== 0;
+      const fail = (err: { nt: number; dos: number }): Buffer => errorReply(header, nt ? err.nt : err.dos, nt);
+      const ok = (init: MessageResponseInit = {}): Buffer => encodeMessageResponse(header, { ...init, ntStatus: nt });
+
+      if (header.command === Smb1Command.NEGOTIATE) return negotiateReply(msg, header);
+      if (!isMessageCommand(header.command)) return fail(Errors.notSupported);
+
+      let req;
+      try {
+        req = decodeMessageRequest(msg).request;
+      } catch (e) {
+        report(e, remote);
+        return fail(Errors.invalidParameter);
+      }
+      switch (req.command) {
+        case 0xd0: {
+          const to = decodeOemName(req.to, codepage);
+          if (!nameAccepted(to)) return fail(Errors.msgOff);
+          if (req.data.length > maxMessageBytes) return fail(Errors.noRoom);
+          deliver(message(req.from, req.to, req.data, 'single'));
+          return ok();
+        }
+        case 0xd5: {
+          const to = decodeOemName(req.to, codepage);
+          if (!nameAccepted(to)) return fail(Errors.msgOff);
+          const id = nextGroupId;
+          nextGroupId = nextGroupId >= 0xffff ? 1 : nextGroupId + 1;
+          group = { id, from: req.from, to: req.to, blocks: [], bytes: 0 };
+          return ok({ groupId: id });
+        }
+        case 0xd7: {
+          if (!group || group.id !== req.groupId) return fail(Errors.invalidParameter);
+          if (group.bytes + req.data.length > maxMessageBytes || group.blocks.length + 1 > maxBlocks) {
+            group = null;
+            return fail(Errors.noRoom);
+          }
+          group.blocks.push(req.data);
+          group.bytes += req.data.length;
+          return ok();
+        }
+        case 0xd6: {
+          if (!group || group.id !== req.groupId) return fail(Errors.invalidParameter);
+          const g = group;
+          group = null;
+          deliver(message(g.from, g.to, Buffer.concat(g.blocks), 'multi'));
+          return ok();
+        }
+      }
+    }
+
+    function message(from: Buffer, to: Buffer, raw: Buffer, kind: 'single' | 'multi'): ReceivedMessage {
+      return {
+        from: decodeOemName(from, codepage),
+        to: decodeOemName(to, codepage),
+        text: decodeOemText(raw, codepage),
+        receivedAt: new Date(),
+        remoteAddress: socket.remoteAddress ?? '',
+        transport,
+        kind,
+        raw,
+      };
+    }
+  }
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {}); // ByteStream reports errors; never let one escape as 'uncaught'
+    serve(socket).catch((e: unknown) => report(e, socket.remoteAddress ?? ''));
+  });
+  server.maxConnections = opts.maxConnections ?? 64;
+  server.on('error', () => {});
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: Error): void => reject(new NetsendError('socket', Math.abs((e as NodeJS.ErrnoException).errno ?? 0), (e as NodeJS.ErrnoException).code ?? 'ESOCKET', `listen ${host}:${requestedPort}: ${e.message}`));
+    server.once('error', onError);
+    server.listen({ host, port: requestedPort, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as net.AddressInfo).port;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
+    return closing;
+  };
+  const onAbort = (): void => void close();
+  if (opts.signal?.aborted) await close();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  return { host, port, transport, connections: () => sockets.size, close };
+}
+
+function errorReply(request: Smb1Header, status: number, nt: boolean): Buffer {
+  return encodeSmb1Message(
+    { ...request, signature: Buffer.alloc(8), status, flags: SMB1Flags.REPLY, flags2: nt ? SMB1Flags2.NT_STATUS : 0 },
+    Buffer.alloc(0),
+    Buffer.alloc(0),
+  );
+}
+
+/**
+ * [MS-CIFS] §2.2.4.52: pick "NT LM 0.12" from the dialect list and answer with the 17-word
+ * NT LM response (share-level security, no challenge, CAP_STATUS32), or DialectIndex 0xFFFF.
+ */
+function negotiateReply(msg: Buffer, header: Smb1Header): Buffer {
+  const nt = (header.flags2 & SMB1Flags2.NT_STATUS) !== 0;
+  let index = 0xffff;
+  try {
+    const dialects = decodeNegotiateRequestDialects(decodeSmb1Message(msg));
+    index = dialects.indexOf(DIALECT_NT_LM_012);
+    if (index < 0) index = 0xffff;
+  } catch {
+    return errorReply(header, nt ? Errors.invalidParameter.nt : Errors.invalidParameter.dos, nt);
+  }
+  const h: Smb1Header = { ...header, signature: Buffer.alloc(8), status: 0, flags: SMB1Flags.REPLY | SMB1Flags.CASE_INSENSITIVE | SMB1Flags.CANONICALIZED_PATHS, flags2: SMB1Flags2.NT_STATUS | SMB1Flags2.LONG_NAMES };
+  if (index === 0xffff) return encodeSmb1Message(h, Buffer.from([0xff, 0xff]), Buffer.alloc(0));
+  const filetime = BigInt(Date.now()) * 10_000n + 116_444_736_000_000_000n;
+  const words = new ByteWriter(34)
+    .u16le(index)
+    .u8(0) // SecurityMode: share level, plaintext (no authentication is ever asked for)
+    .u16le(1) // MaxMpxCount
+    .u16le(1) // MaxNumberVcs
+    .u32le(4356) // MaxBufferSize
+    .u32le(4356) // MaxRawSize
+    .u32le(0) // SessionKey
+    .u32le(0x40) // Capabilities: CAP_STATUS32
+    .u64le(filetime)
+    .u16le(0) // ServerTimeZone
+    .u8(0) // ChallengeLength
+    .finish();
+  return encodeSmb1Message(h, words, Buffer.from('\0', 'latin1'));
+}

@@ -1,0 +1,234 @@
+/**
+ * Direct Messenger delivery over SMB1 message commands ([MS-MSRP] §3.2.4.4; protocol-notes §2):
+ * NBSS to TO<03> on 139 (Direct TCP elsewhere), then either one 0xD0 (after an SMB1 NEGOTIATE,
+ * which Samba requires for 0xD0) or the 0xD5 / 0xD7... / 0xD6 sequence that needs no NEGOTIATE.
+ */
+import type { TrafficTap } from '../transport/tcp.js';
+import { NetsendError, MalformedError } from '../status/error.js';
+import { dosStatusError, ntStatusError } from '../status/builders.js';
+import { throwIfAborted, DEFAULT_TIMEOUT_MS, type WaitOptions } from '../util/abort.js';
+import { DIALECT_NT_LM_012, decodeNegotiateResponse, encodeNegotiateRequest } from '../smb/smb1/negotiate.js';
+import {
+  decodeSmb1Message,
+  Smb1Command,
+  SMB1Flags,
+  SMB1Flags2,
+  smb1Status,
+  type Smb1Status,
+} from '../smb/smb1/header.js';
+import {
+  decodeMessageResponse,
+  encodeMessageRequest,
+  type MessageCommand,
+  type MessageRequest,
+} from '../smb/smb1/message-commands.js';
+import { connectSmbTransport, localCallingName, type FramedMessageStream } from '../transport/nbss.js';
+import { netbiosName, type NetbiosName } from '../transport/names.js';
+import {
+  applyLineEndings,
+  BLOCK_BYTES,
+  DEFAULT_MAX_BYTES,
+  defaultFromName,
+  encodeName,
+  encodeOem,
+  LINE_ENDINGS,
+  MAX_MAX_BYTES,
+  resolveCodepage,
+  splitBlocks,
+  unmappableChars,
+  usageError,
+  type LineEndings,
+} from './text.js';
+import { netApiStatusFor } from './status-map.js';
+
+export type SendMode = 'auto' | 'single' | 'multi';
+
+export interface SendMessageOptions {
+  host: string;
+  /** 139 (default): NBSS with called name TO<03>; any other port: Direct TCP. */
+  port?: number;
+  /** Recipient NetBIOS name (upper-cased, ≤15 OEM bytes). */
+  to: string;
+  /** Sender name; default the local host name upper-cased and cut to 15. */
+  from?: string;
+  text: string;
+  /** OEM code page for names and text; default cp850. */
+  codepage?: string;
+  /** 'auto' (default) and 'multi' send 0xD5/0xD7/0xD6; 'single' sends one 0xD0 (≤128 bytes). */
+  mode?: SendMode;
+  lineEndings?: LineEndings;
+  /** Limit on the encoded text; default 652 ([MS-MSRP] §3.2.4.4), at most 65024. */
+  maxBytes?: number;
+  /** Whole-send deadline in ms (connect included); default 10 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  tap?: TrafficTap;
+  /** Send an SMB1 NEGOTIATE first. Default: true for 'single', false otherwise. */
+  negotiate?: boolean;
+  /** NBSS called name (suffix 0x03); default `to`. */
+  calledName?: string;
+}
+
+export interface SendStatus {
+  layer: string;
+  code: number;
+  name: string;
+  message: string;
+}
+
+export interface SendResult {
+  ok: boolean;
+  /** NET_API_STATUS as NetMessageBufferSend would return it (status-map.ts). */
+  netApiStatus: number;
+  /** The raw failure, or null on success. */
+  status: SendStatus | null;
+  transport: 'nbss' | 'direct';
+  /** Request/response pairs on the wire, NBSS session request included. */
+  roundTrips: number;
+  /** Text blocks sent (0xD7 count, or 1 for 0xD0). */
+  blocks: number;
+}
+
+/** A non-success reply status as a NetsendError on the 'dos' or 'ntstatus' layer, named by the catalogue. */
+export function replyStatusError(status: Smb1Status, command: number): NetsendError {
+  const context = `message server refused SMB 0x${command.toString(16).toUpperCase()}`;
+  if (status.form === 'nt') return ntStatusError(status.code, context);
+  return dosStatusError(status.errorClass, status.errorCode, context);
+}
+
+function toStatus(e: NetsendError): SendStatus {
+  return { layer: e.layer, code: e.code, name: e.name, message: e.message };
+}
+
+export interface PreparedMessage {
+  /** OEM bytes of the NBSS called name (suffix 0x03 is added). */
+  called: Buffer;
+  from: Buffer;
+  to: Buffer;
+  blocks: Buffer[];
+  mode: 'single' | 'multi';
+  negotiate: boolean;
+  port: number;
+  /** Characters the code page lacks, sent as '?'. */
+  unmappable: string[];
+}
+
+/** Validates and encodes everything up front, so usage errors throw before any network traffic. */
+export function prepareMessage(opts: SendMessageOptions): PreparedMessage {
+  const codepage = resolveCodepage(opts.codepage);
+  const port = opts.port ?? 139;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`bad port ${String(opts.port)}`);
+  if (!opts.host) throw usageError('no host');
+  const lineEndings = opts.lineEndings ?? 'crlf';
+  if (!LINE_ENDINGS.includes(lineEndings)) throw usageError(`unknown line-ending policy '${String(lineEndings)}'`);
+  const mode = opts.mode ?? 'auto';
+  if (mode !== 'auto' && mode !== 'single' && mode !== 'multi') throw usageError(`unknown mode '${String(mode)}'`);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MAX_BYTES) throw usageError(`maxBytes must be 1..${MAX_MAX_BYTES}`);
+  const to = encodeName(opts.to, codepage, 'to');
+  const from = encodeName(opts.from ?? defaultFromName(), codepage, 'from');
+  const data = encodeOem(applyLineEndings(opts.text, lineEndings), codepage);
+  if (data.length > maxBytes) {
+    throw usageError(`message is ${data.length} bytes in ${codepage}, limit ${maxBytes} (raise maxBytes / --max-bytes; MS-MSRP allows 652)`);
+  }
+  const single = mode === 'single';
+  if (single && data.length > BLOCK_BYTES) {
+    throw usageError(`single-block message is ${data.length} bytes, limit ${BLOCK_BYTES}; use multi-block`);
+  }
+  const blocks = single ? [data] : splitBlocks(data, BLOCK_BYTES);
+  const called = opts.calledName === undefined ? to : encodeName(opts.calledName, codepage, 'to');
+  netbiosName(called, 0x03); // validates: a name NBSS cannot carry is a usage error up front
+  const unmappable = unmappableChars(opts.text, codepage);
+  return { unmappable, called, from, to, blocks, mode: single ? 'single' : 'multi', negotiate: opts.negotiate ?? single, port };
+}
+
+/** Replies to message commands are tiny; anything larger than this is not a reply we want. */
+const MAX_REPLY_BYTES = 64 * 1024;
+
+/** NBSS calling name FROM<00>; a sender name NBSS cannot carry falls back to this host's name. */
+function callingNameFor(from: Buffer): NetbiosName {
+  try {
+    return netbiosName(from, 0x00);
+  } catch {
+    return localCallingName();
+  }
+}
+
+/** [MS-CIFS] §2.2.4.52.1: NEGOTIATE offering only "NT LM 0.12" (all a 0xD0 needs on Samba). */
+function negotiateRequest(): Buffer {
+  return encodeNegotiateRequest([DIALECT_NT_LM_012], { flags2: SMB1Flags2.NT_STATUS | SMB1Flags2.LONG_NAMES });
+}
+
+function checkNegotiateResponse(buf: Buffer): void {
+  const msg = decodeSmb1Message(buf);
+  const { header } = msg;
+  if (header.command !== Smb1Command.NEGOTIATE || !(header.flags & SMB1Flags.REPLY)) {
+    throw new MalformedError('SMB1 NEGOTIATE reply', `command 0x${header.command.toString(16)} flags 0x${header.flags.toString(16)}`);
+  }
+  if (header.status >>> 0 !== 0) throw replyStatusError(smb1Status(header), Smb1Command.NEGOTIATE);
+  if (decodeNegotiateResponse(msg).kind === 'none') {
+    throw new NetsendError('protocol', 0, 'NO_COMMON_DIALECT', 'server accepts none of the offered SMB1 dialects');
+  }
+}
+
+/** Sends one message. Network and peer failures come back in the result; invalid options throw (usage). */
+export async function sendMessage(opts: SendMessageOptions): Promise<SendResult> {
+  const p = prepareMessage(opts);
+  const transportGuess: 'nbss' | 'direct' = p.port === 139 ? 'nbss' : 'direct';
+  const result: SendResult = { ok: false, netApiStatus: 0, status: null, transport: transportGuess, roundTrips: 0, blocks: 0 };
+  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const wait = (): WaitOptions => ({ timeoutMs: Math.max(1, deadline - Date.now()), signal: opts.signal });
+  let stream: FramedMessageStream | null = null;
+  try {
+    throwIfAborted(opts.signal, 'send message');
+    const conn = await connectSmbTransport({
+      host: opts.host,
+      port: p.port,
+      calledName: netbiosName(p.called, 0x03),
+      callingName: callingNameFor(p.from),
+      maxFrame: MAX_REPLY_BYTES,
+      ...(opts.tap ? { tap: opts.tap } : {}),
+      ...wait(),
+    });
+    stream = conn;
+    result.transport = conn.framing;
+    result.roundTrips = conn.framing === 'nbss' ? 1 : 0;
+    const s = stream;
+
+    if (p.negotiate) {
+      await s.send(negotiateRequest(), wait());
+      const reply = await s.receive(wait());
+      result.roundTrips++;
+      checkNegotiateResponse(reply);
+    }
+
+    const exchange = async (req: MessageRequest): Promise<number | null> => {
+      await s.send(encodeMessageRequest(req), wait());
+      const reply = await s.receive(wait());
+      result.roundTrips++;
+      const r = decodeMessageResponse(reply, req.command as MessageCommand);
+      if (r.header.status >>> 0 !== 0) throw replyStatusError(r.status, req.command);
+      return r.groupId;
+    };
+
+    if (p.mode === 'single') {
+      await exchange({ command: 0xd0, from: p.from, to: p.to, data: p.blocks[0]! });
+      result.blocks = 1;
+    } else {
+      const groupId = (await exchange({ command: 0xd5, from: p.from, to: p.to })) ?? 0;
+      for (const block of p.blocks) {
+        await exchange({ command: 0xd7, groupId, data: block });
+        result.blocks++;
+      }
+      await exchange({ command: 0xd6, groupId });
+    }
+    result.ok = true;
+  } catch (e) {
+    const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e), { cause: e });
+    result.status = toStatus(err);
+    result.netApiStatus = netApiStatusFor(err);
+  } finally {
+    stream?.close();
+  }
+  return result;
+}

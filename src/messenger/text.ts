@@ -1,0 +1,135 @@
+/**
+ * Message text and names for the SMB message commands: OEM code page conversion, line endings,
+ * NetBIOS name rules and block splitting ([MS-MSRP] §2.2.3, §3.2.4.4; protocol-notes §2.4, §6).
+ */
+import os from 'node:os';
+import iconv from 'iconv-lite';
+import { NetsendError } from '../status/error.js';
+import { MAX_NAME_BYTES } from '../smb/smb1/message-commands.js';
+
+/** Samba's default `dos charset` and the Western European OEM code page. */
+export const DEFAULT_CODEPAGE = 'cp850';
+
+/**
+ * Bytes of text per 0xD7 block (and the largest 0xD0 message): 128. [MS-MSRP] §3.2.4.4 says a
+ * sender SHOULD send every segment but the last as exactly 128 bytes, and texts of 128 bytes or
+ * less as one 0xD0; that is what a Windows message server expects. Samba's client uses 127
+ * (`MIN(127, ...)`), but Samba's server accepts any block size (interop tests send 128), so the
+ * spec's value serves both known receivers. A CR LF pair is never split, so a block may be 127.
+ */
+export const BLOCK_BYTES = 128;
+
+/**
+ * Default limit on the encoded text. [MS-MSRP] §3.2.4.4: the text "MUST be 652 bytes or less".
+ * smbclient reads up to 1600 bytes; pass `maxBytes` to go beyond 652 (Samba accepts any size).
+ */
+export const DEFAULT_MAX_BYTES = 652;
+/** Hard ceiling for `maxBytes`: 512 blocks. */
+export const MAX_MAX_BYTES = 65_024;
+
+/**
+ * How line breaks are sent ([MS-MSRP] §2.2.3.3.1 versus Samba, protocol-notes §2.4):
+ * - 'crlf' (default): every CR, LF, CRLF or LFCR becomes CR LF. Samba's smbd strips the CR and
+ *   stores LF; Windows message boxes break lines on CR LF (inferred, no Windows peer was
+ *   available). smbclient -M sends the same.
+ * - 'msrp': every break becomes 0x14 as MS-MSRP says Windows senders do; only Windows receivers
+ *   turn that back into a line break (Samba stores a raw 0x14).
+ * - 'lf': every break becomes LF.
+ * - 'raw': bytes are sent as given.
+ */
+export type LineEndings = 'crlf' | 'msrp' | 'lf' | 'raw';
+export const LINE_ENDINGS: readonly LineEndings[] = ['crlf', 'msrp', 'lf', 'raw'];
+
+export function usageError(message: string): NetsendError {
+  return new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', message);
+}
+
+/** Resolves a code page name ('cp850', '850', 'ibm437', 'cp1252', 'utf8' ...); unknown -> usage error. */
+export function resolveCodepage(name: string | undefined): string {
+  const raw = (name ?? DEFAULT_CODEPAGE).trim().toLowerCase();
+  const cand = /^\d+$/.test(raw) ? `cp${raw}` : raw;
+  if (!cand || !iconv.encodingExists(cand)) throw usageError(`unknown code page '${name}'`);
+  return cand;
+}
+
+const BREAK = /\r\n|\n\r|\r|\n/g;
+
+export function applyLineEndings(text: string, policy: LineEndings = 'crlf'): string {
+  switch (policy) {
+    case 'crlf':
+      return text.replace(BREAK, '\r\n');
+    case 'lf':
+      return text.replace(BREAK, '\n');
+    case 'msrp':
+      return text.replace(BREAK, '\x14');
+    case 'raw':
+      return text;
+    default:
+      throw usageError(`unknown line-ending policy '${String(policy)}'`);
+  }
+}
+
+/** Unicode -> OEM bytes. Characters the code page lacks become '?' (what Windows' default char does). */
+export function encodeOem(text: string, codepage: string = DEFAULT_CODEPAGE): Buffer {
+  return iconv.encode(text, resolveCodepage(codepage));
+}
+
+/** Characters of `text` the code page cannot represent (they go out as '?'), each listed once. */
+export function unmappableChars(text: string, codepage: string = DEFAULT_CODEPAGE): string[] {
+  const cp = resolveCodepage(codepage);
+  const out = new Set<string>();
+  for (const ch of text) {
+    if (ch === '?' || out.has(ch)) continue;
+    if (iconv.decode(iconv.encode(ch, cp), cp) !== ch) out.add(ch);
+  }
+  return [...out];
+}
+
+/**
+ * OEM bytes -> Unicode for display, as a receiver: 0x14 (MS-MSRP's line break), CR LF and LF CR
+ * all become '\n'. A trailing NUL (MS-MSRP's "null-terminated" text) is dropped.
+ */
+export function decodeOemText(bytes: Buffer, codepage: string = DEFAULT_CODEPAGE): string {
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  const s = iconv.decode(bytes.subarray(0, end), resolveCodepage(codepage));
+  return s.replace(/\r\n|\n\r|\x14|\r/g, '\n');
+}
+
+export function decodeOemName(bytes: Buffer, codepage: string = DEFAULT_CODEPAGE): string {
+  return iconv.decode(bytes, resolveCodepage(codepage));
+}
+
+/**
+ * A NetBIOS name for the message header: at most 15 OEM bytes, no NUL. The recipient is
+ * upper-cased and must not start with '*' ([MS-MSRP] §3.2.4.4).
+ */
+export function encodeName(name: string, codepage: string, role: 'to' | 'from'): Buffer {
+  const n = role === 'to' ? name.trim().toUpperCase() : name.trim();
+  if (!n) throw usageError(`empty ${role === 'to' ? 'recipient' : 'sender'} name`);
+  if (n.includes('\0')) throw usageError(`${role} name contains NUL`);
+  if (role === 'to' && n.startsWith('*')) throw usageError(`recipient '${n}' starts with '*' (broadcasts are not sent directly)`);
+  const b = encodeOem(n, codepage);
+  if (b.length > MAX_NAME_BYTES) throw usageError(`${role} name '${n}' is ${b.length} bytes in ${codepage}, NetBIOS names have at most ${MAX_NAME_BYTES}`);
+  return b;
+}
+
+/** [MS-MSRP] §3.2.4.4: From defaults to the computer name, here os.hostname() upper-cased, cut to 15. */
+export function defaultFromName(): string {
+  const host = os.hostname().split('.')[0] || 'NETSEND';
+  return host.toUpperCase().slice(0, MAX_NAME_BYTES);
+}
+
+/** Splits encoded text into blocks of at most `size` bytes, never splitting a CR LF pair. */
+export function splitBlocks(data: Buffer, size: number = BLOCK_BYTES): Buffer[] {
+  if (!Number.isInteger(size) || size < 2) throw usageError(`block size ${size}`);
+  const blocks: Buffer[] = [];
+  let off = 0;
+  while (off < data.length) {
+    let end = Math.min(off + size, data.length);
+    if (end < data.length && data[end - 1] === 0x0d && data[end] === 0x0a) end--;
+    blocks.push(data.subarray(off, end));
+    off = end;
+  }
+  return blocks;
+}

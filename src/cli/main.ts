@@ -3,6 +3,8 @@
  * names the subcommands it belongs to), so new paths (remote wkssvc, `info`) add rows, not code paths.
  *
  *   netsend [send] [options] NAME [message...]    (message from stdin when absent)
+ *   netsend [send] --server HOST -U USER NAME [message...]   (HOST's Workstation service sends it)
+ *   netsend info --server HOST -U USER           (NetrWkstaGetInfo)
  *   netsend listen [--host 127.0.0.1] [--port 139] [--json]
  *
  * Exit codes: 0 delivered (or listener stopped cleanly), 1 refused/failed, 2 usage.
@@ -18,6 +20,7 @@ import { resolveMessengerTarget } from '../messenger/resolve.js';
 import net from 'node:net';
 import { LINE_ENDINGS, type LineEndings } from '../messenger/text.js';
 import { formatPopup } from '../messenger/popup.js';
+import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -61,6 +64,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'json', type: 'boolean', help: { send: 'one JSON object per target: {target, ok, status, netApiStatus, ...}', listen: 'one JSON object per message' }, commands: ['send', 'listen'] },
   { name: 'pcap', type: 'string', arg: 'FILE', help: { send: 'write our own traffic to a pcap file', listen: 'write the traffic to a pcap file (when it stops)' }, commands: ['send', 'listen'] },
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
+  ...REMOTE_OPTIONS,
 ];
 
 export interface CommandContext {
@@ -81,6 +85,7 @@ export class UsageError extends Error {}
 export const COMMANDS: Record<string, CommandSpec> = {
   send: { summary: 'send a Messenger popup directly (SMB1 message commands)', usage: 'netsend [send] [options] NAME [message...]', run: runSend },
   listen: { summary: 'receive Messenger popups and print them', usage: 'netsend listen [--host ADDR] [--port N] [--json] [--name NAME...]', run: runListen },
+  info: { summary: "ask a server's Workstation service who it is (wkssvc NetrWkstaGetInfo over SMB)", usage: 'netsend info --server HOST [-U USER[%PASS]] [--level 100|101|102] [--json]', run: runInfo },
 };
 
 const DEFAULT_COMMAND = 'send';
@@ -213,7 +218,7 @@ export interface SendDelegate {
   applies(values: ParsedValues): boolean;
   run(ctx: SendContext): Promise<number>;
 }
-export const SEND_DELEGATES: SendDelegate[] = [];
+export const SEND_DELEGATES: SendDelegate[] = [{ name: 'wkssvc', applies: (v) => listOption(v, 'server').length > 0, run: (ctx) => runRemoteSend(ctx) }];
 
 /** Recipient and text from the positionals, or from stdin when only NAME is given. */
 export async function readRecipientAndText({ positionals, io }: CommandContext): Promise<{ name: string; text: string }> {

@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { main, helpText, OPTIONS, SEND_DELEGATES, COMMANDS, reportOutcomes } from '../../src/cli/main.js';
+import { main, helpText } from '../../src/cli/main.js';
 import { startReceiver, type ReceivedMessage, type Receiver } from '../../src/messenger/receiver.js';
 import { sendMessage } from '../../src/messenger/send.js';
 import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
@@ -62,36 +62,6 @@ describe('netsend CLI: usage', () => {
   it('exits 2 on an empty stdin message', async () => {
     const t = io('\n');
     expect(await main(['--host', '127.0.0.1', 'BOB'], t.io)).toBe(2);
-  });
-});
-
-describe('netsend CLI: extension points (options table, send delegates, subcommands)', () => {
-  it('routes a send to a delegate when its option is given, and adds a subcommand', async () => {
-    const seen: Array<{ name: string; text: string; server: unknown }> = [];
-    OPTIONS.push({ name: 'server', type: 'string', arg: 'HOST', help: 'ask HOST to send (test)', commands: ['send'] });
-    SEND_DELEGATES.push({
-      name: 'remote (test)',
-      applies: (v) => typeof v.server === 'string',
-      run: async (ctx) => {
-        seen.push({ name: ctx.name, text: ctx.text, server: ctx.values.server });
-        return reportOutcomes([{ target: `${ctx.name}@${String(ctx.values.server)}`, ok: false, netApiStatus: 2273, status: { layer: 'rpc-fault', code: 0x1c010002, name: 'nca_s_op_rng_error', message: 'm' } }], false, ctx.io);
-      },
-    });
-    COMMANDS.info = { summary: 'test info', usage: 'netsend info', run: async ({ io }) => (io.stdout.write('info ran\n'), 0) };
-    try {
-      const t = io();
-      expect(await main(['--server', 'SRV', 'bob', 'via', 'delegate'], t.io)).toBe(1);
-      expect(seen).toEqual([{ name: 'bob', text: 'via delegate', server: 'SRV' }]);
-      expect(t.err.join('')).toMatch(/^bob@SRV: nca_s_op_rng_error \(2273\): m \[NERR_NameNotFound\]/);
-      const i = io();
-      expect(await main(['info'], i.io)).toBe(0);
-      expect(i.out.join('')).toBe('info ran\n');
-      expect(helpText()).toContain('--server HOST');
-    } finally {
-      OPTIONS.pop();
-      SEND_DELEGATES.pop();
-      delete COMMANDS.info;
-    }
   });
 });
 

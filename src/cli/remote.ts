@@ -1,0 +1,199 @@
+/**
+ * The remote side of the CLI: `netsend --server HOST NAME text` (wkssvc NetrMessageBufferSend on
+ * HOST) and `netsend info --server HOST` (NetrWkstaGetInfo), with SMB credentials and dialect options.
+ */
+import type { Credentials } from '../auth/types.js';
+import { parseHashes } from '../auth/index.js';
+import { CaptureFile } from '../pcap/writer.js';
+import { sendViaWorkstation, workstationInfo, type RemoteConnectOptions } from '../messenger/remote.js';
+import { SMB_DIALECTS, type SmbDialectName } from '../smb/connect.js';
+import type { SmbSessionInfo } from '../smb/types.js';
+import { NetsendError } from '../status/error.js';
+import { win32 } from '../status/index.js';
+import { intOption, listOption, reportOutcomes, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './main.js';
+
+const REMOTE = ['send', 'info'] as const;
+
+/** Option rows for the remote path (merged into OPTIONS by main.ts). */
+export const REMOTE_OPTIONS: OptionSpec[] = [
+  { name: 'server', type: 'string', multiple: true, arg: 'HOST', help: { send: "ask HOST's Workstation service to send it (wkssvc NetrMessageBufferSend over SMB; needs admin on HOST)", info: 'server to query' }, commands: REMOTE },
+  { name: 'user', short: 'U', type: 'string', arg: 'USER[%PASS]', help: 'SMB user (password after %, or $NETSEND_PASSWORD, or a prompt on a terminal)', commands: REMOTE },
+  { name: 'workgroup', short: 'W', type: 'string', arg: 'DOMAIN', help: 'domain or workgroup of the user', commands: REMOTE },
+  { name: 'hashes', type: 'string', arg: '[LM:]NT', help: 'authenticate with an NT hash instead of a password', commands: REMOTE },
+  { name: 'anonymous', type: 'boolean', help: 'null session (no user)', commands: REMOTE },
+  { name: 'smb1', type: 'boolean', help: 'speak SMB1 (NT LM 0.12) only, as NT4 to 2003 do', commands: REMOTE },
+  { name: 'smb-min', type: 'string', arg: 'DIALECT', help: `lowest dialect (${SMB_DIALECTS.join(', ')})`, commands: REMOTE },
+  { name: 'smb-max', type: 'string', arg: 'DIALECT', help: 'highest dialect', commands: REMOTE },
+  { name: 'sign', type: 'boolean', help: 'require SMB signing', commands: REMOTE },
+  { name: 'encrypt', type: 'boolean', help: 'require SMB3 encryption', commands: REMOTE },
+  { name: 'level', type: 'string', arg: 'N', help: 'NetrWkstaGetInfo level: 100 (default), 101 or 102', commands: ['info'] },
+  { name: 'json', type: 'boolean', help: 'one JSON object per server', commands: ['info'] },
+  { name: 'timeout', type: 'string', arg: 'MS', help: 'per-server deadline in milliseconds (default 10000)', commands: ['info'] },
+  { name: 'port', type: 'string', arg: 'N', help: 'SMB port (445 default, or 139)', commands: ['info'] },
+  { name: 'pcap', type: 'string', arg: 'FILE', help: 'write our own traffic to a pcap file', commands: ['info'] },
+];
+
+function dialectOption(values: ParsedValues, name: string): SmbDialectName | undefined {
+  const v = stringOption(values, name);
+  if (v === undefined) return undefined;
+  const d = v.toUpperCase() === 'NT1' ? 'NT1' : v;
+  if (!(SMB_DIALECTS as readonly string[]).includes(d)) throw new UsageError(`--${name} must be one of ${SMB_DIALECTS.join(', ')}`);
+  return d as SmbDialectName;
+}
+
+/** Reads a password from the terminal without echo. */
+async function promptPassword(io: CliIO, user: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) throw new UsageError(`no password for ${user}: give USER%PASS, --hashes, --anonymous or $NETSEND_PASSWORD`);
+  io.stderr.write(`Password for ${user}: `);
+  stdin.setRawMode(true);
+  stdin.resume();
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let pw = '';
+      const onData = (d: Buffer): void => {
+        for (const ch of d.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') return done(() => resolve(pw));
+          if (ch === '\u0003') return done(() => reject(new UsageError('cancelled')));
+          if (ch === '\u007f' || ch === '\b') pw = pw.slice(0, -1);
+          else pw += ch;
+        }
+      };
+      const done = (f: () => void): void => {
+        stdin.off('data', onData);
+        f();
+      };
+      stdin.on('data', onData);
+    });
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+    io.stderr.write('\n');
+  }
+}
+
+/** Credentials from -U / -W / --hashes / --anonymous / $NETSEND_PASSWORD. */
+export async function credentialsFrom(values: ParsedValues, io: CliIO): Promise<Credentials> {
+  const domain = stringOption(values, 'workgroup');
+  const userArg = stringOption(values, 'user');
+  const hashes = stringOption(values, 'hashes');
+  if (values.anonymous === true) {
+    if (userArg !== undefined || hashes !== undefined) throw new UsageError('--anonymous excludes -U and --hashes');
+    return { user: '', anonymous: true };
+  }
+  if (userArg === undefined) throw new UsageError('--server needs -U USER (or --anonymous)');
+  const cut = userArg.indexOf('%');
+  let user = cut < 0 ? userArg : userArg.slice(0, cut);
+  let password = cut < 0 ? undefined : userArg.slice(cut + 1);
+  // DOMAIN\user and user@domain forms, as smbclient accepts them.
+  let dom = domain;
+  const bs = user.indexOf('\\');
+  if (bs > 0) [dom, user] = [user.slice(0, bs), user.slice(bs + 1)];
+  const creds: Credentials = { user, ...(dom !== undefined ? { domain: dom } : {}) };
+  if (hashes !== undefined) {
+    if (password !== undefined) throw new UsageError('give either a password or --hashes');
+    const h = parseHashes(hashes);
+    creds.ntHash = h.ntHash;
+    if (h.lmHash) creds.lmHash = h.lmHash;
+    return creds;
+  }
+  password ??= process.env.NETSEND_PASSWORD ?? (await promptPassword(io, user));
+  creds.password = password;
+  return creds;
+}
+
+/** Connection options shared by `send --server` and `info`. */
+async function connectOptionsFrom(values: ParsedValues, io: CliIO): Promise<Omit<RemoteConnectOptions, 'server'>> {
+  const smbMin = dialectOption(values, 'smb-min');
+  const smbMax = dialectOption(values, 'smb-max');
+  const smb1 = values.smb1 === true || smbMax === 'NT1';
+  if (smb1 && values.encrypt === true) throw new UsageError('--encrypt needs SMB3; SMB1 has no encryption');
+  const port = intOption(values, 'port', 1, 65535);
+  const timeoutMs = intOption(values, 'timeout', 1, 3_600_000);
+  return {
+    credentials: await credentialsFrom(values, io),
+    dialect: smb1 ? 'smb1' : smbMin !== undefined && smbMin !== 'NT1' ? 'smb2' : 'auto',
+    ...(smbMin ? { smbMin } : {}),
+    ...(smbMax ? { smbMax } : {}),
+    ...(values.sign === true ? { requireSigning: true } : {}),
+    ...(values.encrypt === true ? { requireEncryption: true } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  };
+}
+
+function sessionDetail(s: SmbSessionInfo | undefined): Record<string, string | number | boolean> {
+  if (!s) return {};
+  return { dialect: s.dialect, signing: s.signing, encryption: s.encryption, ...(s.cipher ? { cipher: s.cipher } : {}) };
+}
+
+/** `netsend --server HOST NAME text`: one concurrent wkssvc call per --server. */
+export async function runRemoteSend(ctx: SendContext): Promise<number> {
+  const { values, io, name, text } = ctx;
+  const servers = listOption(values, 'server');
+  const base = await connectOptionsFrom(values, io);
+  const from = stringOption(values, 'from');
+  const pcapPath = stringOption(values, 'pcap');
+  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  try {
+    const outcomes = await Promise.all(
+      servers.map(async (server): Promise<CliOutcome> => {
+        const r = await sendViaWorkstation({ ...base, server: server.replace(/^\\\\/, ''), to: name, from: from ?? null, text, ...(capture ? { tap: capture.tap() } : {}) });
+        return { target: `${name.toUpperCase()} via ${server}`, ok: r.ok, netApiStatus: r.netApiStatus, status: r.status, detail: { path: 'wkssvc', ...sessionDetail(r.session) } };
+      }),
+    );
+    return reportOutcomes(outcomes, values.json === true, io);
+  } finally {
+    capture?.close();
+  }
+}
+
+const PLATFORMS: Record<number, string> = { 300: 'DOS', 400: 'OS/2', 500: 'NT', 600: 'OSF', 700: 'VMS' };
+
+/** `netsend info --server HOST`: NetrWkstaGetInfo, a quick "does the RPC stack reach it". */
+export async function runInfo({ values, positionals, io }: CommandContext): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const servers = listOption(values, 'server');
+  if (servers.length === 0) throw new UsageError('info needs --server HOST');
+  const level = intOption(values, 'level', 100, 102) ?? 100;
+  if (level !== 100 && level !== 101 && level !== 102) throw new UsageError('--level must be 100, 101 or 102');
+  const base = await connectOptionsFrom(values, io);
+  const json = values.json === true;
+  const pcapPath = stringOption(values, 'pcap');
+  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  let failed = 0;
+  try {
+    for (const server of servers) {
+      try {
+        const { session, result } = await workstationInfo({ ...base, server: server.replace(/^\\\\/, ''), ...(capture ? { tap: capture.tap() } : {}) }, level);
+        const status = win32(result.status);
+        if (result.status !== 0) failed++;
+        if (json) {
+          io.stdout.write(JSON.stringify({ server, ok: result.status === 0, status: { layer: 'win32', code: result.status, name: status.name }, session: sessionDetail(session), info: result.info ?? null }) + '\n');
+          continue;
+        }
+        const sec = [session.signing ? 'signed' : 'unsigned', session.encryption ? `encrypted${session.cipher ? ` ${session.cipher}` : ''}` : ''].filter(Boolean).join(', ');
+        const lines = [`server:        ${server} (SMB ${session.dialect}, ${sec})`];
+        if (result.status !== 0 || !result.info) {
+          io.stdout.write(lines.join('\n') + '\n');
+          io.stderr.write(`${server}: NetrWkstaGetInfo level ${level}: ${status.name} (${result.status}): ${status.message}\n`);
+          continue;
+        }
+        const i = result.info;
+        lines.push(`platform:      ${i.platformId} (${PLATFORMS[i.platformId] ?? 'unknown'})`, `computer name: ${i.computerName ?? ''}`, `domain:        ${i.lanGroup ?? ''}`, `version:       ${i.verMajor}.${i.verMinor}`);
+        if (i.lanRoot !== undefined) lines.push(`lan root:      ${i.lanRoot ?? ''}`);
+        if (i.loggedOnUsers !== undefined) lines.push(`logged on:     ${i.loggedOnUsers}`);
+        io.stdout.write(lines.join('\n') + '\n');
+      } catch (e) {
+        failed++;
+        if (!(e instanceof NetsendError)) throw e;
+        if (e.layer === 'usage') throw e;
+        if (json) io.stdout.write(JSON.stringify({ server, ok: false, status: { layer: e.layer, code: e.code, name: e.name } }) + '\n');
+        else io.stderr.write(`${server}: ${e.name}: ${e.message}\n`);
+      }
+    }
+  } finally {
+    capture?.close();
+  }
+  return failed === 0 ? 0 : 1;
+}

@@ -29,3 +29,13 @@ export {
 } from './text.js';
 export { resolveMessengerName, resolveMessengerTarget, type ResolveOptions, type MessengerTarget } from './resolve.js';
 export { formatPopup, popupHeader, type PopupMessage } from './popup.js';
+export {
+  sendViaWorkstation,
+  workstationInfo,
+  netMessageBufferSendRemote,
+  remoteNetApiStatusFor,
+  type RemoteConnectOptions,
+  type RemoteSendOptions,
+  type RemoteSendResult,
+  type WorkstationInfoResult,
+} from './remote.js';

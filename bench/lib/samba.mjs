@@ -16,6 +16,10 @@ export async function startBenchSamba(global = {}, { messageCommand = false } = 
   for (const d of ['private', 'lock', 'state', 'cache', 'pid', 'ncalrpc', 'binddns', 'msgs']) fs.mkdirSync(path.join(dir, d));
   fs.chmodSync(path.join(dir, 'msgs'), 0o777);
   const conf = path.join(dir, 'smb.conf');
+  // %s in `message command` is the text file, so the hook gets its own script (no date +%s there).
+  const hook = path.join(dir, 'hook.sh');
+  fs.writeFileSync(hook, '#!/bin/sh\nmv "$1" "$2/$(date +%s%N)-$$.msg"\n');
+  fs.chmodSync(hook, 0o755);
   const g = {
     'netbios name': 'BENCHSRV', workgroup: 'BENCH', interfaces: `${host}/8`, 'bind interfaces only': 'yes', 'smb ports': '445 139',
     'server min protocol': 'NT1', 'server max protocol': 'SMB3', 'server role': 'standalone server',
@@ -24,7 +28,7 @@ export async function startBenchSamba(global = {}, { messageCommand = false } = 
     'private dir': path.join(dir, 'private'), 'lock directory': path.join(dir, 'lock'), 'state directory': path.join(dir, 'state'),
     'cache directory': path.join(dir, 'cache'), 'pid directory': path.join(dir, 'pid'), 'ncalrpc dir': path.join(dir, 'ncalrpc'),
     'binddns dir': path.join(dir, 'binddns'),
-    ...(messageCommand ? { 'message command': `/bin/sh -c 'cat %s > ${path.join(dir, 'msgs')}/$$; rm -f %s'` } : {}),
+    ...(messageCommand ? { 'map to guest': 'Bad User', 'guest account': 'nobody', 'message command': `/bin/sh ${hook} %s ${path.join(dir, 'msgs')}` } : {}),
     ...global,
   };
   fs.writeFileSync(conf, '[global]\n' + Object.entries(g).map(([k, v]) => `  ${k} = ${v}\n`).join(''));
@@ -35,18 +39,13 @@ export async function startBenchSamba(global = {}, { messageCommand = false } = 
   }
   execFileSync('smbpasswd', ['-c', conf, '-s', '-a', benchUser.name], { input: `${benchUser.password}\n${benchUser.password}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
   const smbd = spawn('smbd', ['-F', '--debug-stdout', '-d', '0', '-s', conf], { stdio: 'ignore' });
-  for (let i = 0; ; i++) {
-    const ok = await new Promise((r) => {
-      const s = net.connect({ host, port: 445 }, () => (s.destroy(), r(true)));
-      s.on('error', () => r(false));
-    });
-    if (ok) break;
-    if (i > 200) throw new Error('smbd did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitPort(host, 445);
+  if (global['smb ports'] === undefined) await waitPort(host, 139);
   return {
     host,
     dir,
+    /** Messages delivered through `message command` so far. */
+    delivered: () => fs.readdirSync(path.join(dir, 'msgs')).filter((f) => f.endsWith('.msg')).length,
     conf,
     user: benchUser,
     async stop() {
@@ -61,6 +60,18 @@ export async function startBenchSamba(global = {}, { messageCommand = false } = 
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function waitPort(host, port) {
+  for (let i = 0; ; i++) {
+    const ok = await new Promise((r) => {
+      const s = net.connect({ host, port }, () => (s.destroy(), r(true)));
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    if (i > 200) throw new Error(`smbd did not listen on ${host}:${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export function median(a) {

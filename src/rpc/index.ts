@@ -7,3 +7,4 @@ export * from './binding.js';
 export * as wkssvc from './interfaces/wkssvc.js';
 export * as msgsvc from './interfaces/msgsvc.js';
 export * as msgsvcsend from './interfaces/msgsvcsend.js';
+export * as srvsvc from './interfaces/srvsvc.js';

@@ -339,7 +339,7 @@ export function ntlmV2ChallengeResponse(
 }
 
 /**
- * NTLMv1/LM are not implemented: they need DES, which Node 20 only offers through the OpenSSL legacy
+ * NTLMv1/LM are deliberately absent: they need DES, which Node 20 only offers through the OpenSSL legacy
  * provider, and they are broken (crackable offline). Every current server accepts NTLMv2.
  */
 export function ntlmV1ChallengeResponse(): never {

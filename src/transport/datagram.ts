@@ -2,12 +2,11 @@
  * NetBIOS datagram service packets (RFC 1002 §4.4, UDP 138): the carrier of mailslot writes such
  * as \MAILSLOT\MESSNGR: codec and a one-shot sender; receiving belongs to the messenger layer.
  */
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { MalformedError, NetsendError } from '../status/error.js';
-import { DEFAULT_TIMEOUT_MS, raceWait, type WaitOptions } from '../util/abort.js';
+import type { WaitOptions } from '../util/abort.js';
 import { ByteReader, ByteWriter } from '../util/bytes.js';
-import { socketError } from './tcp.js';
+import { sendUdpOnce } from './udp.js';
 import { encodeName, readName, type NetbiosName } from './names.js';
 
 export const DATAGRAM_PORT = 138;
@@ -190,27 +189,5 @@ export async function sendDatagram(packet: Buffer, opts: SendDatagramOptions): P
   if (!net.isIPv4(opts.address)) throw new NetsendError('usage', 0, 'EINVAL', `datagram destination must be IPv4, got "${opts.address}"`);
   if (packet.length > 0xffff - 28) throw new NetsendError('usage', 0, 'EMSGSIZE', `datagram of ${packet.length} bytes does not fit UDP`);
   const port = opts.port ?? DATAGRAM_PORT;
-  const what = `NetBIOS datagram to ${opts.address}:${port}`;
-  const sock = dgram.createSocket('udp4');
-  try {
-    await raceWait(
-      what,
-      { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: opts.signal },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          sock.once('error', (e) => reject(socketError(e, what)));
-          sock.bind({ port: opts.localPort ?? 0, address: opts.localAddress }, () => {
-            try {
-              if (opts.broadcast) sock.setBroadcast(true);
-            } catch (e) {
-              reject(socketError(e, what));
-              return;
-            }
-            sock.send(packet, port, opts.address, (err) => (err ? reject(socketError(err, what)) : resolve()));
-          });
-        }),
-    );
-  } finally {
-    sock.close();
-  }
+  await sendUdpOnce(`NetBIOS datagram to ${opts.address}:${port}`, packet, opts.address, port, opts);
 }

@@ -10,6 +10,7 @@ import { netbiosError } from '../status/builders.js';
 import { raceWait, DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../util/abort.js';
 import { ByteReader, ByteWriter } from '../util/bytes.js';
 import { socketError } from './tcp.js';
+import { sendUdpOnce } from './udp.js';
 import { encodeName, formatNetbiosName, nameFrom16, nameTo16, netbiosName, parseNetbiosName, readName, sameName, WILDCARD_NAME, NB_SUFFIX, type NetbiosName } from './names.js';
 
 export const NAME_SERVICE_PORT = 137;
@@ -565,7 +566,7 @@ export async function registerName(name: string | Buffer | NetbiosName, suffix: 
   } catch (e) {
     if (!(e instanceof TimeoutError)) throw e;
   }
-  await sendOnce(what, encodeNameRegistration({ ...req, demand: true }), dest, port, opts);
+  await sendUdpOnce(what, encodeNameRegistration({ ...req, demand: true }), dest, port, { ...opts, broadcast: true });
   return { ttl: req.ttl ?? DEFAULT_REGISTRATION_TTL };
 }
 
@@ -576,7 +577,7 @@ export async function releaseName(name: string | Buffer | NetbiosName, suffix: n
   const packet = encodeNameRelease({ id, name: queried, address: opts.address, group: opts.group, ownerType: opts.ownerType, broadcast });
   const what = `NetBIOS name release of ${formatNetbiosName(queried)} ${broadcast ? 'broadcast to' : 'at'} ${dest}`;
   if (broadcast) {
-    await sendOnce(what, packet, dest, port, opts);
+    await sendUdpOnce(what, packet, dest, port, { ...opts, broadcast: true });
     return;
   }
   await transact<void>(
@@ -593,26 +594,6 @@ export async function releaseName(name: string | Buffer | NetbiosName, suffix: n
   );
 }
 
-/** Sends one datagram (broadcast allowed) and waits only for the send to complete. */
-async function sendOnce(what: string, packet: Buffer, address: string, port: number, opts: NameServiceOptions): Promise<void> {
-  const sock = dgram.createSocket('udp4');
-  try {
-    await raceWait(
-      what,
-      { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: opts.signal },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          sock.once('error', (e) => reject(socketError(e, what)));
-          sock.bind({ port: opts.localPort ?? 0, address: opts.localAddress }, () => {
-            sock.setBroadcast(true);
-            sock.send(packet, port, address, (err) => (err ? reject(socketError(err, what)) : resolve()));
-          });
-        }),
-    );
-  } finally {
-    sock.close();
-  }
-}
 
 // --- Responder -----------------------------------------------------------------------------
 

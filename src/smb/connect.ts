@@ -11,7 +11,7 @@ import type { MessageStream } from '../transport/message-stream.js';
 import { connectSmbTransport } from '../transport/nbss.js';
 import type { TrafficTap } from '../transport/tcp.js';
 import { connectSmb1 } from './smb1/client.js';
-import { connectSmb2 as defaultConnectSmb2, type DialectRevision } from './smb2/index.js';
+import { connectSmb2 as defaultConnectSmb2, SMB2_DEFAULTS, type DialectRevision } from './smb2/index.js';
 import { DIALECT_NT_LM_012, DIALECT_SMB2_002, DIALECT_SMB2_WILDCARD, encodeNegotiateRequest, isSmb2Message } from './smb1/negotiate.js';
 import type { SmbClient } from './types.js';
 
@@ -108,8 +108,9 @@ export async function connectSmb(o: ConnectSmbOptions): Promise<SmbClient> {
   throwIfAborted(o.signal, 'SMB connect');
   const plan = planDialect(o);
   const wait: WaitOptions = { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: o.signal };
+  // No reply either family's client asks for is near the 16 MiB Direct TCP limit: refuse larger frames at the header.
   const stream = await connectSmbTransport({
-    host: o.host, port: o.port ?? 445, calledName: o.calledName, callingName: o.callingName, tap: o.tap, ...wait,
+    host: o.host, port: o.port ?? 445, calledName: o.calledName, callingName: o.callingName, tap: o.tap, maxFrame: SMB2_DEFAULTS.maxMessageSize, ...wait,
   });
   try {
     const smb1 = (negotiateReply?: Buffer): Promise<SmbClient> =>

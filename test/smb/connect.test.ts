@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,27 @@ describe('dialect planning', () => {
     expect(() => planDialect({ smbMin: '3.1.1', smbMax: '2.1' })).toThrow(NetsendError);
     expect(() => planDialect({ dialect: 'smb2', smbMax: 'NT1' })).toThrow(NetsendError);
     expect(() => planDialect({ smbMin: 'SMB9' as never })).toThrow(NetsendError);
+  });
+});
+
+describe('connectSmb against a hostile TCP server', () => {
+  it('refuses a frame header announcing 16 MiB at once, without waiting for the body', async () => {
+    const closed: Promise<void>[] = [];
+    const server = net.createServer((s) => {
+      s.on('error', () => undefined);
+      closed.push(new Promise<void>((r) => s.once('close', () => r())));
+      s.once('data', () => s.write(Buffer.from([0, 0xff, 0xff, 0xff, 0xff, 0x53, 0x4d, 0x42])));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const err = await connectSmb({ host: '127.0.0.1', port, credentials: { user: 'u', password: 'p' }, timeoutMs: 5000 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NetsendError);
+      expect(err).toMatchObject({ name: 'MALFORMED' });
+      await closed[0]; // the client closed its socket
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 

@@ -15,6 +15,9 @@ import { encodeTransactionResponsePart } from '../../src/smb/smb1/transaction.js
 import { encodeReadAndxResponse } from '../../src/smb/smb1/read-andx.js';
 import { signSmb1Message, verifySmb1Signature, computeSmb1Signature } from '../../src/smb/smb1/signing.js';
 import { NetsendError } from '../../src/status/error.js';
+import { decodeSessionSetupRequest, encodeSessionSetupResponse } from '../../src/smb/smb1/session-setup.js';
+import { OID_NTLMSSP, decodeNegTokenInit, encodeNegTokenResp } from '../../src/auth/spnego.js';
+import { FakeNtlmServer } from '../auth/fake-ntlm-server.js';
 
 type Handler = (req: Buffer, send: (m: Buffer) => void) => void;
 
@@ -167,6 +170,35 @@ describe('SMB1 client against hostile or odd servers', () => {
     const c = new Smb1Client(s);
     await expect(c.readPipe(1, 4280, { timeoutMs: 2000 })).rejects.toMatchObject({ name: 'MALFORMED' });
     c.abort();
+  });
+
+  it('refuses a SESSION_SETUP SUCCESS that arrives before the client sent its AUTHENTICATE', async () => {
+    const ntlm = new FakeNtlmServer({ user: 'u', domain: 'D', password: 'p' });
+    let treeConnects = 0;
+    const s = await scripted((req, send) => {
+      const q = parseSmb1(req);
+      if (q.header.command === Smb1Command.NEGOTIATE) {
+        const { words, bytes } = encodeNegotiateResponseBody({
+          kind: 'extended', dialectIndex: 0, securityMode: 3, maxMpxCount: 50, maxNumberVcs: 1, maxBufferSize: 16644, maxRawSize: 65536, vcSessionKey: 0,
+          capabilities: Capabilities.EXTENDED_SECURITY | Capabilities.UNICODE | Capabilities.STATUS32, systemTime: 0n, serverTimeZone: 0, serverGuid: Buffer.alloc(16), securityBlob: Buffer.alloc(0),
+        }, true);
+        send(reply(req, words, bytes));
+      } else if (q.header.command === Smb1Command.SESSION_SETUP_ANDX) {
+        // Answer the NEGOTIATE leg with SUCCESS (not MORE_PROCESSING_REQUIRED) and a CHALLENGE.
+        const ss = decodeSessionSetupRequest(q.blocks[0]!, true);
+        if (ss.kind !== 'extended') throw new Error('expected an extended SESSION_SETUP');
+        const init = decodeNegTokenInit(ss.securityBlob);
+        const blob = encodeNegTokenResp({ negState: 1, supportedMech: OID_NTLMSSP, responseToken: ntlm.challenge(init.mechToken!) });
+        const r = encodeSessionSetupResponse({ action: 0, securityBlob: blob, nativeOs: '', nativeLanMan: '', primaryDomain: '', extended: true }, true);
+        send(reply(req, r.words, r.bytes, { uid: 100 }));
+      } else {
+        treeConnects++;
+        send(reply(req, Buffer.alloc(0), Buffer.alloc(0), { status: 0xc0000022 }));
+      }
+    });
+    const err = await connectSmb1({ stream: s, host: 'x', credentials: { user: 'u', domain: 'D', password: 'p' }, timeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ layer: 'ntlm', name: 'NTLM_UNEXPECTED_TOKEN' });
+    expect(treeConnects).toBe(0);
   });
 });
 

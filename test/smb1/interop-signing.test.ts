@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspect } from 'node:util';
 import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
 import { connectSmbTransport } from '../../src/transport/nbss.js';
 import { connectSmb1 } from '../../src/smb/smb1/client.js';
@@ -26,6 +27,8 @@ describe.runIf(interopEnabled())('SMB1 signing against Samba (server signing = m
     const c = await connectSmb1({ stream, host: samba.host, credentials: creds(), timeoutMs: 5000 });
     try {
       expect(c.info.signing).toBe(true);
+      // The MAC key is never shown by util.inspect / console.log of the client.
+      expect(inspect(c, { depth: 4 })).not.toMatch(/macKey/);
       for (let i = 0; i < 3; i++) {
         const p = await c.openPipe('wkssvc');
         expectBindAck((await p.transact(WKSSVC_BIND, 4280)).data);

@@ -1,6 +1,7 @@
 /**
  * A loopback TCP proxy between a client and a Direct TCP (445) SMB server that can corrupt chosen
- * server replies: used to prove that signed replies are verified.
+ * server replies: used to prove that signed (and encrypted) replies are verified. Shared by the SMB1
+ * and SMB2 interop tests.
  */
 import net from 'node:net';
 
@@ -9,17 +10,34 @@ export interface TamperProxy {
   port: number;
   /** Replies tampered so far. */
   tampered: number;
+  /** Raw bytes the client sent, concatenated per connection. */
+  clientBytes(): Buffer[];
+  /** Raw bytes the server sent (after any tampering), concatenated per connection. */
+  serverBytes(): Buffer[];
   close(): Promise<void>;
 }
 
-/** `tamper(msg)` returns true after modifying an SMB message (no 4-byte frame header) in place. */
-export async function startTamperProxy(target: { host: string; port: number }, tamper: (msg: Buffer) => boolean): Promise<TamperProxy> {
+/**
+ * `tamper(msg, connection)` returns true after modifying an SMB message (no 4-byte frame header) in
+ * place; `connection` counts accepted client connections from 0.
+ */
+export async function startTamperProxy(target: { host: string; port: number }, tamper: (msg: Buffer, connection: number) => boolean): Promise<TamperProxy> {
   const sockets = new Set<net.Socket>();
   const state = { tampered: 0 };
+  const sent: Buffer[][] = [];
+  const received: Buffer[][] = [];
   const server = net.createServer((client) => {
+    const connection = sent.length;
+    const mine: Buffer[] = [];
+    const theirs: Buffer[] = [];
+    sent.push(mine);
+    received.push(theirs);
     const upstream = net.connect(target);
     sockets.add(client).add(upstream);
-    client.on('data', (d) => upstream.write(d));
+    client.on('data', (d: Buffer) => {
+      mine.push(d);
+      upstream.write(d);
+    });
     let pending = Buffer.alloc(0);
     upstream.on('data', (d: Buffer) => {
       pending = Buffer.concat([pending, d]);
@@ -28,7 +46,8 @@ export async function startTamperProxy(target: { host: string; port: number }, t
         if (pending.length < 4 + len) break;
         const frame = Buffer.from(pending.subarray(0, 4 + len));
         pending = pending.subarray(4 + len);
-        if (tamper(frame.subarray(4))) state.tampered++;
+        if (tamper(frame.subarray(4), connection)) state.tampered++;
+        theirs.push(frame);
         client.write(frame);
       }
     });
@@ -47,6 +66,8 @@ export async function startTamperProxy(target: { host: string; port: number }, t
     get tampered() {
       return state.tampered;
     },
+    clientBytes: () => sent.map((c) => Buffer.concat(c)),
+    serverBytes: () => received.map((c) => Buffer.concat(c)),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspect } from 'node:util';
 import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
 import { connectSmb2, Smb2Client, type Smb2ConnectOptions } from '../../src/smb/smb2/index.js';
 import { openDirectTcp, openNbssSession } from '../../src/transport/nbss.js';
@@ -52,6 +53,21 @@ describe.runIf(interopEnabled())('SMB2 client vs Samba: dialect range, SMB1 hand
       }
     });
   }
+
+  it('session keys stay out of util.inspect and Object.keys of the client', async () => {
+    const c = await connectSmb2({ ...base(), dialects: { max: 0x0311 }, requireEncryption: true });
+    try {
+      const s = c.connection.session!;
+      const keys = [s.signingKey!, s.encryptionKey!, s.decryptionKey!];
+      for (const k of keys) expect(k.length).toBeGreaterThanOrEqual(16);
+      expect(Object.keys(s)).not.toContain('signingKey');
+      const shown = inspect(c, { depth: 4 });
+      expect(shown).not.toMatch(/signingKey|encryptionKey|decryptionKey/);
+      for (const k of keys) expect(shown).not.toContain(inspect(k));
+    } finally {
+      await c.close();
+    }
+  });
 
   it('requireEncryption on 3.0.2 and 3.1.1 against a server that only offers it', async () => {
     for (const max of [0x0302, 0x0311] as const) {

@@ -1,6 +1,6 @@
 /** Shared pieces of the SMB2 interop tests (not a test file itself). */
-import net from 'node:net';
 import { Buffer } from 'node:buffer';
+import { startTamperProxy as startGenericTamperProxy, type TamperProxy as GenericTamperProxy } from '../smb1/tamper-proxy.js';
 
 /**
  * The 72-byte DCE/RPC bind for wkssvc 1.0 over NDR 2.0 (protocol-notes §7.1): v5.0, ptype 11,
@@ -11,9 +11,7 @@ export const WKSSVC_BIND = Buffer.from(
   'hex',
 );
 
-export interface TamperProxy {
-  host: string;
-  port: number;
+export interface TamperProxy extends Omit<GenericTamperProxy, 'tampered'> {
   /**
    * Flip a signature byte of the n-th server-to-client SMB2 message that has SMB2_FLAGS_SIGNED (0 = first),
    * counting only messages of `command` when given.
@@ -21,73 +19,39 @@ export interface TamperProxy {
   tamperSignedResponse(n: number, command?: number): void;
   /** Flip a ciphertext byte of the n-th server-to-client TRANSFORM message (0 = first). */
   tamperEncryptedResponse(n: number): void;
-  /** Raw bytes the client sent, concatenated per connection. */
-  clientBytes(): Buffer[];
-  /** Raw bytes the server sent (after any tampering), concatenated per connection. */
-  serverBytes(): Buffer[];
-  close(): Promise<void>;
 }
 
 /**
- * A TCP proxy on 127.0.0.1 in front of Samba that parses Direct TCP frames from the server and can
- * corrupt the signature of one signed SMB2 response.
+ * The shared tamper proxy (test/smb1/tamper-proxy.ts) in front of Samba, set up to corrupt the signature
+ * of one signed SMB2 response or the ciphertext of one TRANSFORM message (counted per connection).
  */
 export async function startTamperProxy(targetHost: string, targetPort = 445): Promise<TamperProxy> {
   let tamperIndex = -1;
   let tamperCommand: number | undefined;
   let tamperEncIndex = -1;
-  const sockets = new Set<net.Socket>();
-  const sent: Buffer[][] = [];
-  const received: Buffer[][] = [];
-  const server = net.createServer((client) => {
-    sockets.add(client);
-    const mine: Buffer[] = [];
-    sent.push(mine);
-    const theirs: Buffer[] = [];
-    received.push(theirs);
-    const upstream = net.connect({ host: targetHost, port: targetPort });
-    sockets.add(upstream);
-    let pending = Buffer.alloc(0);
-    let signedSeen = 0;
-    let encSeen = 0;
-    client.on('data', (d) => {
-      mine.push(d);
-      upstream.write(d);
-    });
-    upstream.on('data', (d) => {
-      pending = Buffer.concat([pending, d]);
-      while (pending.length >= 4) {
-        const len = pending.readUInt32BE(0) & 0xffffff;
-        if (pending.length < 4 + len) break;
-        const frame = Buffer.from(pending.subarray(0, 4 + len));
-        pending = pending.subarray(4 + len);
-        const msg = frame.subarray(4);
-        if (msg.length >= 64 && msg[0] === 0xfe && msg.readUInt32LE(16) & 0x8 && (tamperCommand === undefined || msg.readUInt16LE(12) === tamperCommand)) {
-          if (signedSeen === tamperIndex) msg[48 + 5] = msg[48 + 5]! ^ 0x40;
-          signedSeen++;
-        }
-        if (msg.length > 52 && msg[0] === 0xfd) {
-          if (encSeen === tamperEncIndex) msg[52] = msg[52]! ^ 0x01;
-          encSeen++;
-        }
-        theirs.push(frame);
-        client.write(frame);
+  const seen: Array<{ signed: number; enc: number }> = [];
+  const proxy = await startGenericTamperProxy({ host: targetHost, port: targetPort }, (msg, connection) => {
+    const c = (seen[connection] ??= { signed: 0, enc: 0 });
+    let changed = false;
+    if (msg.length >= 64 && msg[0] === 0xfe && msg.readUInt32LE(16) & 0x8 && (tamperCommand === undefined || msg.readUInt16LE(12) === tamperCommand)) {
+      if (c.signed === tamperIndex) {
+        msg[48 + 5] = msg[48 + 5]! ^ 0x40;
+        changed = true;
       }
-    });
-    const end = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end);
-    upstream.on('error', end);
-    client.on('close', end);
-    upstream.on('close', end);
+      c.signed++;
+    }
+    if (msg.length > 52 && msg[0] === 0xfd) {
+      if (c.enc === tamperEncIndex) {
+        msg[52] = msg[52]! ^ 0x01;
+        changed = true;
+      }
+      c.enc++;
+    }
+    return changed;
   });
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const port = (server.address() as net.AddressInfo).port;
   return {
-    host: '127.0.0.1',
-    port,
+    host: proxy.host,
+    port: proxy.port,
     tamperSignedResponse(n, command) {
       tamperIndex = n;
       tamperCommand = command;
@@ -95,13 +59,9 @@ export async function startTamperProxy(targetHost: string, targetPort = 445): Pr
     tamperEncryptedResponse(n) {
       tamperEncIndex = n;
     },
-    clientBytes: () => sent.map((c) => Buffer.concat(c)),
-    serverBytes: () => received.map((c) => Buffer.concat(c)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    clientBytes: () => proxy.clientBytes(),
+    serverBytes: () => proxy.serverBytes(),
+    close: () => proxy.close(),
   };
 }
 

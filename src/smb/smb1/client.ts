@@ -8,6 +8,8 @@ import { randomInt } from 'node:crypto';
 import { createNtlmAuthenticator, ntlmV2ChallengeResponse, type Authenticator, type Credentials } from '../../auth/index.js';
 import { NetsendError, MalformedError, ntStatusError } from '../../status/index.js';
 import { DEFAULT_TIMEOUT_MS, raceWait, throwIfAborted, type WaitOptions } from '../../util/abort.js';
+import { guidFromBytes } from '../../util/guid.js';
+import { hideSecrets } from '../../util/secret.js';
 import type { MessageStream } from '../../transport/message-stream.js';
 import type { NamedPipe, PipeRead, SmbClient, SmbSessionInfo } from '../types.js';
 import { parseSmb1, type Smb1Block, type Smb1BodyParts, type Smb1Parsed } from './andx.js';
@@ -83,12 +85,6 @@ const MAX_SESSION_LEGS = 6;
 const MAX_STRAY_REPLIES = 32;
 /** Fixed overhead of a TRANSACTION request around its data (header, 16 words, name, pads). */
 const TRANSACT_OVERHEAD = 32 + 3 + 32 + 20;
-
-function formatGuid(b: Buffer): string {
-  const h = b.toString('hex');
-  const le = (s: string): string => s.match(/../g)!.reverse().join('');
-  return `${le(h.slice(0, 8))}-${le(h.slice(8, 12))}-${le(h.slice(12, 16))}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 const BSRSPYL = Buffer.from('BSRSPYL ', 'latin1');
 
@@ -284,7 +280,7 @@ export class Smb1Client implements SmbClient {
     this.ntStatus = this.askNtStatus && (this.serverCaps & Capabilities.STATUS32) !== 0;
     this.extended = resp.kind === 'extended';
     this.serverMaxBuffer = Math.max(1024, Math.min(resp.maxBufferSize, 0xffff));
-    if (resp.kind === 'extended') this.info.serverGuid = formatGuid(resp.serverGuid);
+    if (resp.kind === 'extended') this.info.serverGuid = guidFromBytes(resp.serverGuid);
     else {
       if (resp.domainName) this.info.serverDomain = resp.domainName;
       if (resp.serverName) this.info.serverName = resp.serverName;
@@ -325,7 +321,12 @@ export class Smb1Client implements SmbClient {
           token = auth.next(resp.securityBlob);
           continue;
         }
-        if (!auth.complete) auth.next(resp.securityBlob.length ? resp.securityBlob : undefined);
+        // The last server token carries the SPNEGO mechListMIC; the authenticator verifies it. A server
+        // that says SUCCESS before the context is complete (e.g. to the NEGOTIATE leg) is refused.
+        if (!auth.complete && auth.next(resp.securityBlob.length ? resp.securityBlob : undefined) !== null) {
+          throw new NetsendError('ntlm', 0, 'NTLM_UNEXPECTED_TOKEN', 'session setup: authenticator wants to send after the server accepted');
+        }
+        if (!auth.complete) throw new NetsendError('ntlm', 0, 'NTLM_INCOMPLETE', 'session setup: server accepted a session the authenticator did not complete');
         final = p;
         action = resp.action;
         if (auth.serverInfo?.netbiosComputer) this.info.serverName = auth.serverInfo.netbiosComputer;
@@ -359,7 +360,7 @@ export class Smb1Client implements SmbClient {
     // neither signs nor checks signatures (observed). Signing starts only on a signed final reply; a
     // caller that requires signing gets an error instead of an unsigned session.
     if (this.wantSigning && !this.info.isGuest && !isUnsignedPlaceholder(final.raw)) {
-      this.signing = { macKey, nextSequence: 2 };
+      this.signing = hideSecrets({ macKey, nextSequence: 2 }, 'macKey');
       this.checkSignature(final.raw, 1, 'session setup');
       this.info.signing = true;
     } else if (o.requireSigning) {

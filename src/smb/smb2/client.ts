@@ -10,6 +10,7 @@ import type { MessageStream } from '../../transport/message-stream.js';
 import { openDirectTcp } from '../../transport/nbss.js';
 import type { TrafficTap } from '../../transport/tcp.js';
 import type { WaitOptions } from '../../util/abort.js';
+import { guidFromBytes } from '../../util/guid.js';
 import type { NamedPipe, PipeRead, SmbClient, SmbSessionInfo } from '../types.js';
 import {
   CreateDisposition,
@@ -23,6 +24,7 @@ import {
   ShareAccess,
   ShareFlags,
   Smb2Command,
+  Smb2Flags,
   cipherName,
   dialectName,
   signingAlgorithmName,
@@ -31,6 +33,7 @@ import {
   type SigningAlgorithmId,
 } from './constants.js';
 import { Smb2Connection } from './connection.js';
+import { invalidSignature } from './crypto.js';
 import { SMB2_DEFAULTS } from './defaults.js';
 import {
   decodeCreateResponse,
@@ -74,12 +77,6 @@ export interface Smb2ConnectOptions extends WaitOptions {
 }
 
 const ALL_FF = Buffer.alloc(16, 0xff);
-
-function formatGuid(b: Buffer): string {
-  const h = b.toString('hex');
-  const le = (s: string): string => s.match(/../g)!.reverse().join('');
-  return `${le(h.slice(0, 8))}-${le(h.slice(8, 12))}-${le(h.slice(12, 16))}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 /** Strips "\", "\PIPE\" and "PIPE\" prefixes: SMB2 CREATE wants the bare name ([MS-SMB2] §3.2.4.3). */
 export function bareName(name: string): string {
@@ -195,9 +192,7 @@ export class Smb2Client implements SmbClient {
     const input = encodeValidateNegotiateInfoRequest({ capabilities: c.capabilities, guid: c.clientGuid, securityMode: c.securityMode, dialects: c.offeredDialects });
     const body = encodeIoctlRequest({ ctlCode: FSCTL_VALIDATE_NEGOTIATE_INFO, fileId: ALL_FF, input, maxInputResponse: 0, maxOutputResponse: 24, flags: IOCTL_IS_FSCTL });
     const resp = await c.request(Smb2Command.IOCTL, body, { ...opts, treeId: this.treeId, sign: true });
-    if (!resp.encrypted && !(resp.header.flags & 0x8)) {
-      throw new NetsendError('protocol', 0xc000a000, 'STATUS_INVALID_SIGNATURE', 'VALIDATE_NEGOTIATE_INFO response is not signed');
-    }
+    if (!resp.encrypted && !(resp.header.flags & Smb2Flags.SIGNED)) throw invalidSignature('VALIDATE_NEGOTIATE_INFO response is not signed');
     Smb2Connection.check(resp, 'validate negotiate');
     const v = decodeValidateNegotiateInfoResponse(decodeIoctlResponse(resp.body).output);
     if (v.capabilities !== n.capabilities || !v.guid.equals(n.serverGuid) || v.securityMode !== n.securityMode || v.dialect !== n.dialect) {
@@ -292,7 +287,7 @@ export async function connectSmb2(opts: Smb2ConnectOptions): Promise<Smb2Client>
       dialect: dialectName(conn.dialect),
       signing: conn.signing,
       encryption: conn.encrypting,
-      serverGuid: formatGuid(conn.negotiateResponse!.serverGuid),
+      serverGuid: guidFromBytes(conn.negotiateResponse!.serverGuid),
       isGuest: (sessionFlags & SessionFlags.IS_GUEST) !== 0,
       isAnonymous: (sessionFlags & SessionFlags.IS_NULL) !== 0,
     };

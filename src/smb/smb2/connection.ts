@@ -9,6 +9,7 @@ import { MalformedError, NetsendError } from '../../status/error.js';
 import { NT, ntStatusError } from '../../status/index.js';
 import type { MessageStream } from '../../transport/message-stream.js';
 import { DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../../util/abort.js';
+import { hideSecrets } from '../../util/secret.js';
 import {
   Capabilities,
   Cipher,
@@ -74,7 +75,7 @@ export interface Smb2ConnectionOptions {
   signingAlgorithms?: SigningAlgorithmId[];
 }
 
-/** Session state ([MS-SMB2] §3.2.1.3). Keys never leave this object. */
+/** Session state ([MS-SMB2] §3.2.1.3). The keys are non-enumerable: inspect/JSON of a connection leaves them out. */
 interface SessionState {
   id: bigint;
   signingKey: Buffer | null;
@@ -427,17 +428,22 @@ export class Smb2Connection {
     if (encryptData && (this.cipher === null || encryptionKey === null)) {
       throw protocolError('SMB2_ENCRYPTION_UNAVAILABLE', `encryption is required but dialect ${dialectName(this.dialect)} with this server has no cipher`);
     }
-    this.session = {
-      id,
-      signingKey,
-      encryptionKey,
-      decryptionKey,
-      signingRequired,
-      encryptData,
-      nonces: encryptData || this.cipher !== null ? new NonceSequence(this.cipher ?? Cipher.AES_128_CCM) : null,
-      isGuest,
-      isNull,
-    };
+    this.session = hideSecrets(
+      {
+        id,
+        signingKey,
+        encryptionKey,
+        decryptionKey,
+        signingRequired,
+        encryptData,
+        nonces: encryptData || this.cipher !== null ? new NonceSequence(this.cipher ?? Cipher.AES_128_CCM) : null,
+        isGuest,
+        isNull,
+      },
+      'signingKey',
+      'encryptionKey',
+      'decryptionKey',
+    );
   }
 
   /** Turns on encryption for everything after this point (share with SMB2_SHAREFLAG_ENCRYPT_DATA). */

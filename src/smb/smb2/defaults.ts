@@ -23,8 +23,12 @@ export const SMB2_DEFAULTS = {
   maxPipeResponse: 4280,
   /** Caps on what we ask the server to send in one READ/IOCTL, whatever it negotiated. */
   maxReadSize: 1024 * 1024,
-  /** Upper bound on any one incoming message (defends against a hostile length). */
-  maxMessageSize: 16 * 1024 * 1024,
+  /**
+   * Upper bound on any one incoming message (defends against a hostile length): the largest READ/IOCTL
+   * output we ask for (maxReadSize) plus room for headers and a TRANSFORM header. It must stay below the
+   * 24-bit Direct TCP limit (0xFFFFFF), or no frame header could ever exceed it.
+   */
+  maxMessageSize: 1024 * 1024 + 64 * 1024,
   timeoutMs: 10_000,
   port: 445,
 } as const;

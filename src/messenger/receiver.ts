@@ -163,7 +163,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       }
     } catch (e) {
       // Close, timeout, refusal or garbage: report and drop this connection only.
-      if (!(e instanceof NetsendError && e.layer === 'socket' && e.name === 'ECONNRESET')) report(e, remote);
+      if (!(e instanceof NetsendError && e.layer === 'socket' && (e.name === 'ECONNRESET' || e.name === 'ECONNABORTED'))) report(e, remote);
     } finally {
       // A refused NBSS session is ended gracefully by acceptNbss so the refusal reaches the peer.
       if (stream !== null || transport === 'direct') bytes.close();

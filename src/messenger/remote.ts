@@ -131,14 +131,18 @@ function toStatus(e: NetsendError): SendStatus {
   return { layer: e.layer, code: e.code, name: e.name, message: e.message };
 }
 
+/** How far a remote call got: decides how a failure maps (the table above). */
+interface Progress {
+  stage: Stage;
+  session?: SmbSessionInfo;
+}
+
 /** Opens an SMB session, \pipe\wkssvc and a wkssvc binding; runs `body`; closes everything. */
-async function withWkssvc<T>(o: RemoteConnectOptions, body: (rpc: RpcClient, session: SmbSessionInfo) => Promise<T>): Promise<{ value: T; session: SmbSessionInfo }> {
-  const wait: WaitOptions = {};
-  if (o.timeoutMs !== undefined) wait.timeoutMs = o.timeoutMs;
-  if (o.signal) wait.signal = o.signal;
-  let stage: Stage = 'connect';
+async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: (rpc: RpcClient) => Promise<T>): Promise<T> {
+  const wait = waitOf(o);
   let smb: SmbClient | undefined;
   try {
+    progress.stage = 'connect';
     smb = await connectSmb({
       host: o.server,
       port: o.port ?? 445,
@@ -151,50 +155,52 @@ async function withWkssvc<T>(o: RemoteConnectOptions, body: (rpc: RpcClient, ses
       ...(o.tap ? { tap: o.tap } : {}),
       ...wait,
     });
-    stage = 'pipe';
+    progress.session = smb.info;
+    progress.stage = 'pipe';
     const pipe = await smb.openPipe(WKSSVC_PIPE, wait);
-    stage = 'bind';
+    progress.stage = 'bind';
     const rpc = new RpcClient(pipe);
     await rpc.bind(WKSSVC, wait);
-    stage = 'call';
-    const value = await body(rpc, smb.info);
+    progress.stage = 'call';
+    const value = await body(rpc);
     if (o.teardown === 'graceful') await rpc.close(wait).catch(() => undefined);
-    return { value, session: smb.info };
-  } catch (e) {
-    throw Object.assign(e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', String(e), { cause: e }), {
-      netsendStage: stage,
-      netsendSession: smb?.info,
-    });
+    return value;
   } finally {
     if (o.teardown === 'graceful') await smb?.close(wait).catch(() => undefined);
     else smb?.abort();
   }
 }
 
-function failure(e: unknown): RemoteSendResult {
-  const err = e as NetsendError & { netsendStage?: Stage; netsendSession?: SmbSessionInfo };
-  const r: RemoteSendResult = { ok: false, netApiStatus: remoteNetApiStatusFor(e, err.netsendStage ?? 'connect'), status: e instanceof NetsendError ? toStatus(e) : null };
-  if (err.netsendSession) r.session = err.netsendSession;
+function waitOf(o: WaitOptions): WaitOptions {
+  const wait: WaitOptions = {};
+  if (o.timeoutMs !== undefined) wait.timeoutMs = o.timeoutMs;
+  if (o.signal) wait.signal = o.signal;
+  return wait;
+}
+
+function failure(e: unknown, progress: Progress): RemoteSendResult {
+  const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', String(e), { cause: e });
+  const r: RemoteSendResult = { ok: false, netApiStatus: remoteNetApiStatusFor(err, progress.stage), status: toStatus(err) };
+  if (progress.session) r.session = progress.session;
   return r;
 }
 
 /** Runs NetrMessageBufferSend on `server`; never throws for protocol failures. */
 export async function sendViaWorkstation(o: RemoteSendOptions): Promise<RemoteSendResult> {
+  const progress: Progress = { stage: 'connect' };
   try {
     const stub = encodeMessageBufferSend(o.to, o.text, {
       serverName: o.serverName === undefined ? o.server : o.serverName,
       from: o.from ?? null,
       includeNul: o.includeNul ?? true,
     });
-    const wait: WaitOptions = {};
-    if (o.timeoutMs !== undefined) wait.timeoutMs = o.timeoutMs;
-    if (o.signal) wait.signal = o.signal;
-    const { value: werror, session } = await withWkssvc(o, async (rpc) => decodeMessageBufferSendResult(await rpc.call(12, stub, wait)));
+    const werror = await withWkssvc(o, progress, async (rpc) => decodeMessageBufferSendResult(await rpc.call(12, stub, waitOf(o))));
+    const session = progress.session!;
     if (werror === 0) return { ok: true, netApiStatus: 0, status: null, session };
     const w = win32(werror);
     return { ok: false, netApiStatus: werror, status: { layer: 'win32', code: werror, name: w.name, message: w.message }, session };
   } catch (e) {
-    return failure(e);
+    return failure(e, progress);
   }
 }
 
@@ -205,11 +211,9 @@ export interface WorkstationInfoResult {
 
 /** NetrWkstaGetInfo at `level` on `server` ([MS-WKST] §3.2.4.1). Throws NetsendError on failure. */
 export async function workstationInfo(o: RemoteConnectOptions, level: 100 | 101 | 102 = 100): Promise<WorkstationInfoResult> {
-  const wait: WaitOptions = {};
-  if (o.timeoutMs !== undefined) wait.timeoutMs = o.timeoutMs;
-  if (o.signal) wait.signal = o.signal;
-  const { value, session } = await withWkssvc(o, async (rpc) => decodeWkstaGetInfo(await rpc.call(0, encodeWkstaGetInfo(o.server, level), wait), level));
-  return { session, result: value };
+  const progress: Progress = { stage: 'connect' };
+  const result = await withWkssvc(o, progress, async (rpc) => decodeWkstaGetInfo(await rpc.call(0, encodeWkstaGetInfo(o.server, level), waitOf(o)), level));
+  return { session: progress.session!, result };
 }
 
 /** The `RemoteSend` hook netMessageBufferSend uses when a server name is given. */

@@ -2,6 +2,7 @@
  * UUIDs and syntax identifiers as DCE/RPC marshals them (C706 Appendix A, [MS-DTYP] §2.3.4.2):
  * time_low, time_mid and time_hi_and_version little-endian, the remaining 8 octets as written.
  */
+import { guidFromBytes } from '../util/guid.js';
 import { ByteReader, ByteWriter } from '../util/bytes.js';
 import { NetsendError } from '../status/error.js';
 
@@ -22,16 +23,8 @@ export function uuidToBytes(s: string): Buffer {
   return b;
 }
 
-/** 16 octets (NDR order) -> lower-case string form. */
-export function uuidFromBytes(b: Uint8Array): string {
-  if (b.length !== 16) throw new NetsendError('usage', 0, 'INVALID_UUID', `UUID needs 16 bytes, got ${b.length}`);
-  const c = Buffer.from(b);
-  c.subarray(0, 4).reverse();
-  c.subarray(4, 6).reverse();
-  c.subarray(6, 8).reverse();
-  const h = c.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+/** 16 octets (NDR order) -> lower-case string form ([MS-DTYP] §2.3.4.2 wire order, as SMB GUIDs). */
+export const uuidFromBytes = guidFromBytes;
 
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 

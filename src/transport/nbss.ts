@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import os from 'node:os';
-import { MalformedError, NetsendError } from '../status/error.js';
+import { MalformedError, NetsendError, TimeoutError } from '../status/error.js';
 import { nbssError } from '../status/builders.js';
 import { raceWait, DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../util/abort.js';
 import { ByteReader, ByteWriter } from '../util/bytes.js';
@@ -36,8 +36,11 @@ export const NBSS_TYPE = {
 export const NBSS_MAX_LENGTH = 0x1ffff;
 /** [MS-SMB2] §2.1: 24-bit StreamProtocolLength. */
 export const DIRECT_TCP_MAX_LENGTH = 0xffffff;
-/** Default inbound cap on Direct TCP: a 16 MiB SMB2 payload plus headers. */
-export const DEFAULT_DIRECT_MAX_FRAME = 16 * 1024 * 1024 + 64 * 1024;
+/**
+ * Default inbound cap on Direct TCP: 1 MiB plus headers. Larger than any message netsend asks for;
+ * callers that read more (SMB2 large reads) pass their own `maxFrame`.
+ */
+export const DEFAULT_DIRECT_MAX_FRAME = 1024 * 1024 + 64 * 1024;
 
 export const NBSS_PORT = 139;
 export const DIRECT_TCP_PORT = 445;
@@ -220,6 +223,8 @@ export class FramedMessageStream implements MessageStream {
     try {
       const deadline = Date.now() + (opts.timeoutMs ?? this.idleTimeoutMs);
       for (;;) {
+        // A keepalive flood must not stretch the deadline: check it on every frame, not only in reads.
+        if (Date.now() >= deadline) throw new TimeoutError('receive', opts.timeoutMs ?? this.idleTimeoutMs);
         if (this.pendingLength < 0) {
           const hdr = await this.stream.read(4, deadlineOpts(opts, deadline), 'receive');
           let length: number;

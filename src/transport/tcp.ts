@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { NetsendError } from '../status/error.js';
+import { AbortError, NetsendError } from '../status/error.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
 
 /** Records the bytes a connection sends and receives (the pcap writer implements it). */
@@ -55,9 +55,10 @@ export class ByteStream {
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', (e) => this.fail(socketError(e, 'connection')));
     socket.on('close', () => {
+      const local = this.ended;
       this.ended = true;
       this.tap?.closed?.();
-      this.fail(new NetsendError('socket', 0, 'ECONNRESET', 'connection closed by peer'));
+      this.fail(local ? new NetsendError('socket', 0, 'ECONNABORTED', 'connection closed locally') : new NetsendError('socket', 0, 'ECONNRESET', 'connection closed by peer'));
     });
   }
 
@@ -112,6 +113,7 @@ export class ByteStream {
   /** Reads exactly n bytes. Only one read may be outstanding. */
   read(n: number, opts: WaitOptions = {}, what = 'read'): Promise<Buffer> {
     if (this.waiter) return Promise.reject(new NetsendError('usage', 0, 'EBUSY', 'concurrent read on one stream'));
+    if (opts.signal?.aborted) return Promise.reject(new AbortError(what, opts.signal.reason));
     if (this.queued >= n) return Promise.resolve(this.take(n));
     if (this.failure) return Promise.reject(this.failure);
     return raceWait(

@@ -291,8 +291,8 @@ describe('NBSS client against scripted local servers', () => {
     });
     servers.push(srv);
     const d = await openDirectTcp({ host: '127.0.0.1', port: srv.port, timeoutMs: 5000 });
-    // 16 MiB + 64 KiB requested by default; the 24-bit length field bounds it first.
-    expect(d.maxFrame).toBe(0xffffff);
+    // 1 MiB + 64 KiB by default: a frame header announcing more is refused before its body.
+    expect(d.maxFrame).toBe(1024 * 1024 + 64 * 1024);
     const payload = Buffer.alloc(200_000, 7);
     await d.send(payload);
     expect(await d.receive({ timeoutMs: 5000 })).toEqual(payload);

@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { createNtlmAuthenticator, ntlmV2ChallengeResponse, type Authenticator, type Credentials } from '../../auth/index.js';
-import { NetsendError, MalformedError, ntStatusError } from '../../status/index.js';
+import { NetsendError, MalformedError } from '../../status/index.js';
 import { DEFAULT_TIMEOUT_MS, raceWait, throwIfAborted, type WaitOptions } from '../../util/abort.js';
 import { guidFromBytes } from '../../util/guid.js';
 import { hideSecrets } from '../../util/secret.js';
@@ -238,7 +238,7 @@ export class Smb1Client implements SmbClient {
     if (!this.signing) return;
     if (!verifySmb1Signature(this.signing.macKey, raw, sequence)) {
       this.abort();
-      throw ntStatusError(0xc000a000, `${what}: bad SMB1 signature on the reply (sequence ${sequence})`);
+      throw new NetsendError('protocol', 0xc000a000, 'STATUS_INVALID_SIGNATURE', `${what}: bad SMB1 signature on the reply (sequence ${sequence}); raised locally`);
     }
   }
 

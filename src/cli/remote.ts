@@ -1,12 +1,12 @@
 /**
  * The remote side of the CLI: `netsend --server HOST NAME text` (wkssvc NetrMessageBufferSend on
  * HOST) and `netsend info --server HOST` (NetrWkstaGetInfo), with SMB credentials and dialect options.
+ * The SMB/RPC/NTLM stack is imported only when one of these runs, so direct sends start faster.
  */
 import type { Credentials } from '../auth/types.js';
-import { parseHashes } from '../auth/index.js';
 import { CaptureFile } from '../pcap/writer.js';
-import { sendViaWorkstation, workstationInfo, type RemoteConnectOptions } from '../messenger/remote.js';
-import { SMB_DIALECTS, type SmbDialectName } from '../smb/connect.js';
+import type { RemoteConnectOptions } from '../messenger/remote.js';
+import { SMB_DIALECTS, type SmbDialectName } from '../smb/dialects.js';
 import type { SmbSessionInfo } from '../smb/types.js';
 import { NetsendError } from '../status/error.js';
 import { win32 } from '../status/index.js';
@@ -92,6 +92,7 @@ export async function credentialsFrom(values: ParsedValues, io: CliIO): Promise<
   const creds: Credentials = { user, ...(dom !== undefined ? { domain: dom } : {}) };
   if (hashes !== undefined) {
     if (password !== undefined) throw new UsageError('give either a password or --hashes');
+    const { parseHashes } = await import('../auth/ntlm-crypto.js');
     const h = parseHashes(hashes);
     creds.ntHash = h.ntHash;
     if (h.lmHash) creds.lmHash = h.lmHash;
@@ -132,6 +133,7 @@ export async function runRemoteSend(ctx: SendContext): Promise<number> {
   const { values, io, name, text } = ctx;
   const servers = listOption(values, 'server');
   const base = await connectOptionsFrom(values, io);
+  const { sendViaWorkstation } = await import('../messenger/remote.js');
   const from = stringOption(values, 'from');
   const pcapPath = stringOption(values, 'pcap');
   const capture = pcapPath ? new CaptureFile(pcapPath) : null;
@@ -158,6 +160,7 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
   const level = intOption(values, 'level', 100, 102) ?? 100;
   if (level !== 100 && level !== 101 && level !== 102) throw new UsageError('--level must be 100, 101 or 102');
   const base = await connectOptionsFrom(values, io);
+  const { workstationInfo } = await import('../messenger/remote.js');
   const json = values.json === true;
   const pcapPath = stringOption(values, 'pcap');
   const capture = pcapPath ? new CaptureFile(pcapPath) : null;

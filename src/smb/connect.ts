@@ -16,8 +16,8 @@ import { DIALECT_NT_LM_012, DIALECT_SMB2_002, DIALECT_SMB2_WILDCARD, encodeNegot
 import type { SmbClient } from './types.js';
 
 /** Dialect names accepted by smbMin / smbMax, lowest first. 'NT1' is SMB1 (NT LM 0.12). */
-export const SMB_DIALECTS = ['NT1', '2.0.2', '2.1', '3.0', '3.0.2', '3.1.1'] as const;
-export type SmbDialectName = (typeof SMB_DIALECTS)[number];
+import { SMB_DIALECTS, type SmbDialectName } from './dialects.js';
+export { SMB_DIALECTS, type SmbDialectName };
 
 export interface Smb2ConnectArgs extends WaitOptions {
   stream: MessageStream;

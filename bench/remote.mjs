@@ -5,6 +5,9 @@
 // Usage (root): npm run build && node bench/remote.mjs [N]
 import { execFileSync } from 'node:child_process';
 import { sendViaWorkstation } from '../dist/messenger/remote.js';
+import { connectSmb } from '../dist/smb/connect.js';
+import { RpcClient } from '../dist/rpc/client.js';
+import { WKSSVC, encodeMessageBufferSend, encodeWkstaGetInfo } from '../dist/rpc/interfaces/wkssvc.js';
 import { startBenchSamba, median } from './lib/samba.mjs';
 
 const N = Number(process.argv[2] ?? 50);
@@ -56,6 +59,24 @@ try {
   }
   rows.push({ path: 'rpcclient (new process each)', requests_per_cold_send: 9, median_ms: +median(times).toFixed(2), result: 'fault (exit 1)' });
   console.table(rows);
+  // Per call on an open binding (one session, one pipe, one bind), median of N*4 calls.
+  const warm = [];
+  for (const [label, opts] of [['SMB 3.1.1', { dialect: 'smb2' }], ['SMB 2.1', { dialect: 'smb2', smbMax: '2.1' }], ['SMB1', { dialect: 'smb1' }]]) {
+    const smb = await connectSmb({ host: samba.host, credentials, ...opts });
+    const rpc = new RpcClient(await smb.openPipe('wkssvc'));
+    await rpc.bind(WKSSVC);
+    for (const [call, opnum, stub] of [['NetrMessageBufferSend (fault)', 12, encodeMessageBufferSend('BOB', 'bench', { from: 'ALICE' })], ['NetrWkstaGetInfo 100', 0, encodeWkstaGetInfo(null, 100)]]) {
+      const t = [];
+      for (let i = 0; i < N * 4; i++) {
+        const t0 = performance.now();
+        await rpc.call(opnum, stub).catch(() => undefined);
+        t.push(performance.now() - t0);
+      }
+      warm.push({ dialect: label, call, round_trips_per_call: 1, median_ms: +median(t).toFixed(3) });
+    }
+    smb.abort();
+  }
+  console.table(warm);
   console.log(`N=${N} cold sends per row (rpcclient: ${Math.min(N, 20)}); host ${samba.host}; node ${process.version}`);
 } finally {
   await samba.stop();

@@ -80,6 +80,19 @@ export interface SambaInstance {
 
 let usedHosts = new Set<string>();
 
+/** smb.conf settings that keep every piece of Samba state under `dir` (its subfolders must exist). */
+export function privateDirectories(dir: string): Record<string, string> {
+  return {
+    'private dir': path.join(dir, 'private'),
+    'lock directory': path.join(dir, 'lock'),
+    'state directory': path.join(dir, 'state'),
+    'cache directory': path.join(dir, 'cache'),
+    'pid directory': path.join(dir, 'pid'),
+    'ncalrpc dir': path.join(dir, 'ncalrpc'),
+    'binddns dir': path.join(dir, 'binddns'),
+  };
+}
+
 async function portFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer();
@@ -182,13 +195,7 @@ export async function startSamba(opts: SambaOptions = {}): Promise<SambaInstance
     'server role': 'standalone server',
     'map to guest': 'Bad User',
     'guest account': 'nobody',
-    'private dir': path.join(dir, 'private'),
-    'lock directory': path.join(dir, 'lock'),
-    'state directory': path.join(dir, 'state'),
-    'cache directory': path.join(dir, 'cache'),
-    'pid directory': path.join(dir, 'pid'),
-    'ncalrpc dir': path.join(dir, 'ncalrpc'),
-    'binddns dir': path.join(dir, 'binddns'),
+    ...privateDirectories(dir),
     'log file': path.join(dir, 'log.%m'),
     'passdb backend': `tdbsam:${path.join(dir, 'private', 'passdb.tdb')}`,
     'load printers': 'no',

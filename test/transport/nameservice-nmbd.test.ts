@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { interopEnabled, INTEROP_REQUIRED } from '../harness/samba.js';
+import { interopEnabled, INTEROP_REQUIRED, privateDirectories } from '../harness/samba.js';
 import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
 import { buildNsClient } from './netns/build-client.js';
 
@@ -173,13 +173,7 @@ describe.runIf(nmbdInteropEnabled())('name service against a real nmbd in a netw
       'disable netbios': 'no',
       'dns proxy': 'no',
       'load printers': 'no',
-      'private dir': path.join(dir, 'private'),
-      'lock directory': path.join(dir, 'lock'),
-      'state directory': path.join(dir, 'state'),
-      'cache directory': path.join(dir, 'cache'),
-      'pid directory': path.join(dir, 'pid'),
-      'ncalrpc dir': path.join(dir, 'ncalrpc'),
-      'binddns dir': path.join(dir, 'binddns'),
+      ...privateDirectories(dir),
       'log file': path.join(dir, 'log', 'log.%m'),
     };
     fs.writeFileSync(conf, '[global]\n' + Object.entries(g).map(([k, v]) => `  ${k} = ${v}\n`).join(''));

@@ -82,8 +82,12 @@ export function unwrapExplicit(t: DerTlv): DerTlv {
   return decodeOne(t.value);
 }
 
+/** Longest OID accepted: SPNEGO's mechanism OIDs are about 10 bytes; a 64 KiB one is an attack. */
+export const DER_MAX_OID_BYTES = 64;
+
 export function decodeOid(value: Buffer): string {
   if (value.length === 0) throw new MalformedError(WHAT, 'empty OID');
+  if (value.length > DER_MAX_OID_BYTES) throw new MalformedError(WHAT, `OID of ${value.length} bytes (limit ${DER_MAX_OID_BYTES})`);
   if (value[value.length - 1]! & 0x80) throw new MalformedError(WHAT, 'truncated OID');
   const arcs: number[] = [];
   let v = 0;

@@ -302,3 +302,12 @@ describe('NTLMSSP messages', () => {
     );
   });
 });
+
+describe('DER OID limits', () => {
+  it('refuses an OID longer than DER_MAX_OID_BYTES with MalformedError', async () => {
+    const { decodeOid, DER_MAX_OID_BYTES } = await import('../../src/auth/der.js');
+    const { MalformedError } = await import('../../src/status/error.js');
+    expect(decodeOid(Buffer.from('2b0601040182370202 0a'.replace(' ', ''), 'hex'))).toBe('1.3.6.1.4.1.311.2.2.10');
+    expect(() => decodeOid(Buffer.alloc(DER_MAX_OID_BYTES + 1, 0x01))).toThrow(MalformedError);
+  });
+});

@@ -54,6 +54,8 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'port', type: 'string', arg: 'N', help: { send: '139 (default): NetBIOS session to NAME<03>; any other port: Direct TCP', listen: '139 (default): NetBIOS sessions; any other port (0 = ephemeral): Direct TCP' }, commands: ['send', 'listen'] },
   { name: 'wins', type: 'string', arg: 'ADDR', help: 'resolve NAME<03> with a unicast name query to this NetBIOS name server', commands: ['send'] },
   { name: 'broadcast', type: 'string', arg: 'ADDR', help: 'resolve NAME<03> by broadcast to ADDR (default 255.255.255.255)', commands: ['send'] },
+  { name: 'lmhosts', type: 'string', arg: 'FILE', help: 'look NAME up in this LMHOSTS file (ADDRESS NAME[#03] lines) before the name query', commands: ['send'] },
+  { name: 'no-dns', type: 'boolean', help: 'no DNS / hosts-file fallback when the NetBIOS name query finds no owner of NAME<03>', commands: ['send'] },
   { name: 'from', type: 'string', arg: 'NAME', help: 'sender name (default: this host name, upper-cased, 15 chars)', commands: ['send'] },
   { name: 'codepage', type: 'string', arg: 'CP', help: 'OEM code page for names and text (default cp850)', commands: ['send', 'listen'] },
   { name: 'single-block', type: 'boolean', help: 'one SMB_COM_SEND_MESSAGE (≤128 bytes) after an SMB1 NEGOTIATE, instead of start/text/end blocks', commands: ['send'] },
@@ -283,10 +285,13 @@ async function runSend(ctx: CommandContext): Promise<number> {
     try {
       const wins = stringOption(values, 'wins');
       const broadcast = stringOption(values, 'broadcast');
+      const lmhosts = stringOption(values, 'lmhosts');
       const t = await resolveMessengerTarget(name, {
         timeoutMs: timeoutMs ?? 3_000,
         ...(wins !== undefined ? { wins } : {}),
         ...(broadcast !== undefined ? { broadcast } : {}),
+        ...(lmhosts !== undefined ? { lmhosts } : {}),
+        ...(values['no-dns'] === true ? { dns: false } : {}),
       });
       hosts = [t.host];
       base.to = t.to;

@@ -18,7 +18,8 @@ import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusFor, netApiStatusName } from '../messenger/status-map.js';
 import { resolveMessengerTarget } from '../messenger/resolve.js';
 import net from 'node:net';
-import { LINE_ENDINGS, type LineEndings } from '../messenger/text.js';
+import { LINE_ENDINGS, checkMessageText, unmappableWarning, type LineEndings } from '../messenger/text.js';
+import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
 import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
 
@@ -119,7 +120,9 @@ function defaultIO(): CliIO {
 }
 
 export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<number> {
-  const fullIO: CliIO = { ...defaultIO(), ...io };
+  const given: CliIO = { ...defaultIO(), ...io };
+  // Everything printed passes the sanitiser (util/sanitize.ts): network strings never reach the terminal raw.
+  const fullIO: CliIO = { ...given, stdout: sanitizingWriter(given.stdout), stderr: sanitizingWriter(given.stderr) };
   let command = DEFAULT_COMMAND;
   let args = argv;
   if (argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0])) {
@@ -147,10 +150,10 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
     return await spec.run({ values, positionals, io: fullIO });
   } catch (e) {
     if (e instanceof UsageError || (e instanceof NetsendError && e.layer === 'usage')) {
-      fullIO.stderr.write(`netsend: ${e.message}\nTry 'netsend --help'.\n`);
+      fullIO.stderr.write(`netsend: ${sanitizeForTerminal(e.message)}\nTry 'netsend --help'.\n`);
       return 2;
     }
-    fullIO.stderr.write(`netsend: ${e instanceof Error ? e.message : String(e)}\n`);
+    fullIO.stderr.write(`netsend: ${sanitizeForTerminal(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
 }
@@ -232,6 +235,7 @@ export async function readRecipientAndText({ positionals, io }: CommandContext):
     text = (await readAll(io.stdin)).replace(/\r?\n$/, '');
   }
   if (text.length === 0) throw new UsageError('empty message');
+  checkMessageText(text);
   return { name, text };
 }
 
@@ -278,7 +282,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
   const byAddress = hosts.length === 0 && net.isIP(name) !== 0;
   const prepared = prepareMessage({ ...base, to: byAddress ? 'X' : name, host: hosts[0] ?? '0.0.0.0' });
   if (prepared.unmappable.length > 0) {
-    io.stderr.write(`netsend: warning: ${prepared.unmappable.join(' ')} not in code page ${base.codepage ?? 'cp850'}, sent as '?'\n`);
+    io.stderr.write(`netsend: warning: ${unmappableWarning(prepared.unmappable, base.codepage)}\n`);
   }
 
   if (hosts.length === 0) {
@@ -288,6 +292,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
       const lmhosts = stringOption(values, 'lmhosts');
       const t = await resolveMessengerTarget(name, {
         timeoutMs: timeoutMs ?? 3_000,
+        ...(base.codepage !== undefined ? { codepage: base.codepage } : {}),
         ...(wins !== undefined ? { wins } : {}),
         ...(broadcast !== undefined ? { broadcast } : {}),
         ...(lmhosts !== undefined ? { lmhosts } : {}),
@@ -366,7 +371,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   const codepage = stringOption(values, 'codepage');
   const print = (m: ReceivedMessage): void => {
     if (json) {
-      io.stdout.write(JSON.stringify({ from: m.from, to: m.to, text: m.text, receivedAt: m.receivedAt.toISOString(), remoteAddress: m.remoteAddress, transport: m.transport }) + '\n');
+      io.stdout.write(toSafeJson({ from: m.from, to: m.to, text: m.text, receivedAt: m.receivedAt.toISOString(), remoteAddress: m.remoteAddress, transport: m.transport }) + '\n');
     } else {
       io.stdout.write(formatPopup(m) + '\n');
     }

@@ -10,6 +10,7 @@ import { SMB_DIALECTS, type SmbDialectName } from '../smb/dialects.js';
 import type { SmbSessionInfo } from '../smb/types.js';
 import { NetsendError } from '../status/error.js';
 import { win32 } from '../status/index.js';
+import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { intOption, listOption, reportOutcomes, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './main.js';
 
 const REMOTE = ['send', 'info'] as const;
@@ -172,27 +173,28 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
         const status = win32(result.status);
         if (result.status !== 0) failed++;
         if (json) {
-          io.stdout.write(JSON.stringify({ server, ok: result.status === 0, status: { layer: 'win32', code: result.status, name: status.name }, session: sessionDetail(session), info: result.info ?? null }) + '\n');
+          io.stdout.write(toSafeJson({ server, ok: result.status === 0, status: { layer: 'win32', code: result.status, name: status.name }, session: sessionDetail(session), info: result.info ?? null }) + '\n');
           continue;
         }
         const sec = [session.signing ? 'signed' : 'unsigned', session.encryption ? `encrypted${session.cipher ? ` ${session.cipher}` : ''}` : ''].filter(Boolean).join(', ');
-        const lines = [`server:        ${server} (SMB ${session.dialect}, ${sec})`];
+        // Names below are the server's own words: shown() escapes controls and bidi overrides.
+        const lines = [`server:        ${shown(server)} (SMB ${session.dialect}, ${sec})`];
         if (result.status !== 0 || !result.info) {
           io.stdout.write(lines.join('\n') + '\n');
-          io.stderr.write(`${server}: NetrWkstaGetInfo level ${level}: ${status.name} (${result.status}): ${status.message}\n`);
+          io.stderr.write(`${shown(server)}: NetrWkstaGetInfo level ${level}: ${status.name} (${result.status}): ${status.message}\n`);
           continue;
         }
         const i = result.info;
-        lines.push(`platform:      ${i.platformId} (${PLATFORMS[i.platformId] ?? 'unknown'})`, `computer name: ${i.computerName ?? ''}`, `domain:        ${i.lanGroup ?? ''}`, `version:       ${i.verMajor}.${i.verMinor}`);
-        if (i.lanRoot !== undefined) lines.push(`lan root:      ${i.lanRoot ?? ''}`);
+        lines.push(`platform:      ${i.platformId} (${PLATFORMS[i.platformId] ?? 'unknown'})`, `computer name: ${shown(i.computerName ?? '')}`, `domain:        ${shown(i.lanGroup ?? '')}`, `version:       ${i.verMajor}.${i.verMinor}`);
+        if (i.lanRoot !== undefined) lines.push(`lan root:      ${shown(i.lanRoot ?? '')}`);
         if (i.loggedOnUsers !== undefined) lines.push(`logged on:     ${i.loggedOnUsers}`);
         io.stdout.write(lines.join('\n') + '\n');
       } catch (e) {
         failed++;
         if (!(e instanceof NetsendError)) throw e;
         if (e.layer === 'usage') throw e;
-        if (json) io.stdout.write(JSON.stringify({ server, ok: false, status: { layer: e.layer, code: e.code, name: e.name } }) + '\n');
-        else io.stderr.write(`${server}: ${e.name}: ${e.message}\n`);
+        if (json) io.stdout.write(toSafeJson({ server, ok: false, status: { layer: e.layer, code: e.code, name: e.name } }) + '\n');
+        else io.stderr.write(`${shown(server)}: ${shown(e.name)}: ${shown(e.message)}\n`);
       }
     }
   } finally {

@@ -14,7 +14,8 @@ import net from 'node:net';
 import { NetsendError } from '../status/error.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
 import { findMessengerName, queryName } from '../transport/nameservice.js';
-import { NB_SUFFIX } from '../transport/names.js';
+import { formatNetbiosName, NB_SUFFIX, netbiosName, type NetbiosName } from '../transport/names.js';
+import { DEFAULT_CODEPAGE, decodeOemName, encodeName } from './text.js';
 
 export interface ResolveOptions extends WaitOptions {
   /** NetBIOS name server (WINS / nmbd) to ask by unicast. */
@@ -27,6 +28,8 @@ export interface ResolveOptions extends WaitOptions {
   lmhosts?: string;
   /** Fall back to DNS / the hosts file when the NetBIOS query finds no owner (default true). */
   dns?: boolean;
+  /** OEM code page of the names a node status returns (default cp850, as for the message). */
+  codepage?: string;
 }
 
 /** An LMHOSTS file larger than this is not a hosts table: refuse it rather than read it all. */
@@ -129,6 +132,26 @@ export interface MessengerTarget {
 }
 
 /**
+ * A node-status name as the recipient to send to, or null when it cannot be one. The name is the
+ * peer's OEM bytes: it is decoded with the code page, and kept only when encoding it back as a
+ * recipient gives the same bytes and NBSS can carry it as a called name. A name with control
+ * bytes or characters NetBIOS forbids is skipped here instead of failing later as a usage error
+ * (exit 2) that quotes the peer's bytes.
+ */
+function recipientFrom(n: NetbiosName, codepage: string | undefined): string | null {
+  const bytes = Buffer.from(n.name, 'latin1');
+  try {
+    const name = decodeOemName(bytes, codepage);
+    const again = encodeName(name, codepage ?? DEFAULT_CODEPAGE, 'to');
+    if (!again.equals(bytes)) return null;
+    netbiosName(again, NB_SUFFIX.MESSENGER);
+    return name;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * A command-line target: an IP address is asked for its messenger names (node status, like
  * `net send 10.0.0.5`), anything else is a name to resolve.
  */
@@ -145,9 +168,13 @@ export async function resolveMessengerTarget(nameOrAddress: string, opts: Resolv
       if (e instanceof NetsendError && (e.layer === 'usage' || e.layer === 'netbios' || e.layer === 'abort')) throw e;
       throw new NetsendError('netbios', 0, 'NAME_NOT_FOUND', `node status of ${nameOrAddress} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-    const first = names[0];
-    if (!first) throw new NetsendError('netbios', 0, 'NAME_NOT_FOUND', `${nameOrAddress} has no messenger name (<03>) registered`);
-    return { to: first.name, host: nameOrAddress };
+    for (const n of names) {
+      const to = recipientFrom(n, opts.codepage);
+      if (to !== null) return { to, host: nameOrAddress };
+    }
+    // The names are the peer's bytes: formatNetbiosName shows anything unprintable as \xNN.
+    const listed = names.length ? ` (it lists ${names.map(formatNetbiosName).join(', ')}, none usable as a recipient)` : '';
+    throw new NetsendError('netbios', 0, 'NAME_NOT_FOUND', `${nameOrAddress} has no messenger name (<03>) registered${listed}`);
   }
   return { to: nameOrAddress, host: await resolveMessengerName(nameOrAddress, opts) };
 }

@@ -318,11 +318,9 @@ export class Smb1Client implements SmbClient {
     const serverEnables = (neg.securityMode & SecurityMode.SIGNATURES_ENABLED) !== 0 || serverRequires;
     const anonymous = o.credentials.anonymous === true;
     if (o.requireSigning && !serverEnables) throw new NetsendError('protocol', 0, 'SIGNING_UNAVAILABLE', 'signing required but the server does not support SMB1 signing');
-    // A logon with credentials is signed unless the caller explicitly allows otherwise: the NEGOTIATE
-    // reply is not protected, so a server "without signing" may be a man in the middle who cleared the bits.
-    if (!anonymous && !serverEnables && !o.allowUnsigned) {
-      throw new NetsendError('protocol', 0, 'SIGNING_UNAVAILABLE', `the server does not offer SMB1 signing (SecurityMode 0x${neg.securityMode.toString(16)}); pass allowUnsigned (--allow-unsigned) to go on unsigned`);
-    }
+    // A logon with credentials is signed whenever the server offers signing, unless the caller explicitly
+    // allows otherwise. A server that offers none (Samba's SMB1 default, SecurityMode 0x3) gets an unsigned
+    // session, as with Windows clients; only requireSigning refuses it (the NEGOTIATE reply is unprotected).
     this.wantSigning = !anonymous && serverEnables && (serverRequires || o.requireSigning === true || o.sign === true || o.allowUnsigned !== true);
     const common = {
       maxBufferSize: o.maxBufferSize ?? OUR_MAX_BUFFER, maxMpxCount: Math.max(1, Math.min(neg.maxMpxCount, 50)), vcNumber: 1, vcSessionKey: neg.vcSessionKey,
@@ -394,7 +392,7 @@ export class Smb1Client implements SmbClient {
       this.info.signing = true;
     } else if (o.requireSigning) {
       throw new NetsendError('protocol', 0, 'SIGNING_UNAVAILABLE', 'signing required but the server did not sign the session (guest, anonymous, or not activated)');
-    } else if (!anonymous && !o.allowUnsigned && (!isGuest || serverRequires)) {
+    } else if (!anonymous && serverEnables && !o.allowUnsigned && (!isGuest || serverRequires)) {
       const why = isGuest ? 'a guest session has no key, and the server requires signing' : 'the final SESSION_SETUP_ANDX reply is not signed';
       throw new NetsendError('protocol', 0, 'SIGNING_UNAVAILABLE', `session setup: ${why}; pass allowUnsigned (--allow-unsigned) to go on unsigned`);
     }

@@ -238,7 +238,7 @@ describe.runIf(interopEnabled())('session setup security defaults against Samba 
       const status = await netMessageBufferSend(samba.host, 'BOB', null, 'hello', { remote: { credentials: guestCreds }, timeoutMs: 5000 });
       expect(status).toBe(1272);
       const allowed = await netMessageBufferSend(samba.host, 'BOB', null, 'hello', { remote: { credentials: guestCreds, allowGuest: true }, timeoutMs: 5000 });
-      expect(allowed).not.toBe(1272); // the session is up; whatever the server then answers is its own verdict
+      expect(allowed).toBe(1745); // RPC_S_PROCNUM_OUT_OF_RANGE: the call reached Samba's wkssvc, which lacks opnum 12
     });
 
     it('the mapping itself: only this protocol-layer name becomes 1272', () => {
@@ -247,13 +247,21 @@ describe.runIf(interopEnabled())('session setup security defaults against Samba 
       expect(remoteNetApiStatusFor(new NetsendError('protocol', 0, 'SIGNING_UNAVAILABLE', 'x'), 'connect')).toBe(1726);
     });
 
-    it('CLI: send --server with an unknown user exits 1 naming STATUS_SMB_GUEST_LOGON_BLOCKED; --allow-guest gets past session setup', async () => {
+    it('CLI: send --server with an unknown user exits 1 naming STATUS_SMB_GUEST_LOGON_BLOCKED (NET_API_STATUS 1272); --allow-guest reaches the RPC call', async () => {
       const t = cliIo();
       expect(await main(['--server', samba.host, '-U', 'nosuchuser%whatever', 'BOB', 'hello'], t.io)).toBe(1);
-      expect(t.out.join('') + t.err.join('')).toContain('STATUS_SMB_GUEST_LOGON_BLOCKED');
+      expect(t.err.join('')).toMatch(/STATUS_SMB_GUEST_LOGON_BLOCKED \(1272\): .*--allow-guest/);
+      const tj = cliIo();
+      expect(await main(['--server', samba.host, '-U', 'nosuchuser%whatever', '--json', 'BOB', 'hello'], tj.io)).toBe(1);
+      const line = JSON.parse(tj.out.join('').trim()) as { ok: boolean; netApiStatus: number; netApiStatusName: string; status: { layer: string; name: string } };
+      expect(line).toMatchObject({ ok: false, netApiStatus: 1272, netApiStatusName: 'ERROR_SMB_GUEST_LOGON_BLOCKED', status: { layer: 'protocol', name: 'STATUS_SMB_GUEST_LOGON_BLOCKED' } });
       const t2 = cliIo();
-      await main(['--server', samba.host, '-U', 'nosuchuser%whatever', '--allow-guest', 'BOB', 'hello'], t2.io);
-      expect(t2.out.join('') + t2.err.join('')).not.toContain('STATUS_SMB_GUEST_LOGON_BLOCKED');
+      const code = await main(['--server', samba.host, '-U', 'nosuchuser%whatever', '--allow-guest', '--json', 'BOB', 'hello'], t2.io);
+      const line2 = JSON.parse(t2.out.join('').trim()) as unknown;
+      // The guest session is set up and the call reaches wkssvc, which Samba 4.17 answers for opnum 12 with
+      // nca_s_op_rng_error, as it does for an authenticated user (test/cli/remote.test.ts).
+      expect(code).toBe(1);
+      expect(line2).toMatchObject({ dialect: '3.1.1', signing: false, status: { layer: 'rpc-fault', name: 'nca_s_op_rng_error' } });
     });
 
     it('CLI: info through the forging proxy exits 1 with the protocol-layer name (--json)', async () => {

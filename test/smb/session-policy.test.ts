@@ -305,3 +305,32 @@ describe.runIf(interopEnabled())('session setup security defaults against Samba 
     });
   });
 });
+
+describe.runIf(interopEnabled())("Samba 4.17's non-extended NTLMv2 logon under each SMB1 signing setting", () => {
+  // 'raw NTLMv2 auth = yes' admits the non-extended (challenge/response) logon; Samba never signs it.
+  // With 'auto' or 'mandatory' (SMB1 signing offered) it is refused by default: interop-samba.test.ts and
+  // interop-signing.test.ts. With Samba's default (SMB1 SecurityMode 0x3, no signing offered) it is
+  // unsigned by the server's choice and needs no option, as with any SMB1 server without signing.
+  let samba: SambaInstance;
+  beforeAll(async () => {
+    samba = await startSamba({ global: { 'raw NTLMv2 auth': 'yes' } });
+  }, 30_000);
+  afterAll(async () => {
+    await samba?.stop();
+  });
+
+  it('server signing default: the server offers no SMB1 signing, the session is unsigned without any option; requireSigning refuses it', async () => {
+    const stream = await connectSmbTransport({ host: samba.host, port: 445, timeoutMs: 5000 });
+    const c = await connectSmb1({ stream, host: samba.host, extendedSecurity: false, credentials: { user: samba.user.name, password: samba.user.password }, timeoutMs: 5000 });
+    try {
+      expect(c.info.signing).toBe(false);
+      const pipe = await c.openPipe('wkssvc');
+      expectBindAck((await pipe.transact(WKSSVC_BIND, 4280)).data);
+    } finally {
+      await c.close();
+    }
+    const stream2 = await connectSmbTransport({ host: samba.host, port: 445, timeoutMs: 5000 });
+    const err = await connectSmb1({ stream: stream2, host: samba.host, extendedSecurity: false, requireSigning: true, credentials: { user: samba.user.name, password: samba.user.password }, timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ layer: 'protocol', name: 'SIGNING_UNAVAILABLE' });
+  });
+});

@@ -422,8 +422,8 @@ export class Smb2Connection {
     const kind = isGuest ? 'guest' : 'null';
     if (noKeys && !anonymous && !this.allowGuest) throw guestLogonBlocked(kind, 'SMB2 session setup');
     const signingRequired = !noKeys && (this.requireSigning || this.serverRequiresSigning);
-    // A null session the caller asked for is exempt from the server's signing requirement: servers never
-    // sign anonymous sessions ([MS-SMB2] §3.3.5.5.3); a credentialed one that lost its key is not.
+    // A null session the caller asked for is exempt from the server's signing requirement (an anonymous
+    // session has Session.SigningRequired FALSE, [MS-SMB2] §3.2.5.3.1); a credentialed one without a key is not.
     if (noKeys && (this.requireSigning || this.requireEncryption || (!anonymous && this.serverRequiresSigning))) {
       const who = this.requireSigning || this.requireEncryption ? 'the client requires' : 'the server requires';
       throw protocolError('SMB2_NO_SESSION_KEY', `server gave a ${kind} session, which cannot sign or encrypt, and ${who} ${this.requireEncryption ? 'encryption' : 'signing'}`);

@@ -27,6 +27,8 @@ export const REMOTE_OPTIONS: OptionSpec[] = [
   { name: 'smb-max', type: 'string', arg: 'DIALECT', help: 'highest dialect', commands: REMOTE },
   { name: 'sign', type: 'boolean', help: 'require SMB signing', commands: REMOTE },
   { name: 'encrypt', type: 'boolean', help: 'require SMB3 encryption', commands: REMOTE },
+  { name: 'allow-guest', type: 'boolean', help: 'accept a guest session when -U USER is given (refused by default: unsigned, spoofable)', commands: REMOTE },
+  { name: 'allow-unsigned', type: 'boolean', help: 'SMB1: go on unsigned when the logon is not signed (refused by default)', commands: REMOTE },
   { name: 'level', type: 'string', arg: 'N', help: 'NetrWkstaGetInfo level: 100 (default), 101 or 102', commands: ['info'] },
   { name: 'json', type: 'boolean', help: 'one JSON object per server', commands: ['info'] },
   { name: 'timeout', type: 'string', arg: 'MS', help: 'per-server deadline in milliseconds (default 10000)', commands: ['info'] },
@@ -119,6 +121,8 @@ async function connectOptionsFrom(values: ParsedValues, io: CliIO): Promise<Omit
     ...(smbMax ? { smbMax } : {}),
     ...(values.sign === true ? { requireSigning: true } : {}),
     ...(values.encrypt === true ? { requireEncryption: true } : {}),
+    ...(values['allow-guest'] === true ? { allowGuest: true } : {}),
+    ...(values['allow-unsigned'] === true ? { allowUnsigned: true } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   };

@@ -87,7 +87,7 @@ export function resolveCodepage(name: string | undefined): string {
   const raw = (name ?? DEFAULT_CODEPAGE).toLowerCase().replace(/[^0-9a-z]/g, '');
   const cand = /^\d+$/.test(raw) ? `cp${raw}` : raw;
   if (!allowedCodepages().has(cand)) {
-    const known = iconv.encodingExists(cand) ? `'${name}' is not a single- or double-byte OEM/ANSI code page` : `unknown code page '${name}'`;
+    const known = iconv.encodingExists(cand) ? `'${name}' is not a single- or double-byte OEM/ANSI code page name` : `unknown code page '${name}'`;
     throw usageError(`${known}; use one of ${supportedCodepages().join(', ')} (ibmNNN and windows-NNNN spellings work too)`);
   }
   return cand;

@@ -58,7 +58,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'lmhosts', type: 'string', arg: 'FILE', help: 'look NAME up in this LMHOSTS file (ADDRESS NAME[#03] lines) before the name query', commands: ['send'] },
   { name: 'no-dns', type: 'boolean', help: 'no DNS / hosts-file fallback when the NetBIOS name query finds no owner of NAME<03>', commands: ['send'] },
   { name: 'from', type: 'string', arg: 'NAME', help: 'sender name (default: this host name, upper-cased, 15 chars)', commands: ['send'] },
-  { name: 'codepage', type: 'string', arg: 'CP', help: 'OEM code page for names and text (default cp850)', commands: ['send', 'listen'] },
+  { name: 'codepage', type: 'string', arg: 'CP', help: 'OEM/ANSI code page for names and text (default cp850): cpNNN, ibmNNN, windows-NNNN, Shift_JIS, GBK, EUC-KR, Big5', commands: ['send', 'listen'] },
   { name: 'single-block', type: 'boolean', help: 'one SMB_COM_SEND_MESSAGE (≤128 bytes) after an SMB1 NEGOTIATE, instead of start/text/end blocks', commands: ['send'] },
   { name: 'no-negotiate', type: 'boolean', help: 'never send SMB1 NEGOTIATE first', commands: ['send'] },
   { name: 'line-endings', type: 'string', arg: 'MODE', help: 'crlf (default: shows on Windows and Samba), msrp (0x14), lf, raw', commands: ['send'] },

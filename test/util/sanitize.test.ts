@@ -132,3 +132,11 @@ describe('sanitizingWriter', () => {
     expect(out[2]).toBe('\\u001b]0;x\\u0007\n');
   });
 });
+
+describe('package entry point', () => {
+  it('exports the sanitiser for library users who print received messages', async () => {
+    const netsend = await import('../../src/index.js');
+    expect(netsend.sanitizeForTerminal('a\x1bb')).toBe('a\\u001bb');
+    expect(netsend.toSafeJson('\u202e')).toBe('"\\u202e"');
+  });
+});

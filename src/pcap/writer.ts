@@ -319,6 +319,7 @@ export class CaptureFile {
         if (!this.error) {
           const { code, errno, message } = errnoOf(e);
           this.error = new NetsendError('file', errno, code, `capture file ${this.path}: ${message}`);
+          this.onError?.(this.error);
         }
       }
     }

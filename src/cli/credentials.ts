@@ -185,6 +185,7 @@ export async function readPasswordFd(fd: number, timeoutMs = PASSWORD_FD_TIMEOUT
       else sock.pause();
     }
   }
+  if (!st.isFile() && !st.isCharacterDevice()) throw usage(`${what}: not a file, pipe, socket or terminal`);
   const buf = Buffer.alloc(MAX_PASSWORD_LINE + 1);
   let n = 0;
   try {
@@ -222,6 +223,8 @@ export async function credentialSources(values: ParsedValues, io: CliIO): Promis
   if (file !== undefined) Object.assign(out, readAuthenticationFile(file, io));
   if (fdArg !== undefined) {
     if (!/^\d{1,9}$/.test(fdArg)) throw usage(`--password-fd needs a file descriptor number, got '${fdArg.slice(0, 32)}'`);
+    // Checked before reading, which may wait for a writer.
+    if (typeof values.user === 'string' && values.user.includes('%')) throw usage('give the password once: in USER%PASS or with --password-fd');
     out.password = await readPasswordFd(Number(fdArg));
     out.passwordFromFd = true;
   }

@@ -182,7 +182,11 @@ export async function readPasswordFd(fd: number, timeoutMs = PASSWORD_FD_TIMEOUT
       );
     } finally {
       if (fd > 2) sock.destroy();
-      else sock.pause();
+      else {
+        // Standard streams stay open for the rest of the program, but must not keep it alive.
+        sock.pause();
+        sock.unref();
+      }
     }
   }
   if (!st.isFile() && !st.isCharacterDevice()) throw usage(`${what}: not a file, pipe, socket or terminal`);

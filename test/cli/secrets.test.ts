@@ -11,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ntHash } from '../../src/auth/ntlm-crypto.js';
+import { sendMessage } from '../../src/messenger/send.js';
 import { readCapture, tcpStreams } from '../../src/pcap/reader.js';
 import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
 import { buildCli, runCli, type BuiltCli } from '../helpers/cli-process.js';
@@ -59,6 +60,14 @@ async function delayingRelay(upstream: string): Promise<{ port: number; connecte
   };
 }
 
+/** One build of the executable for the whole file (a few seconds of tsc). */
+let built: BuiltCli | undefined;
+function cliOnce(): BuiltCli {
+  built ??= buildCli();
+  return built;
+}
+afterAll(() => built?.remove());
+
 function cmdline(pid: number): string {
   return fs.readFileSync(`/proc/${pid}/cmdline`).toString('utf8');
 }
@@ -72,13 +81,12 @@ describe.runIf(interopEnabled() && process.platform === 'linux')('netsend execut
   let cli: BuiltCli;
   let dir: string;
   beforeAll(async () => {
-    cli = buildCli();
+    cli = cliOnce();
     samba = await startSamba();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-secrets-'));
   }, 180_000);
   afterAll(async () => {
     await samba?.stop();
-    cli?.remove();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -152,6 +160,11 @@ describe.runIf(interopEnabled() && process.platform === 'linux')('netsend execut
     const ok = await viaPipe.done;
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain(`computer name: ${samba.netbiosName}`);
+
+    const viaStdin = runCli(cli, ['info', '--server', samba.host, '-U', samba.user.name, '--password-fd', '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    viaStdin.child.stdin!.end(`${samba.user.password}\n`);
+    const stdinOk = await viaStdin.done;
+    expect(stdinOk.code, stdinOk.stderr).toBe(0);
 
     const f = authFile('pw.txt', `${samba.user.password}\n`, 0o600);
     const fd = fs.openSync(f, 'r');
@@ -249,5 +262,60 @@ describe.runIf(interopEnabled() && process.platform === 'linux')('netsend execut
     } finally {
       fs.rmSync(mnt, { recursive: true, force: true });
     }
+  });
+});
+
+describe.runIf(process.platform === 'linux')('netsend listen --pcap (the real executable)', () => {
+  let cli: BuiltCli;
+  let dir: string;
+  beforeAll(() => {
+    cli = cliOnce();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-listen-pcap-'));
+  }, 180_000);
+  afterAll(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes the capture while it runs (a complete pcap holding the message before the listener stops), mode 0600', async () => {
+    const f = path.join(dir, 'live.pcap');
+    const run = runCli(cli, ['listen', '--host', '127.0.0.1', '--port', '0', '--pcap', f], { shellPrefix: 'umask 000;' });
+    let err = '';
+    const port = await new Promise<number>((resolve, reject) => {
+      run.child.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        const m = /listening on [^\s]+:(\d+)/.exec(err);
+        if (m) resolve(Number(m[1]));
+      });
+      void run.done.then(() => reject(new Error(`listener ended: ${err}`)));
+    });
+    try {
+      const r = await sendMessage({ host: '127.0.0.1', port, to: 'BOB', from: 'ALICE', text: 'captured while running', timeoutMs: 10_000 });
+      expect(r.ok).toBe(true);
+      // The listener flushes on its own (at most a second later); poll the file, with a deadline.
+      let found = false;
+      for (let i = 0; i < 100 && !found; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const streams = tcpStreams(readCapture(fs.readFileSync(f)).packets);
+        found = streams.some((s) => s.clientData.includes(Buffer.from('captured while running', 'latin1')));
+      }
+      expect(found).toBe(true);
+      expect(run.child.exitCode).toBeNull();
+      expect(fs.statSync(f).mode & 0o777).toBe(0o600);
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    const end = await run.done;
+    expect(end.code, end.stderr).toBe(0);
+    const [s] = tcpStreams(readCapture(fs.readFileSync(f)).packets);
+    expect(s!.gaps).toBe(false);
+  });
+
+  it('refuses an existing --pcap path before it listens (exit 2)', async () => {
+    const f = path.join(dir, 'taken.pcap');
+    fs.writeFileSync(f, 'x');
+    const r = await runCli(cli, ['listen', '--host', '127.0.0.1', '--port', '0', '--pcap', f]).done;
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('listening on');
+    expect(fs.readFileSync(f, 'utf8')).toBe('x');
   });
 });

@@ -313,7 +313,7 @@ describe.runIf(process.platform === 'linux')('netsend listen --pcap (the real ex
   it('refuses an existing --pcap path before it listens (exit 2)', async () => {
     const f = path.join(dir, 'taken.pcap');
     fs.writeFileSync(f, 'x');
-    const r = await runCli(cli, ['listen', '--host', '127.0.0.1', '--port', '0', '--pcap', f]).done;
+    const r = await runCli(cli, ['listen', '--host', '127.0.0.1', '--port', '0', '--pcap', f], { timeoutMs: 20_000 }).done;
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain('listening on');
     expect(fs.readFileSync(f, 'utf8')).toBe('x');

@@ -173,6 +173,12 @@ export class CaptureFile {
       this.written += data.length;
     } catch (e) {
       const { code, errno, message } = errnoOf(e);
+      // Cut a partly written chunk off again, so the file stays a valid pcap up to the last whole frame.
+      try {
+        if (fs.fstatSync(this.fd).isFile()) fs.ftruncateSync(this.fd, this.written);
+      } catch {
+        /* the error below is what matters */
+      }
       this.error = new NetsendError('file', errno, code, `capture file ${this.path}: ${message}; capture stopped after ${this.written} bytes`);
       this.onError?.(this.error);
     }

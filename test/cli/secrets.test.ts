@@ -248,17 +248,24 @@ describe.runIf(interopEnabled() && process.platform === 'linux')('netsend execut
 
   it('a full disk under --pcap is a named error (ENOSPC, exit 1) after the operation completes, not a crash', async () => {
     const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-full-'));
+    const left = path.join(dir, 'left-on-full-disk.pcap');
     try {
       // A private mount namespace with a 4 KiB tmpfs: the info exchange does not fit.
       const r = await runCli(cli, ['info', '--server', samba.host, ...user(), '--pcap', path.join(mnt, 'full.pcap')], {
         via: ['unshare', '-m'],
         shellPrefix: `mount -t tmpfs -o size=4k netsend-full '${mnt}' &&`,
+        // The tmpfs vanishes with the namespace: keep what the CLI left there.
+        shellSuffix: `cp '${path.join(mnt, 'full.pcap')}' '${left}'`,
         stdio: ['ignore', 'pipe', 'pipe'],
       }).done;
       expect(r.stdout).toContain(`computer name: ${samba.netbiosName}`);
       expect(r.stderr).toMatch(/--pcap: ENOSPC: capture file .*full\.pcap: ENOSPC: no space left on device.*capture stopped after \d+ bytes/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.code).toBe(1);
+      // What did fit is still a well-formed pcap: the torn last chunk was cut off again.
+      const stopped = Number(/capture stopped after (\d+) bytes/.exec(r.stderr)![1]);
+      expect(fs.statSync(left).size).toBe(stopped);
+      expect(readCapture(fs.readFileSync(left)).skipped).toBe(0);
     } finally {
       fs.rmSync(mnt, { recursive: true, force: true });
     }

@@ -36,14 +36,16 @@ export interface CliRun {
 }
 
 /**
- * Starts `node BIN args...`; with `shellPrefix` (e.g. `umask 000;`) through `sh -c`, and with `via`
+ * Starts `node BIN args...`; with `shellPrefix` (e.g. `umask 000;`) or `shellSuffix` through `sh -c`, and with `via`
  * (e.g. ['unshare', '-m']) under that command. Each execs the next, so the child's pid is node's.
  */
-export function runCli(cli: BuiltCli, args: string[], opts: { stdio?: StdioOptions; shellPrefix?: string; via?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CliRun {
+export function runCli(cli: BuiltCli, args: string[], opts: { stdio?: StdioOptions; shellPrefix?: string; shellSuffix?: string; via?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CliRun {
   const env = { ...process.env, ...opts.env };
   delete env.NETSEND_PASSWORD;
   const stdio = opts.stdio ?? ['ignore', 'pipe', 'pipe'];
-  const argv = opts.shellPrefix ? ['sh', '-c', `${opts.shellPrefix} exec "$0" "$@"`, process.execPath, cli.bin, ...args] : [process.execPath, cli.bin, ...args];
+  // With a suffix the shell stays (the child's pid is then the shell's) and exits with node's status.
+  const script = opts.shellSuffix !== undefined ? `${opts.shellPrefix ?? ''} "$0" "$@"; rc=$?; ${opts.shellSuffix}; exit $rc` : `${opts.shellPrefix} exec "$0" "$@"`;
+  const argv = opts.shellPrefix !== undefined || opts.shellSuffix !== undefined ? ['sh', '-c', script, process.execPath, cli.bin, ...args] : [process.execPath, cli.bin, ...args];
   const [file, ...rest] = [...(opts.via ?? []), ...argv];
   const child = spawn(file!, rest, { stdio, env });
   const out: Buffer[] = [];

@@ -123,7 +123,7 @@ export class CaptureFile {
   private fd: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly bufferBytes: number;
-  private readonly onError: ((error: NetsendError) => void) | undefined;
+  private onError: ((error: NetsendError) => void) | undefined;
   /** The first write failure; the capture stopped there. */
   error: NetsendError | null = null;
   readonly path: string | null;
@@ -132,16 +132,17 @@ export class CaptureFile {
   constructor(path: string | null = null, options: CaptureFileOptions = {}) {
     this.path = path;
     this.bufferBytes = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
-    this.onError = options.onError;
     if (path === null) return;
     this.fd = openCaptureFd(path, options.overwrite === true);
     this.hold(this.header());
     this.writeHeld();
     if (this.error) {
+      // Thrown to the creator, who has nothing to tell onError about yet.
       fs.closeSync(this.fd);
       this.fd = null;
       throw this.error;
     }
+    this.onError = options.onError;
     const every = options.flushIntervalMs ?? 1000;
     if (every > 0) this.timer = setInterval(() => this.writeHeld(), every).unref();
   }

@@ -11,8 +11,10 @@
  *    cmdline then holds one NUL-terminated string: `ps -o args` looks unchanged but for the
  *    secret). libuv also renames the thread (PR_SET_NAME, i.e. /proc/PID/comm) to the title's
  *    first 15 bytes; we write the previous name back so `ps -C node` still finds the process.
- *    macOS: libuv overwrites the same argv area and `ps` there reads the arguments from the
- *    process's memory (KERN_PROCARGS2), so the same call should hide them; not verified here.
+ *    macOS: libuv uses the same argv-overwriting code there (plus the Launch Services name, and
+ *    no /proc, so the shown command line is rebuilt from process.argv0/execArgv/argv) and `ps`
+ *    reads the arguments from the process's memory (KERN_PROCARGS2), so the secret should vanish
+ *    the same way; not verified here (no macOS). FreeBSD/OpenBSD: libuv calls setproctitle(3).
  *    Either way the arguments are visible from exec until the CLI has parsed them (Node's start-up,
  *    tens of milliseconds), which is why -A FILE and --password-fd N exist.
  * 2. `-A/--authentication-file FILE`: smbclient's format, one `key = value` per line with keys

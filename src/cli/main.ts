@@ -12,7 +12,6 @@
 import { parseArgs } from 'node:util';
 import { NetsendError } from '../status/error.js';
 import type { TrafficTap } from '../transport/tcp.js';
-import { CaptureFile } from '../pcap/writer.js';
 import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.js';
 import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusFor, netApiStatusName } from '../messenger/status-map.js';
@@ -22,6 +21,8 @@ import { LINE_ENDINGS, checkMessageText, unmappableWarning, type LineEndings } f
 import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
 import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
+import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
+import { concealSecretArguments } from './credentials.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -65,7 +66,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'max-bytes', type: 'string', arg: 'N', help: 'limit on the encoded text (default 652, [MS-MSRP] §3.2.4.4)', commands: ['send'] },
   { name: 'timeout', type: 'string', arg: 'MS', help: 'per-target deadline in milliseconds (default 10000)', commands: ['send'] },
   { name: 'json', type: 'boolean', help: { send: 'one JSON object per target: {target, ok, status, netApiStatus, ...}', listen: 'one JSON object per message' }, commands: ['send', 'listen'] },
-  { name: 'pcap', type: 'string', arg: 'FILE', help: { send: 'write our own traffic to a pcap file', listen: 'write the traffic to a pcap file (when it stops)' }, commands: ['send', 'listen'] },
+  ...CAPTURE_OPTIONS,
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
   ...REMOTE_OPTIONS,
 ];
@@ -138,6 +139,7 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
     const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     values = parsed.values as ParsedValues;
     positionals = parsed.positionals;
+    concealSecretArguments(values);
   } catch (e) {
     fullIO.stderr.write(`netsend: ${e instanceof Error ? e.message : String(e)}\nTry 'netsend --help'.\n`);
     return 2;
@@ -305,9 +307,9 @@ async function runSend(ctx: CommandContext): Promise<number> {
       return reportOutcomes([failureOutcome(name.toUpperCase(), e)], json, io);
     }
   }
-  const pcapPath = stringOption(values, 'pcap');
-  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  const capture = openCapture(values, io);
   let outcomes: CliOutcome[];
+  let captureFailed = 0;
   try {
     outcomes = await Promise.all(
       hosts.map(async (host): Promise<CliOutcome> => {
@@ -322,9 +324,9 @@ async function runSend(ctx: CommandContext): Promise<number> {
       }),
     );
   } finally {
-    capture?.close();
+    captureFailed = closeCapture(capture, io);
   }
-  return reportOutcomes(outcomes, json, io);
+  return Math.max(reportOutcomes(outcomes, json, io), captureFailed);
 }
 
 /**
@@ -376,8 +378,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
       io.stdout.write(formatPopup(m) + '\n');
     }
   };
-  const pcapPath = stringOption(values, 'pcap');
-  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  const capture = openCapture(values, io);
   const rx = await startReceiver({
     host: hosts[0] ?? '127.0.0.1',
     port,
@@ -402,6 +403,5 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     process.on('SIGTERM', stop);
   });
   await rx.close();
-  capture?.close();
-  return 0;
+  return closeCapture(capture, io);
 }

@@ -4,13 +4,14 @@
  * The SMB/RPC/NTLM stack is imported only when one of these runs, so direct sends start faster.
  */
 import type { Credentials } from '../auth/types.js';
-import { CaptureFile } from '../pcap/writer.js';
 import type { RemoteConnectOptions } from '../messenger/remote.js';
 import { SMB_DIALECTS, type SmbDialectName } from '../smb/dialects.js';
 import type { SmbSessionInfo } from '../smb/types.js';
 import { NetsendError } from '../status/error.js';
 import { win32 } from '../status/index.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
+import { closeCapture, openCapture } from './capture.js';
+import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
 import { intOption, listOption, reportOutcomes, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './main.js';
 
 const REMOTE = ['send', 'info'] as const;
@@ -18,9 +19,10 @@ const REMOTE = ['send', 'info'] as const;
 /** Option rows for the remote path (merged into OPTIONS by main.ts). */
 export const REMOTE_OPTIONS: OptionSpec[] = [
   { name: 'server', type: 'string', multiple: true, arg: 'HOST', help: { send: "ask HOST's Workstation service to send it (wkssvc NetrMessageBufferSend over SMB; needs admin on HOST)", info: 'server to query' }, commands: REMOTE },
-  { name: 'user', short: 'U', type: 'string', arg: 'USER[%PASS]', help: 'SMB user (password after %, or $NETSEND_PASSWORD, or a prompt on a terminal)', commands: REMOTE },
+  { name: 'user', short: 'U', type: 'string', arg: 'USER[%PASS]', help: 'SMB user (password after %, blanked from ps once parsed; or -A, --password-fd, $NETSEND_PASSWORD, a prompt on a terminal)', commands: REMOTE },
   { name: 'workgroup', short: 'W', type: 'string', arg: 'DOMAIN', help: 'domain or workgroup of the user', commands: REMOTE },
-  { name: 'hashes', type: 'string', arg: '[LM:]NT', help: 'authenticate with an NT hash instead of a password', commands: REMOTE },
+  { name: 'hashes', type: 'string', arg: '[LM:]NT', help: 'authenticate with an NT hash instead of a password (blanked from ps once parsed)', commands: REMOTE },
+  ...CREDENTIAL_OPTIONS,
   { name: 'anonymous', type: 'boolean', help: 'null session (no user)', commands: REMOTE },
   { name: 'smb1', type: 'boolean', help: 'speak SMB1 (NT LM 0.12) only, as NT4 to 2003 do', commands: REMOTE },
   { name: 'smb-min', type: 'string', arg: 'DIALECT', help: `lowest dialect (${SMB_DIALECTS.join(', ')})`, commands: REMOTE },
@@ -33,7 +35,6 @@ export const REMOTE_OPTIONS: OptionSpec[] = [
   { name: 'json', type: 'boolean', help: 'one JSON object per server', commands: ['info'] },
   { name: 'timeout', type: 'string', arg: 'MS', help: 'per-server deadline in milliseconds (default 10000)', commands: ['info'] },
   { name: 'port', type: 'string', arg: 'N', help: 'SMB port (445 default, or 139)', commands: ['info'] },
-  { name: 'pcap', type: 'string', arg: 'FILE', help: 'write our own traffic to a pcap file', commands: ['info'] },
 ];
 
 function dialectOption(values: ParsedValues, name: string): SmbDialectName | undefined {
@@ -75,19 +76,22 @@ async function promptPassword(io: CliIO, user: string): Promise<string> {
   }
 }
 
-/** Credentials from -U / -W / --hashes / --anonymous / $NETSEND_PASSWORD. */
+/** Credentials from -U / -W / --hashes / --anonymous / -A / --password-fd / $NETSEND_PASSWORD (the command line wins over -A). */
 export async function credentialsFrom(values: ParsedValues, io: CliIO): Promise<Credentials> {
-  const domain = stringOption(values, 'workgroup');
-  const userArg = stringOption(values, 'user');
   const hashes = stringOption(values, 'hashes');
   if (values.anonymous === true) {
-    if (userArg !== undefined || hashes !== undefined) throw new UsageError('--anonymous excludes -U and --hashes');
+    if (stringOption(values, 'user') !== undefined || hashes !== undefined || values['authentication-file'] !== undefined || values['password-fd'] !== undefined) throw new UsageError('--anonymous excludes -U, --hashes, -A and --password-fd');
     return { user: '', anonymous: true };
   }
-  if (userArg === undefined) throw new UsageError('--server needs -U USER (or --anonymous)');
+  const src = await credentialSources(values, io);
+  const domain = stringOption(values, 'workgroup') ?? src.domain;
+  const userArg = stringOption(values, 'user') ?? src.username;
+  if (userArg === undefined) throw new UsageError('--server needs -U USER, or -A FILE with a username (or --anonymous)');
   const cut = userArg.indexOf('%');
   let user = cut < 0 ? userArg : userArg.slice(0, cut);
   let password = cut < 0 ? undefined : userArg.slice(cut + 1);
+  if (password !== undefined && src.passwordFromFd) throw new UsageError('give the password once: in USER%PASS or with --password-fd');
+  password ??= src.password;
   // DOMAIN\user and user@domain forms, as smbclient accepts them.
   let dom = domain;
   const bs = user.indexOf('\\');
@@ -140,19 +144,20 @@ export async function runRemoteSend(ctx: SendContext): Promise<number> {
   const base = await connectOptionsFrom(values, io);
   const { sendViaWorkstation } = await import('../messenger/remote.js');
   const from = stringOption(values, 'from');
-  const pcapPath = stringOption(values, 'pcap');
-  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  const capture = openCapture(values, io);
+  let captureFailed = 0;
+  let outcomes: CliOutcome[];
   try {
-    const outcomes = await Promise.all(
+    outcomes = await Promise.all(
       servers.map(async (server): Promise<CliOutcome> => {
         const r = await sendViaWorkstation({ ...base, server: server.replace(/^\\\\/, ''), to: name, from: from ?? null, text, ...(capture ? { tap: capture.tap() } : {}) });
         return { target: `${name.toUpperCase()} via ${server}`, ok: r.ok, netApiStatus: r.netApiStatus, status: r.status, detail: { path: 'wkssvc', ...sessionDetail(r.session) } };
       }),
     );
-    return reportOutcomes(outcomes, values.json === true, io);
   } finally {
-    capture?.close();
+    captureFailed = closeCapture(capture, io);
   }
+  return Math.max(reportOutcomes(outcomes, values.json === true, io), captureFailed);
 }
 
 const PLATFORMS: Record<number, string> = { 300: 'DOS', 400: 'OS/2', 500: 'NT', 600: 'OSF', 700: 'VMS' };
@@ -167,8 +172,7 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
   const base = await connectOptionsFrom(values, io);
   const { workstationInfo } = await import('../messenger/remote.js');
   const json = values.json === true;
-  const pcapPath = stringOption(values, 'pcap');
-  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  const capture = openCapture(values, io);
   let failed = 0;
   try {
     for (const server of servers) {
@@ -202,7 +206,7 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
       }
     }
   } finally {
-    capture?.close();
+    failed += closeCapture(capture, io);
   }
   return failed === 0 ? 0 : 1;
 }

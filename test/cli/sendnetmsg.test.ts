@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
-import { buildBins, type BuiltBins } from '../helpers/built-bin.js';
+import { buildCli, runCli, type BuiltCli } from '../helpers/cli-process.js';
 import { SENDNETMSG_USAGE, sendnetmsgReport } from '../../src/cli/sendnetmsg.js';
 
 describe('sendnetmsg report lines', () => {
@@ -23,12 +23,13 @@ describe('sendnetmsg report lines', () => {
 describe.runIf(interopEnabled())('sendnetmsg (built bin) against Samba', () => {
   let samba: SambaInstance;
   let refusing: SambaInstance;
-  let bins: BuiltBins;
+  let cli: BuiltCli;
+  const run = async (args: string[], env: Record<string, string>) => (await runCli(cli, args, { bin: cli.binOf('sendnetmsg.js'), env }).done);
   let lmhosts: string;
   let tmp: string;
   let closedHost: string;
   beforeAll(async () => {
-    bins = buildBins();
+    cli = buildCli();
     [samba, refusing] = await Promise.all([startSamba(), startSamba({ messageCommand: false })]);
     // An address on loopback where nothing listens on 139: a free one next to the peer's.
     closedHost = `127.78.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
@@ -48,7 +49,7 @@ describe.runIf(interopEnabled())('sendnetmsg (built bin) against Samba', () => {
   }, 120_000);
   afterAll(async () => {
     await Promise.all([samba?.stop(), refusing?.stop()]);
-    bins?.remove();
+    cli?.remove();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -56,14 +57,14 @@ describe.runIf(interopEnabled())('sendnetmsg (built bin) against Samba', () => {
 
   it('delivered: prints nothing, exits 0, and Samba has the message from srcName', async () => {
     const before = samba.messages().length;
-    const r = await bins.run('sendnetmsg.js', ['ALICE', 'labpc', 'Lunch is ready'], { env: env() });
+    const r = await run(['ALICE', 'labpc', 'Lunch is ready'], env());
     expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
     const m = (await samba.waitForMessages(before + 1))[before]!;
     expect(m).toMatchObject({ from: 'ALICE', text: 'Lunch is ready' });
   });
 
   it('unknown name: Error: NERR_NameNotFound, exit 1 (not in LMHOSTS, no name server answers)', async () => {
-    const r = await bins.run('sendnetmsg.js', ['ALICE', 'OTHERPC', 'hello'], { env: env() });
+    const r = await run(['ALICE', 'OTHERPC', 'hello'], env());
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'Error: NERR_NameNotFound\n' });
   });
 
@@ -72,27 +73,27 @@ describe.runIf(interopEnabled())('sendnetmsg (built bin) against Samba', () => {
       const s = net.connect(139, closedHost, () => (s.destroy(), resolve(true))).on('error', () => resolve(false));
     });
     expect(probe).toBe(false);
-    const r = await bins.run('sendnetmsg.js', ['ALICE', 'DEADPC', 'hello'], { env: env() });
+    const r = await run(['ALICE', 'DEADPC', 'hello'], env());
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'Error: NERR_NetworkError\n' });
   });
 
   it('invalid parameter: Error: ERROR_INVALID_PARAMETER for empty text and for a 16-byte name, nothing sent', async () => {
     const before = samba.messages().length;
     for (const args of [['ALICE', 'LABPC', ''], ['ALICE', 'LABPC16CHARSLONG', 'hi'], ['ALICE', 'LABPC', 'x'.repeat(700)]]) {
-      const r = await bins.run('sendnetmsg.js', args, { env: env() });
+      const r = await run(args, env());
       expect(r).toEqual({ code: 1, stdout: '', stderr: 'Error: ERROR_INVALID_PARAMETER\n' });
     }
     expect(samba.messages().length).toBe(before);
   });
 
   it('refused by the receiver: Unknown error returned. and the code (ERRDOS/ERRreqnotaccep = 71)', async () => {
-    const r = await bins.run('sendnetmsg.js', ['ALICE', 'QUIETPC', 'hello'], { env: env() });
+    const r = await run(['ALICE', 'QUIETPC', 'hello'], env());
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'Unknown error returned.\nError code 71\n' });
   });
 
   it('wrong argument count: the usage line, exit 1', async () => {
     for (const args of [[], ['A', 'B'], ['A', 'B', 'C', 'D']]) {
-      const r = await bins.run('sendnetmsg.js', args, { env: env() });
+      const r = await run(args, env());
       expect(r).toEqual({ code: 1, stdout: '', stderr: SENDNETMSG_USAGE });
     }
   });

@@ -14,6 +14,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface BuiltCli {
   /** Path of the copied bin/netsend.js. */
   bin: string;
+  /** Path of another copied bin script (e.g. 'sendnetmsg.js'). */
+  binOf(name: string): string;
   dir: string;
   remove(): void;
 }
@@ -22,11 +24,10 @@ export interface BuiltCli {
 export function buildCli(): BuiltCli {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-cli-build-'));
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(dir, 'dist')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  fs.mkdirSync(path.join(dir, 'bin'));
-  fs.copyFileSync(path.join(ROOT, 'bin/netsend.js'), path.join(dir, 'bin/netsend.js'));
+  fs.cpSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  return { bin: path.join(dir, 'bin/netsend.js'), dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { bin: path.join(dir, 'bin/netsend.js'), binOf: (name) => path.join(dir, 'bin', name), dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface CliRun {
@@ -39,13 +40,13 @@ export interface CliRun {
  * Starts `node BIN args...`; with `shellPrefix` (e.g. `umask 000;`) or `shellSuffix` through `sh -c`, and with `via`
  * (e.g. ['unshare', '-m']) under that command. Each execs the next, so the child's pid is node's.
  */
-export function runCli(cli: BuiltCli, args: string[], opts: { stdio?: StdioOptions; shellPrefix?: string; shellSuffix?: string; via?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CliRun {
+export function runCli(cli: BuiltCli, args: string[], opts: { bin?: string; stdio?: StdioOptions; shellPrefix?: string; shellSuffix?: string; via?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CliRun {
   const env = { ...process.env, ...opts.env };
   delete env.NETSEND_PASSWORD;
   const stdio = opts.stdio ?? ['ignore', 'pipe', 'pipe'];
   // With a suffix the shell stays (the child's pid is then the shell's) and exits with node's status.
   const script = opts.shellSuffix !== undefined ? `${opts.shellPrefix ?? ''} "$0" "$@"; rc=$?; ${opts.shellSuffix}; exit $rc` : `${opts.shellPrefix} exec "$0" "$@"`;
-  const argv = opts.shellPrefix !== undefined || opts.shellSuffix !== undefined ? ['sh', '-c', script, process.execPath, cli.bin, ...args] : [process.execPath, cli.bin, ...args];
+  const argv = opts.shellPrefix !== undefined || opts.shellSuffix !== undefined ? ['sh', '-c', script, process.execPath, opts.bin ?? cli.bin, ...args] : [process.execPath, opts.bin ?? cli.bin, ...args];
   const [file, ...rest] = [...(opts.via ?? []), ...argv];
   const child = spawn(file!, rest, { stdio, env });
   const out: Buffer[] = [];

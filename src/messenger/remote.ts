@@ -17,10 +17,10 @@
  * | ntstatus at session setup or elsewhere                               | its Win32 equivalent: STATUS_LOGON_FAILURE -> 1326 ERROR_LOGON_FAILURE, ACCESS_DENIED -> 5, ... |
  * | dos (SMB1 DOS form)                                                  | ERRDOS codes are Win32 codes (ERRnoaccess 5 ...); others via their NTSTATUS |
  * | socket (refused, unreachable), timeout before the session exists     | 53   ERROR_BAD_NETPATH             |
- * | protocol / timeout later, ntlm                                       | 1726 RPC_S_CALL_FAILED / 1326 (ntlm) |
+ * | socket / timeout later, before the call's request was written ('failed') | 1727 RPC_S_CALL_FAILED_DNE     |
+ * | protocol, ntlm                                                       | 1726 RPC_S_CALL_FAILED / 1326 (ntlm) |
  * | abort                                                                | 995  ERROR_OPERATION_ABORTED       |
  * | usage                                                                | 87   ERROR_INVALID_PARAMETER       |
- * | socket / timeout in the call before its request was written ('failed') | 1727 RPC_S_CALL_FAILED_DNE       |
  * | anything but an answer after the request was written ('unconfirmed') | 1726 RPC_S_CALL_FAILED             |
  *
  * Delivery (outcome.ts): an answer (WERROR 0) is 'confirmed'; any failure before the last request
@@ -135,7 +135,8 @@ export function remoteNetApiStatusFor(e: unknown, stage: Stage): number {
     case 'socket':
     case 'nbss':
     case 'timeout':
-      return stage === 'connect' ? WIN32.ERROR_BAD_NETPATH : WIN32.RPC_S_CALL_FAILED;
+      // Only reached for failures before the call's request was written (failure() maps the rest).
+      return stage === 'connect' ? WIN32.ERROR_BAD_NETPATH : WIN32.RPC_S_CALL_FAILED_DNE;
     default:
       return WIN32.RPC_S_CALL_FAILED;
   }
@@ -210,7 +211,6 @@ function failure(e: unknown, progress: Progress): RemoteSendResult {
   const delivery = deliveryOf(err, progress);
   let netApiStatus = remoteNetApiStatusFor(err, progress.stage);
   if (delivery === 'unconfirmed') netApiStatus = WIN32.RPC_S_CALL_FAILED;
-  else if (progress.stage === 'call' && progress.request === undefined && (err.layer === 'socket' || err.layer === 'timeout')) netApiStatus = WIN32.RPC_S_CALL_FAILED_DNE;
   const r: RemoteSendResult = { ok: false, delivery, attempts: 1, netApiStatus, status: toStatus(err) };
   if (progress.session) r.session = progress.session;
   return r;

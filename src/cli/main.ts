@@ -63,7 +63,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'no-negotiate', type: 'boolean', help: 'never send SMB1 NEGOTIATE first', commands: ['send'] },
   { name: 'line-endings', type: 'string', arg: 'MODE', help: 'crlf (default: shows on Windows and Samba), msrp (0x14), lf, raw', commands: ['send'] },
   { name: 'max-bytes', type: 'string', arg: 'N', help: 'limit on the encoded text (default 652, [MS-MSRP] §3.2.4.4)', commands: ['send'] },
-  { name: 'timeout', type: 'string', arg: 'MS', help: 'per-target deadline in milliseconds (default 10000)', commands: ['send'] },
+  { name: 'timeout', type: 'string', arg: 'MS', help: 'deadline of each attempt per target in milliseconds (default 10000)', commands: ['send'] },
   { name: 'json', type: 'boolean', help: { send: 'one JSON object per target: {target, ok, status, netApiStatus, ...}', listen: 'one JSON object per message' }, commands: ['send', 'listen'] },
   { name: 'pcap', type: 'string', arg: 'FILE', help: { send: 'write our own traffic to a pcap file', listen: 'write the traffic to a pcap file (when it stops)' }, commands: ['send', 'listen'] },
   { name: 'retries', type: 'string', arg: 'N', help: `send again up to N times when delivery failed (default 0, at most ${MAX_RETRIES}); never after an unconfirmed one`, commands: ['send'] },

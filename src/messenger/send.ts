@@ -158,8 +158,9 @@ export function prepareMessage(opts: SendMessageOptions): PreparedMessage {
  * has no "may have arrived" code; its documented returns (MSDN lmmsg.h; protocol-notes §4.1) are
  * 0, 5, 50, 87, 2136 and 2273, and of those only NERR_NetworkError ("a general network error")
  * is true of a lost answer. NERR_BadReceive (2282, "sent but not received") would claim it did
- * not arrive, and a timeout code (121, 1460) would invite the blind retry that duplicates it, nor
- * covers a connection reset. Callers that must tell failed from unconfirmed read `delivery`.
+ * not arrive; a timeout code (121 ERROR_SEM_TIMEOUT, 1460 ERROR_TIMEOUT) does not fit a reset
+ * connection and is outside the documented set. Callers that must tell failed from unconfirmed
+ * read `delivery` (netMessageBufferSend's `onResult`).
  */
 export const UNCONFIRMED_NET_API_STATUS: number = NetApiStatus.NERR_NetworkError;
 

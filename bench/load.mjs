@@ -12,7 +12,10 @@
 //
 // Usage (root for Samba: smbd needs 139/445):
 //   npm run build && node bench/load.mjs [--peer samba|receiver|both] [-n N] [-c C] [--timeout MS]
-//     [--port 139|445] [--max-connections M] [--settle MS]
+//     [--port 139|445] [--max-connections M] [--settle MS] [--retries N] [--hook-sleep S]
+//   --retries N     library retries (failed sends only); --hook-sleep S: Samba's message command
+//                   sleeps S seconds first, so with a short --timeout its 0xD6 answers come late
+//                   (the 'unconfirmed' case of issue 15; each of those must still arrive).
 // Defaults: samba 1,000 sends at 100 concurrent (Samba runs a shell per message: ~6/s on 2 cores),
 // receiver 10,000 at 100; timeout 30,000 ms per send; receiver maxConnections 256.
 import { fork } from 'node:child_process';
@@ -79,12 +82,14 @@ async function runBench() {
       port: { type: 'string' },
       'max-connections': { type: 'string', default: '256' },
       settle: { type: 'string', default: '10000' },
+      retries: { type: 'string', default: '0' },
+      'hook-sleep': { type: 'string', default: '0' },
     },
   });
   const peers = values.peer === 'both' ? ['samba', 'receiver'] : [values.peer];
   for (const p of peers) if (p !== 'samba' && p !== 'receiver') throw new Error(`unknown --peer ${p}`);
   const { sendMessage } = await import('../dist/messenger/send.js');
-  const common = { c: Number(values.c), timeoutMs: Number(values.timeout), settleMs: Number(values.settle) };
+  const common = { c: Number(values.c), timeoutMs: Number(values.timeout), settleMs: Number(values.settle), retries: Number(values.retries), hookSleep: Number(values['hook-sleep']) };
   const reports = [];
   for (const peer of peers) {
     const n = Number(values.n ?? (peer === 'samba' ? 1000 : 10000));
@@ -96,7 +101,7 @@ async function runBench() {
 }
 
 /** Runs n sends, c at a time, sampling this process's RSS/fds; returns per-send results. */
-async function runSends(sendMessage, { n, c, timeoutMs, target, onSample }) {
+async function runSends(sendMessage, { n, c, timeoutMs, retries, target, onSample }) {
   const results = new Array(n);
   let next = 0;
   const sampler = setInterval(() => onSample(usage()), 250);
@@ -109,8 +114,9 @@ async function runSends(sendMessage, { n, c, timeoutMs, target, onSample }) {
         if (i >= n) return;
         const id = `load ${process.pid} ${i}`;
         const s = performance.now();
-        const r = await sendMessage({ ...target, to: 'BENCHSRV', from: 'LOAD', text: id, timeoutMs });
-        results[i] = { id, delivery: r.delivery, ms: performance.now() - s, status: r.status ? `${r.status.layer}/${r.status.name}` : null };
+        const r = await sendMessage({ ...target, to: 'BENCHSRV', from: 'LOAD', text: id, timeoutMs, retries });
+        // roundTrips tells where a failure happened (0: connect; on 139 the NBSS session request is 1).
+        results[i] = { id, delivery: r.delivery, attempts: r.attempts, ms: performance.now() - s, status: r.status ? `${r.status.layer}/${r.status.name} after ${r.roundTrips} round trips` : null };
       }
     }),
   );
@@ -152,7 +158,8 @@ function report(peer, { n, c }, { results, elapsed }, arrivedCounts, clientSampl
   const lat = results.map((r) => r.ms).sort((a, b) => a - b);
   const cr = range(clientSamples, 'rss'), cf = range(clientSamples, 'fds');
   const rr = receiverSamples ? range(receiverSamples, 'rss') : null, rf = receiverSamples ? range(receiverSamples, 'fds') : null;
-  console.log(`\n== ${peer}: ${n} sends at ${c} concurrent, ${(elapsed / 1000).toFixed(1)} s (${(n / (elapsed / 1000)).toFixed(1)} sends/s)`);
+  const retried = results.filter((r) => r.attempts > 1).length;
+  console.log(`\n== ${peer}: ${n} sends at ${c} concurrent, ${(elapsed / 1000).toFixed(1)} s (${(n / (elapsed / 1000)).toFixed(1)} sends/s), ${retried} retried`);
   console.table({
     outcomes: { confirmed: counts.confirmed, failed: counts.failed, unconfirmed: counts.unconfirmed },
   });
@@ -186,7 +193,7 @@ async function settle(read, expected, settleMs) {
 
 async function benchSamba(sendMessage, o) {
   const { startBenchSamba } = await import('./lib/samba.mjs');
-  const samba = await startBenchSamba({}, { messageCommand: true });
+  const samba = await startBenchSamba({}, { messageCommand: true, hookSleep: o.hookSleep });
   const msgs = path.join(samba.dir, 'msgs');
   const arrived = () => {
     const m = new Map();
@@ -202,7 +209,7 @@ async function benchSamba(sendMessage, o) {
     const run = await runSends(sendMessage, { ...o, target: { host: samba.host, port: o.port }, onSample: (s) => clientSamples.push(s) });
     const expected = run.results.filter((r) => r.delivery !== 'failed').length;
     const got = await settle(arrived, expected, o.settleMs);
-    return report(`samba (port ${o.port}, message command per message)`, o, run, got, clientSamples, null);
+    return report(`samba (port ${o.port}, message command per message${o.hookSleep ? `, sleeping ${o.hookSleep} s` : ''}, timeout ${o.timeoutMs} ms, retries ${o.retries})`, o, run, got, clientSamples, null);
   } finally {
     await samba.stop();
   }

@@ -38,7 +38,7 @@ export interface Proxy {
 
 /** Splits a byte stream into Direct TCP frames (4-byte header: zero byte, 24-bit length). */
 class FrameSplitter {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   push(data: Buffer): Buffer[] {
     this.buf = this.buf.length === 0 ? data : Buffer.concat([this.buf, data]);
     const out: Buffer[] = [];

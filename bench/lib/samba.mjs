@@ -8,8 +8,11 @@ import path from 'node:path';
 
 export const benchUser = { name: 'nsbench', password: 'Bench-Passw0rd' };
 
-/** Starts smbd with `global` overriding the defaults; resolves to { host, dir, user, stop() }. */
-export async function startBenchSamba(global = {}, { messageCommand = false } = {}) {
+/**
+ * Starts smbd with `global` overriding the defaults; resolves to { host, dir, user, stop() }.
+ * `hookSleep` (seconds) makes the message command slow, so Samba answers 0xD6 late (bench/load.mjs).
+ */
+export async function startBenchSamba(global = {}, { messageCommand = false, hookSleep = 0 } = {}) {
   const host = `127.79.${1 + Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-bench-'));
   fs.chmodSync(dir, 0o755);
@@ -18,7 +21,7 @@ export async function startBenchSamba(global = {}, { messageCommand = false } = 
   const conf = path.join(dir, 'smb.conf');
   // %s in `message command` is the text file, so the hook gets its own script (no date +%s there).
   const hook = path.join(dir, 'hook.sh');
-  fs.writeFileSync(hook, '#!/bin/sh\nmv "$1" "$2/$(date +%s%N)-$$.msg"\n');
+  fs.writeFileSync(hook, `#!/bin/sh\n${hookSleep > 0 ? `sleep ${Number(hookSleep)}\n` : ''}mv "$1" "$2/$(date +%s%N)-$$.msg"\n`);
   fs.chmodSync(hook, 0o755);
   const g = {
     'netbios name': 'BENCHSRV', workgroup: 'BENCH', interfaces: `${host}/8`, 'bind interfaces only': 'yes', 'smb ports': '445 139',

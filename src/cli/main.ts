@@ -7,7 +7,9 @@
  *   netsend info --server HOST -U USER           (NetrWkstaGetInfo)
  *   netsend listen [--host 127.0.0.1] [--port 139] [--json]
  *
- * Exit codes: 0 delivered (or listener stopped cleanly), 1 refused/failed, 2 usage.
+ * Exit codes: 0 delivered (or listener stopped cleanly), 1 refused/failed, 2 usage, 3 unconfirmed
+ * (no target failed, but for at least one the final request was written and no answer came:
+ * the message may have arrived; see src/messenger/outcome.ts).
  */
 import { parseArgs } from 'node:util';
 import { NetsendError } from '../status/error.js';
@@ -23,6 +25,7 @@ import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
 import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
+import { MAX_RETRIES, type Delivery, type RetryOptions } from '../messenger/outcome.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -64,9 +67,11 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'no-negotiate', type: 'boolean', help: 'never send SMB1 NEGOTIATE first', commands: ['send'] },
   { name: 'line-endings', type: 'string', arg: 'MODE', help: 'crlf (default: shows on Windows and Samba), msrp (0x14), lf, raw', commands: ['send'] },
   { name: 'max-bytes', type: 'string', arg: 'N', help: 'limit on the encoded text (default 652, [MS-MSRP] §3.2.4.4)', commands: ['send'] },
-  { name: 'timeout', type: 'string', arg: 'MS', help: 'per-target deadline in milliseconds (default 10000)', commands: ['send'] },
+  { name: 'timeout', type: 'string', arg: 'MS', help: 'deadline of each attempt per target in milliseconds (default 10000)', commands: ['send'] },
   { name: 'json', type: 'boolean', help: { send: 'one JSON object per target: {target, ok, status, netApiStatus, ...}', listen: 'one JSON object per message' }, commands: ['send', 'listen'] },
   ...CAPTURE_OPTIONS,
+  { name: 'retries', type: 'string', arg: 'N', help: `send again up to N times when delivery failed (default 0, at most ${MAX_RETRIES}); never after an unconfirmed one`, commands: ['send'] },
+  { name: 'retry-unconfirmed', type: 'boolean', help: 'with --retries, also send again when delivery is unconfirmed (may show the message twice)', commands: ['send'] },
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
   ...REMOTE_OPTIONS,
 ];
@@ -112,7 +117,7 @@ export function helpText(command?: string): string {
     }
     lines.push('');
   }
-  if (!command) lines.push('Exit status: 0 delivered, 1 refused or failed, 2 usage error.', 'Message text is read from stdin when none is given.', '');
+  if (!command) lines.push(`Exit status: 0 delivered, 1 refused or failed, 2 usage error, ${EXIT_UNCONFIRMED} unconfirmed (sent, no answer: it may have arrived).`, 'Message text is read from stdin when none is given.', '');
   return lines.join('\n');
 }
 
@@ -177,6 +182,16 @@ export function stringOption(values: ParsedValues, name: string): string | undef
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Exit status when no target failed but at least one delivery is unconfirmed. */
+export const EXIT_UNCONFIRMED = 3;
+
+/** --retries / --retry-unconfirmed as library options. */
+export function retryOptionsFrom(values: ParsedValues): RetryOptions {
+  const retries = intOption(values, 'retries', 0, MAX_RETRIES);
+  if (values['retry-unconfirmed'] === true && !retries) throw new UsageError('--retry-unconfirmed needs --retries N');
+  return { ...(retries !== undefined ? { retries } : {}), ...(values['retry-unconfirmed'] === true ? { retryUnconfirmed: true } : {}) };
+}
+
 export function listOption(values: ParsedValues, name: string): string[] {
   const v = values[name];
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
@@ -205,6 +220,8 @@ export interface CliOutcome {
   ok: boolean;
   netApiStatus: number;
   status: { layer: string; code: number; name: string; message: string } | null;
+  /** Default: 'confirmed' when ok, else 'failed'. */
+  delivery?: Delivery;
   /** Extra JSON fields and the success line's detail (transport, round trips ...). */
   detail?: Record<string, string | number | boolean>;
 }
@@ -243,11 +260,11 @@ export async function readRecipientAndText({ positionals, io }: CommandContext):
 
 function failureOutcome(target: string, e: unknown): CliOutcome {
   const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e));
-  return { target, ok: false, netApiStatus: netApiStatusFor(err), status: { layer: err.layer, code: err.code, name: err.name, message: err.message } };
+  return { target, ok: false, delivery: 'failed', netApiStatus: netApiStatusFor(err), status: { layer: err.layer, code: err.code, name: err.name, message: err.message } };
 }
 
 function sendOutcome(target: string, r: SendResult): CliOutcome {
-  return { target, ok: r.ok, netApiStatus: r.netApiStatus, status: r.status, detail: { transport: r.transport, roundTrips: r.roundTrips, blocks: r.blocks } };
+  return { target, ok: r.ok, delivery: r.delivery, netApiStatus: r.netApiStatus, status: r.status, detail: { transport: r.transport, roundTrips: r.roundTrips, blocks: r.blocks, attempts: r.attempts } };
 }
 
 async function runSend(ctx: CommandContext): Promise<number> {
@@ -278,6 +295,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
     ...(lineEndings !== undefined ? { lineEndings: lineEndings as LineEndings } : {}),
     mode: single ? ('single' as const) : ('auto' as const),
     ...(values['no-negotiate'] === true ? { negotiate: false } : {}),
+    ...retryOptionsFrom(values),
   };
   // Usage problems (names, code page, size) fail before any traffic, for every target alike.
   // An IP address as NAME (no --host) is asked for its messenger name first, like `net send <ip>`.
@@ -326,22 +344,29 @@ async function runSend(ctx: CommandContext): Promise<number> {
   } finally {
     captureFailed = closeCapture(capture, io);
   }
-  return Math.max(reportOutcomes(outcomes, json, io), captureFailed);
+  const code = reportOutcomes(outcomes, json, io);
+  // A capture that could not be written is a failure, and a failure outranks "unconfirmed" (3).
+  return captureFailed && code !== 1 ? 1 : code;
 }
 
 /**
- * Prints outcomes: --json one object per target on stdout; otherwise a success line on stdout or
- * "TARGET: STATUS_NAME (NET_API_STATUS): message [NERR name]" on stderr. Returns the exit code.
+ * Prints outcomes: --json one object per target on stdout (with `delivery`); otherwise a success
+ * line on stdout, or "TARGET: STATUS_NAME (NET_API_STATUS): message [NERR name]" on stderr
+ * ("TARGET: delivery unconfirmed: ..." when the answer to the final request was lost). Several
+ * targets end with a count per outcome on stderr. Returns the exit code: 1 if any failed, else
+ * EXIT_UNCONFIRMED if any is unconfirmed, else 0.
  */
 export function reportOutcomes(outcomes: CliOutcome[], json: boolean, io: CliIO): number {
-  let failed = 0;
+  const counts: Record<Delivery, number> = { confirmed: 0, failed: 0, unconfirmed: 0 };
   for (const o of outcomes) {
-    if (!o.ok) failed++;
+    const delivery: Delivery = o.delivery ?? (o.ok ? 'confirmed' : 'failed');
+    counts[delivery]++;
     if (json) {
       io.stdout.write(
         JSON.stringify({
           target: o.target,
           ok: o.ok,
+          delivery,
           status: o.status ? { layer: o.status.layer, code: o.status.code, name: o.status.name } : null,
           netApiStatus: o.netApiStatus,
           netApiStatusName: netApiStatusName(o.netApiStatus),
@@ -351,13 +376,20 @@ export function reportOutcomes(outcomes: CliOutcome[], json: boolean, io: CliIO)
     } else if (o.ok) {
       const d = o.detail ?? {};
       const extra = d.transport !== undefined ? ` (${d.transport}, ${d.blocks} block${d.blocks === 1 ? '' : 's'}, ${d.roundTrips} round trips)` : '';
-      io.stdout.write(`${o.target}: message sent${extra}\n`);
+      io.stdout.write(`${o.target}: message sent${extra}, delivery confirmed${attemptsNote(d)}\n`);
     } else if (o.status) {
       const mapped = netApiStatusName(o.netApiStatus);
-      io.stderr.write(`${o.target}: ${o.status.name} (${o.netApiStatus}): ${o.status.message}${mapped === o.status.name ? '' : ` [${mapped}]`}\n`);
+      const head = delivery === 'unconfirmed' ? 'delivery unconfirmed: ' : '';
+      const tail = delivery === 'unconfirmed' ? '; the final request was sent and its answer lost: the message may have arrived' : '';
+      io.stderr.write(`${o.target}: ${head}${o.status.name} (${o.netApiStatus}): ${o.status.message}${mapped === o.status.name ? '' : ` [${mapped}]`}${tail}${attemptsNote(o.detail ?? {})}\n`);
     }
   }
-  return failed === 0 ? 0 : 1;
+  if (outcomes.length > 1) io.stderr.write(`${outcomes.length} targets: ${counts.confirmed} confirmed, ${counts.failed} failed, ${counts.unconfirmed} unconfirmed\n`);
+  return counts.failed > 0 ? 1 : counts.unconfirmed > 0 ? EXIT_UNCONFIRMED : 0;
+}
+
+function attemptsNote(d: Record<string, string | number | boolean>): string {
+  return typeof d.attempts === 'number' && d.attempts > 1 ? ` (after ${d.attempts} attempts)` : '';
 }
 
 // ---------------------------------------------------------------------------------------------

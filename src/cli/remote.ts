@@ -12,7 +12,7 @@ import { win32 } from '../status/index.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { closeCapture, openCapture } from './capture.js';
 import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
-import { intOption, listOption, reportOutcomes, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './main.js';
+import { intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './main.js';
 
 const REMOTE = ['send', 'info'] as const;
 
@@ -141,7 +141,7 @@ function sessionDetail(s: SmbSessionInfo | undefined): Record<string, string | n
 export async function runRemoteSend(ctx: SendContext): Promise<number> {
   const { values, io, name, text } = ctx;
   const servers = listOption(values, 'server');
-  const base = await connectOptionsFrom(values, io);
+  const base = { ...(await connectOptionsFrom(values, io)), ...retryOptionsFrom(values) };
   const { sendViaWorkstation } = await import('../messenger/remote.js');
   const from = stringOption(values, 'from');
   const capture = openCapture(values, io);
@@ -151,7 +151,7 @@ export async function runRemoteSend(ctx: SendContext): Promise<number> {
     outcomes = await Promise.all(
       servers.map(async (server): Promise<CliOutcome> => {
         const r = await sendViaWorkstation({ ...base, server: server.replace(/^\\\\/, ''), to: name, from: from ?? null, text, ...(capture ? { tap: capture.tap() } : {}) });
-        return { target: `${name.toUpperCase()} via ${server}`, ok: r.ok, netApiStatus: r.netApiStatus, status: r.status, detail: { path: 'wkssvc', ...sessionDetail(r.session) } };
+        return { target: `${name.toUpperCase()} via ${server}`, ok: r.ok, delivery: r.delivery, netApiStatus: r.netApiStatus, status: r.status, detail: { path: 'wkssvc', attempts: r.attempts, ...sessionDetail(r.session) } };
       }),
     );
   } finally {

@@ -3,6 +3,15 @@
  * servername null/empty: resolve msgname and deliver it ourselves (what the local Messenger
  * does). servername given: ask that host to send (the remote wkssvc path, [MS-WKST] opnum 12),
  * delegated to `options.remoteSend`, by default `./remote.js`.
+ *
+ * Unconfirmed deliveries (outcome.ts: the completing request was written, its answer never came)
+ * return a status a Win32 caller already handles, never NERR_Success:
+ * - direct: NERR_NetworkError (2136), the one documented NetMessageBufferSend return that is true
+ *   of a lost answer (reasons at UNCONFIRMED_NET_API_STATUS in send.ts). Failures map as in
+ *   status-map.ts; `onResult` gets `delivery` to tell the two apart.
+ * - remote: RPC_S_CALL_FAILED (1726, "may have executed"), whereas a call that failed before its
+ *   request was written returns RPC_S_CALL_FAILED_DNE (1727, "did not execute") (remote.ts).
+ * `retries` repeats only failed sends (`retryUnconfirmed` also repeats unconfirmed ones).
  */
 import { NetsendError } from '../status/error.js';
 import { sendMessage, type SendMessageOptions, type SendResult } from './send.js';

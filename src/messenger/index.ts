@@ -13,6 +13,8 @@
  * - received names and text are shown through the terminal sanitiser (popup.ts, util/sanitize.ts).
  */
 export { sendMessage, prepareMessage, replyStatusError, type PreparedMessage, type SendMessageOptions, type SendResult, type SendStatus, type SendMode } from './send.js';
+export { withRetries, checkRetryOptions, DELIVERIES, MAX_RETRIES, DEFAULT_RETRY_DELAY_MS, type Delivery, type RetryOptions } from './outcome.js';
+export { UNCONFIRMED_NET_API_STATUS } from './send.js';
 export { netMessageBufferSend, type NetMessageBufferSendOptions, type RemoteSend, type NameResolver } from './api.js';
 export { startReceiver, type Receiver, type ReceiverOptions, type ReceivedMessage } from './receiver.js';
 export { netApiStatusFor, netApiStatusName, NetApiStatus } from './status-map.js';

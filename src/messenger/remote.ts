@@ -18,9 +18,17 @@
  * | dos (SMB1 DOS form)                                                  | ERRDOS codes are Win32 codes (ERRnoaccess 5 ...); others via their NTSTATUS |
  * | socket (refused, unreachable), timeout before the session exists     | 53   ERROR_BAD_NETPATH             |
  * | protocol STATUS_SMB_GUEST_LOGON_BLOCKED (guest session for a logon with credentials refused) | 1272 ERROR_SMB_GUEST_LOGON_BLOCKED (what a Windows caller gets when its SMB client refuses a guest logon) |
- * | protocol / timeout later, ntlm                                       | 1726 RPC_S_CALL_FAILED / 1326 (ntlm) |
+ * | socket / timeout later, before the call's request was written ('failed') | 1727 RPC_S_CALL_FAILED_DNE     |
+ * | protocol, ntlm                                                       | 1726 RPC_S_CALL_FAILED / 1326 (ntlm) |
  * | abort                                                                | 995  ERROR_OPERATION_ABORTED       |
  * | usage                                                                | 87   ERROR_INVALID_PARAMETER       |
+ * | anything but an answer after the request was written ('unconfirmed') | 1726 RPC_S_CALL_FAILED             |
+ *
+ * Delivery (outcome.ts): an answer (WERROR 0) is 'confirmed'; any failure before the last request
+ * fragment was written, and any answer carrying an error (WERROR, FAULT PDU, SMB error status), is
+ * 'failed'; a request written whose response never came, or came unreadable, is 'unconfirmed'.
+ * The Win32 RPC runtime draws the same line: RPC_S_CALL_FAILED_DNE "failed and did not execute"
+ * versus RPC_S_CALL_FAILED "failed" (may have executed), so those are the codes for them.
  */
 import type { Credentials } from '../auth/types.js';
 import type { TrafficTap } from '../transport/tcp.js';
@@ -43,6 +51,7 @@ import { ntStatusToWin32, rpcFaultToWin32, dosError, DOS_CLASS, win32 } from '..
 import type { WaitOptions } from '../util/abort.js';
 import type { NetMessageBufferSendOptions, RemoteSend } from './api.js';
 import type { SendStatus } from './send.js';
+import { checkRetryOptions, withRetries, type Delivery, type RetryOptions } from './outcome.js';
 
 /** How to reach and authenticate to the server that runs the call. */
 export interface RemoteConnectOptions extends WaitOptions {
@@ -68,7 +77,7 @@ export interface RemoteConnectOptions extends WaitOptions {
   teardown?: 'drop' | 'graceful';
 }
 
-export interface RemoteSendOptions extends RemoteConnectOptions {
+export interface RemoteSendOptions extends RemoteConnectOptions, RetryOptions {
   to: string;
   from?: string | null;
   text: string;
@@ -79,7 +88,12 @@ export interface RemoteSendOptions extends RemoteConnectOptions {
 }
 
 export interface RemoteSendResult {
+  /** True exactly when `delivery` is 'confirmed'. */
   ok: boolean;
+  /** 'confirmed', 'failed', or 'unconfirmed' (the request was written, no answer came): the table above. */
+  delivery: Delivery;
+  /** Connections tried: 1 + the retries used. */
+  attempts: number;
   netApiStatus: number;
   /** The raw failure (or the non-zero WERROR on the 'win32' layer), null on success. */
   status: SendStatus | null;
@@ -129,7 +143,8 @@ export function remoteNetApiStatusFor(e: unknown, stage: Stage): number {
     case 'socket':
     case 'nbss':
     case 'timeout':
-      return stage === 'connect' ? WIN32.ERROR_BAD_NETPATH : WIN32.RPC_S_CALL_FAILED;
+      // Only reached for failures before the call's request was written (failure() maps the rest).
+      return stage === 'connect' ? WIN32.ERROR_BAD_NETPATH : WIN32.RPC_S_CALL_FAILED_DNE;
     default:
       return WIN32.RPC_S_CALL_FAILED;
   }
@@ -143,6 +158,19 @@ function toStatus(e: NetsendError): SendStatus {
 interface Progress {
   stage: Stage;
   session?: SmbSessionInfo;
+  /** The last fragment of the opnum-12 request: not yet sent, being written, or written. */
+  request?: 'writing' | 'written';
+}
+
+/** Failures that are the server's answer (not a lost one): the call was refused, not lost. */
+const ANSWER_LAYERS = new Set<string>(['win32', 'rpc-fault', 'rpc-bind', 'rpc-bind-nak', 'ntstatus', 'dos']);
+
+function deliveryOf(err: NetsendError, progress: Progress): Delivery {
+  if (ANSWER_LAYERS.has(err.layer)) return 'failed';
+  if (progress.request === 'written') return 'unconfirmed';
+  // A write that timed out or was aborted may still have reached the socket whole.
+  if (progress.request === 'writing' && err.layer !== 'socket') return 'unconfirmed';
+  return 'failed';
 }
 
 /** Opens an SMB session, \pipe\wkssvc and a wkssvc binding; runs `body`; closes everything. */
@@ -190,13 +218,24 @@ function waitOf(o: WaitOptions): WaitOptions {
 
 function failure(e: unknown, progress: Progress): RemoteSendResult {
   const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', String(e), { cause: e });
-  const r: RemoteSendResult = { ok: false, netApiStatus: remoteNetApiStatusFor(err, progress.stage), status: toStatus(err) };
+  const delivery = deliveryOf(err, progress);
+  let netApiStatus = remoteNetApiStatusFor(err, progress.stage);
+  if (delivery === 'unconfirmed') netApiStatus = WIN32.RPC_S_CALL_FAILED;
+  const r: RemoteSendResult = { ok: false, delivery, attempts: 1, netApiStatus, status: toStatus(err) };
   if (progress.session) r.session = progress.session;
   return r;
 }
 
-/** Runs NetrMessageBufferSend on `server`; never throws for protocol failures. */
+/**
+ * Runs NetrMessageBufferSend on `server`, retrying `failed` attempts up to `retries` times (and
+ * `unconfirmed` ones only with `retryUnconfirmed`); never throws for protocol failures.
+ */
 export async function sendViaWorkstation(o: RemoteSendOptions): Promise<RemoteSendResult> {
+  checkRetryOptions(o);
+  return withRetries(o, () => sendViaWorkstationOnce(o));
+}
+
+async function sendViaWorkstationOnce(o: RemoteSendOptions): Promise<RemoteSendResult> {
   const progress: Progress = { stage: 'connect' };
   try {
     const stub = encodeMessageBufferSend(o.to, o.text, {
@@ -204,11 +243,14 @@ export async function sendViaWorkstation(o: RemoteSendOptions): Promise<RemoteSe
       from: o.from ?? null,
       includeNul: o.includeNul ?? true,
     });
-    const werror = await withWkssvc(o, progress, async (rpc) => decodeMessageBufferSendResult(await rpc.call(12, stub, waitOf(o))));
+    const onLastFragment = (state: 'writing' | 'written'): void => {
+      progress.request = state;
+    };
+    const werror = await withWkssvc(o, progress, async (rpc) => decodeMessageBufferSendResult(await rpc.call(12, stub, { ...waitOf(o), onLastFragment })));
     const session = progress.session!;
-    if (werror === 0) return { ok: true, netApiStatus: 0, status: null, session };
+    if (werror === 0) return { ok: true, delivery: 'confirmed', attempts: 1, netApiStatus: 0, status: null, session };
     const w = win32(werror);
-    return { ok: false, netApiStatus: werror, status: { layer: 'win32', code: werror, name: w.name, message: w.message }, session };
+    return { ok: false, delivery: 'failed', attempts: 1, netApiStatus: werror, status: { layer: 'win32', code: werror, name: w.name, message: w.message }, session };
   } catch (e) {
     return failure(e, progress);
   }
@@ -234,5 +276,8 @@ export const netMessageBufferSendRemote: RemoteSend = async (server, msgName, fr
   if (options.timeoutMs !== undefined && o.timeoutMs === undefined) o.timeoutMs = options.timeoutMs;
   if (options.signal && !o.signal) o.signal = options.signal;
   if (options.tap && !o.tap) o.tap = options.tap;
+  if (options.retries !== undefined && o.retries === undefined) o.retries = options.retries;
+  if (options.retryUnconfirmed !== undefined && o.retryUnconfirmed === undefined) o.retryUnconfirmed = options.retryUnconfirmed;
+  if (options.retryDelayMs !== undefined && o.retryDelayMs === undefined) o.retryDelayMs = options.retryDelayMs;
   return (await sendViaWorkstation(o)).netApiStatus;
 };

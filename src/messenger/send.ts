@@ -38,11 +38,12 @@ import {
   usageError,
   type LineEndings,
 } from './text.js';
-import { netApiStatusFor } from './status-map.js';
+import { NetApiStatus, netApiStatusFor } from './status-map.js';
+import { checkRetryOptions, withRetries, type Delivery, type RetryOptions } from './outcome.js';
 
 export type SendMode = 'auto' | 'single' | 'multi';
 
-export interface SendMessageOptions {
+export interface SendMessageOptions extends RetryOptions {
   host: string;
   /** 139 (default): NBSS with called name TO<03>; any other port: Direct TCP. */
   port?: number;
@@ -58,7 +59,7 @@ export interface SendMessageOptions {
   lineEndings?: LineEndings;
   /** Limit on the encoded text; default 652 ([MS-MSRP] §3.2.4.4), at most 65024. */
   maxBytes?: number;
-  /** Whole-send deadline in ms (connect included); default 10 s. */
+  /** Deadline of each attempt in ms (connect included); default 10 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
   tap?: TrafficTap;
@@ -76,7 +77,16 @@ export interface SendStatus {
 }
 
 export interface SendResult {
+  /** True exactly when `delivery` is 'confirmed'. */
   ok: boolean;
+  /**
+   * 'confirmed': the peer acknowledged the final block. 'failed': the message certainly did not
+   * complete. 'unconfirmed': the final block (0xD6 or 0xD0) was written and no readable answer
+   * came (deadline, broken connection): it may have arrived (outcome.ts).
+   */
+  delivery: Delivery;
+  /** Connections tried: 1 + the retries used. */
+  attempts: number;
   /** NET_API_STATUS as NetMessageBufferSend would return it (status-map.ts). */
   netApiStatus: number;
   /** The raw failure, or null on success. */
@@ -134,12 +144,24 @@ export function prepareMessage(opts: SendMessageOptions): PreparedMessage {
   if (single && data.length > BLOCK_BYTES) {
     throw usageError(`single-block message is ${data.length} bytes, limit ${BLOCK_BYTES}; use multi-block`);
   }
+  checkRetryOptions(opts);
   const blocks = single ? [data] : splitBlocks(data, BLOCK_BYTES);
   const called = opts.calledName === undefined ? to : encodeName(opts.calledName, codepage, 'to');
   netbiosName(called, 0x03); // validates: a name NBSS cannot carry is a usage error up front
   const unmappable = unmappableChars(opts.text, codepage);
   return { unmappable, called, from, to, blocks, mode: single ? 'single' : 'multi', negotiate: opts.negotiate ?? single, port };
 }
+
+/**
+ * NET_API_STATUS of an `unconfirmed` direct send: NERR_NetworkError (2136). NetMessageBufferSend
+ * has no "may have arrived" code; its documented returns (MSDN lmmsg.h; protocol-notes §4.1) are
+ * 0, 5, 50, 87, 2136 and 2273, and of those only NERR_NetworkError ("a general network error")
+ * is true of a lost answer. NERR_BadReceive (2282, "sent but not received") would claim it did
+ * not arrive; a timeout code (121 ERROR_SEM_TIMEOUT, 1460 ERROR_TIMEOUT) does not fit a reset
+ * connection and is outside the documented set. Callers that must tell failed from unconfirmed
+ * read `delivery` (netMessageBufferSend's `onResult`).
+ */
+export const UNCONFIRMED_NET_API_STATUS: number = NetApiStatus.NERR_NetworkError;
 
 /** Replies to message commands are tiny; anything larger than this is not a reply we want. */
 const MAX_REPLY_BYTES = 64 * 1024;
@@ -170,11 +192,32 @@ function checkNegotiateResponse(buf: Buffer): void {
   }
 }
 
-/** Sends one message. Network and peer failures come back in the result; invalid options throw (usage). */
+/**
+ * Sends one message, retrying `failed` attempts up to `retries` times (and `unconfirmed` ones only
+ * with `retryUnconfirmed`). Network and peer failures come back in the result; invalid options
+ * throw (usage).
+ */
 export async function sendMessage(opts: SendMessageOptions): Promise<SendResult> {
   const p = prepareMessage(opts);
+  return withRetries(opts, () => sendOnce(opts, p));
+}
+
+/**
+ * How far one attempt got. A write that rejects with a socket error handed nothing to the kernel,
+ * so the peer cannot hold a whole request; one that times out or is aborted may have.
+ */
+type FinalBlock = 'not-sent' | 'writing' | 'written' | 'refused';
+
+function deliveryOf(final: FinalBlock, err: NetsendError): Delivery {
+  if (final === 'written') return 'unconfirmed';
+  if (final === 'writing' && err.layer !== 'socket') return 'unconfirmed';
+  return 'failed';
+}
+
+async function sendOnce(opts: SendMessageOptions, p: PreparedMessage): Promise<SendResult> {
   const transportGuess: 'nbss' | 'direct' = p.port === 139 ? 'nbss' : 'direct';
-  const result: SendResult = { ok: false, netApiStatus: 0, status: null, transport: transportGuess, roundTrips: 0, blocks: 0 };
+  const result: SendResult = { ok: false, delivery: 'failed', attempts: 1, netApiStatus: 0, status: null, transport: transportGuess, roundTrips: 0, blocks: 0 };
+  let final: FinalBlock = 'not-sent';
   const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const wait = (): WaitOptions => ({ timeoutMs: Math.max(1, deadline - Date.now()), signal: opts.signal });
   let stream: FramedMessageStream | null = null;
@@ -201,17 +244,25 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
       checkNegotiateResponse(reply);
     }
 
-    const exchange = async (req: MessageRequest): Promise<number | null> => {
-      await s.send(encodeMessageRequest(req), wait());
+    /** One request/response pair; `isFinal` marks the request that completes the message. */
+    const exchange = async (req: MessageRequest, isFinal = false): Promise<number | null> => {
+      const bytes = encodeMessageRequest(req);
+      if (isFinal) final = 'writing';
+      await s.send(bytes, wait());
+      if (isFinal) final = 'written';
       const reply = await s.receive(wait());
       result.roundTrips++;
       const r = decodeMessageResponse(reply, req.command as MessageCommand);
-      if (r.header.status >>> 0 !== 0) throw replyStatusError(r.status, req.command);
+      if (r.header.status >>> 0 !== 0) {
+        // An error status is the peer's answer: the message was refused, not lost.
+        if (isFinal) final = 'refused';
+        throw replyStatusError(r.status, req.command);
+      }
       return r.groupId;
     };
 
     if (p.mode === 'single') {
-      await exchange({ command: 0xd0, from: p.from, to: p.to, data: p.blocks[0]! });
+      await exchange({ command: 0xd0, from: p.from, to: p.to, data: p.blocks[0]! }, true);
       result.blocks = 1;
     } else {
       const groupId = (await exchange({ command: 0xd5, from: p.from, to: p.to })) ?? 0;
@@ -219,13 +270,15 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
         await exchange({ command: 0xd7, groupId, data: block });
         result.blocks++;
       }
-      await exchange({ command: 0xd6, groupId });
+      await exchange({ command: 0xd6, groupId }, true);
     }
     result.ok = true;
+    result.delivery = 'confirmed';
   } catch (e) {
     const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e), { cause: e });
     result.status = toStatus(err);
-    result.netApiStatus = netApiStatusFor(err);
+    result.delivery = deliveryOf(final, err);
+    result.netApiStatus = result.delivery === 'unconfirmed' ? UNCONFIRMED_NET_API_STATUS : netApiStatusFor(err);
   } finally {
     stream?.close();
   }

@@ -22,7 +22,8 @@ import { bindTimeFeatureSyntax, formatSyntax, NDR20, type SyntaxId } from './uui
 /** What the RPC layer needs from a transport (structurally a NamedPipe, src/smb/types.ts). */
 export interface RpcTransport {
   /** One request, one (possibly partial) response: SMB TransactNmPipe / FSCTL_PIPE_TRANSCEIVE. */
-  transact(request: Buffer, maxResponse: number, opts?: WaitOptions): Promise<{ data: Buffer; more: boolean }>;
+  /** `opts.onWritten`: runs once the request has been handed whole to the connection (PipeRequestOptions). */
+  transact(request: Buffer, maxResponse: number, opts?: WaitOptions & { onWritten?: () => void }): Promise<{ data: Buffer; more: boolean }>;
   write(data: Buffer, opts?: WaitOptions): Promise<void>;
   /** `more` is true when the pipe message continues (STATUS_BUFFER_OVERFLOW). */
   read(maxBytes: number, opts?: WaitOptions): Promise<{ data: Buffer; more: boolean }>;
@@ -59,6 +60,13 @@ export interface CallOptions extends WaitOptions {
   contextId?: number;
   /** Object UUID: sets PFC_OBJECT_UUID. */
   object?: string;
+  /**
+   * Progress of the last request fragment (PFC_LAST_FRAG): 'writing' just before it goes to the
+   * transport, 'written' once the transport handed it whole to the connection. A server runs a
+   * call only after its last fragment arrived (C706 ch. 12, PFC_LAST_FRAG), so a call that breaks before
+   * 'written' did not run, and one that breaks after it may have.
+   */
+  onLastFragment?: (state: 'writing' | 'written') => void;
 }
 
 export interface RpcClientOptions {
@@ -243,7 +251,9 @@ export class RpcClient {
       } while (at < stub.length);
       try {
         for (let i = 0; i < frags.length - 1; i++) await deadline.run((o) => this.transport.write(frags[i]!, o));
-        const first = await deadline.run((o) => this.transport.transact(frags[frags.length - 1]!, this.recvFrag, o));
+        const onLast = opts.onLastFragment;
+        onLast?.('writing');
+        const first = await deadline.run((o) => this.transport.transact(frags[frags.length - 1]!, this.recvFrag, onLast ? { ...o, onWritten: () => onLast('written') } : o));
         const pdus = await this.readPdus(first, this.recvFrag, deadline, (p) => p.type === 'fault' || ((p.flags ?? 0) & PFC.LAST_FRAG) !== 0);
         const parts: Buffer[] = [];
         let total = 0;

@@ -7,13 +7,22 @@ export interface PipeRead {
 }
 
 /**
+ * Options of a pipe request. `onWritten` runs once, when the SMB request carrying the last of the
+ * data has been handed whole to the socket: from then on the server may act on it even if its
+ * answer never comes (callers use it to tell "not sent" from "sent, answer lost").
+ */
+export interface PipeRequestOptions extends WaitOptions {
+  onWritten?: () => void;
+}
+
+/**
  * A named pipe on IPC$, the same over SMB1 and SMB2/3. The RPC layer sees only this.
  * `transact` is one round trip (SMB1 TransactNmPipe, SMB2 FSCTL_PIPE_TRANSCEIVE).
  */
 export interface NamedPipe {
   readonly name: string;
-  transact(request: Buffer, maxResponse: number, opts?: WaitOptions): Promise<PipeRead>;
-  write(data: Buffer, opts?: WaitOptions): Promise<void>;
+  transact(request: Buffer, maxResponse: number, opts?: PipeRequestOptions): Promise<PipeRead>;
+  write(data: Buffer, opts?: PipeRequestOptions): Promise<void>;
   read(maxBytes: number, opts?: WaitOptions): Promise<PipeRead>;
   close(opts?: WaitOptions): Promise<void>;
 }

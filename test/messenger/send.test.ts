@@ -35,7 +35,7 @@ describe('sendMessage failure paths', () => {
 
   it('a peer that never answers ends in TIMEOUT -> NERR_NetworkError', async () => {
     const r = await sendMessage({ host: '127.0.0.1', port: silent.port, to: 'BOB', from: 'A', text: 'x', timeoutMs: 300 });
-    expect(r).toMatchObject({ ok: false, netApiStatus: 2136, status: { layer: 'timeout', name: 'TIMEOUT' }, blocks: 0 });
+    expect(r).toMatchObject({ ok: false, delivery: 'failed', netApiStatus: 2136, status: { layer: 'timeout', name: 'TIMEOUT' }, blocks: 0 });
   });
 
   it('an abort ends in ABORTED -> ERROR_OPERATION_ABORTED', async () => {
@@ -60,6 +60,33 @@ describe('sendMessage failure paths', () => {
     } finally {
       srv.close();
     }
+  });
+});
+
+describe('sendMessage retries (no peer needed)', () => {
+  async function closedPort(): Promise<number> {
+    const srv = net.createServer();
+    const port = await new Promise<number>((res) => srv.listen(0, '127.0.0.1', () => res((srv.address() as net.AddressInfo).port)));
+    await new Promise<void>((res) => srv.close(() => res()));
+    return port;
+  }
+
+  it('refuses bad retry options before any traffic (usage)', async () => {
+    for (const bad of [{ retries: -1 }, { retries: 1.5 }, { retries: 101 }, { retryDelayMs: -1 }]) {
+      await expect(sendMessage({ host: '127.0.0.1', port: 9, to: 'BOB', from: 'A', text: 'x', ...bad })).rejects.toMatchObject({ layer: 'usage' });
+    }
+  });
+
+  it('a refused connection is failed and tried 1 + retries times', async () => {
+    const port = await closedPort();
+    expect(await sendMessage({ host: '127.0.0.1', port, to: 'BOB', from: 'A', text: 'x' })).toMatchObject({ delivery: 'failed', attempts: 1 });
+    expect(await sendMessage({ host: '127.0.0.1', port, to: 'BOB', from: 'A', text: 'x', retries: 2, retryDelayMs: 0 })).toMatchObject({ delivery: 'failed', attempts: 3, status: { name: 'ECONNREFUSED' } });
+  });
+
+  it('an aborted send is not retried', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    expect(await sendMessage({ host: '127.0.0.1', port: 9, to: 'BOB', from: 'A', text: 'x', retries: 3, signal: ac.signal })).toMatchObject({ delivery: 'failed', attempts: 1, status: { layer: 'abort' } });
   });
 });
 

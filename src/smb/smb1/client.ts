@@ -11,7 +11,7 @@ import { DEFAULT_TIMEOUT_MS, raceWait, throwIfAborted, type WaitOptions } from '
 import { guidFromBytes } from '../../util/guid.js';
 import { hideSecrets } from '../../util/secret.js';
 import type { MessageStream } from '../../transport/message-stream.js';
-import type { NamedPipe, PipeRead, SmbClient, SmbSessionInfo } from '../types.js';
+import type { NamedPipe, PipeRead, PipeRequestOptions, SmbClient, SmbSessionInfo } from '../types.js';
 import { guestLogonBlocked } from '../session-policy.js';
 import { parseSmb1, type Smb1Block, type Smb1BodyParts, type Smb1Parsed } from './andx.js';
 import { checkEmptyResponse, encodeCloseRequest, encodeLogoffRequest, encodeTreeDisconnectRequest } from './close.js';
@@ -203,7 +203,7 @@ export class Smb1Client implements SmbClient {
     command: number,
     parts: Smb1BodyParts,
     what: string,
-    opts: WaitOptions,
+    opts: PipeRequestOptions,
     onReply: (p: Smb1Parsed) => boolean = () => true,
     verify = true,
   ): Promise<Smb1Parsed> {
@@ -231,6 +231,7 @@ export class Smb1Client implements SmbClient {
       const rest = (): number => Math.max(1, deadline - Date.now());
       await this.stream.send(msg, { timeoutMs: rest(), signal: opts.signal });
       this.roundTrips++;
+      opts.onWritten?.();
       let stray = 0;
       let first: Smb1Parsed | null = null;
       for (;;) {
@@ -459,7 +460,7 @@ export class Smb1Client implements SmbClient {
     return this.serverMaxBuffer - TRANSACT_OVERHEAD;
   }
 
-  async transactPipe(fid: number, request: Buffer, maxResponse: number, opts: WaitOptions): Promise<PipeRead> {
+  async transactPipe(fid: number, request: Buffer, maxResponse: number, opts: PipeRequestOptions): Promise<PipeRead> {
     if (maxResponse < 0 || maxResponse > 0xffff) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `maxResponse ${maxResponse} outside 0..65535`);
     const parts = encodeTransactionRequest(
       {
@@ -480,7 +481,9 @@ export class Smb1Client implements SmbClient {
     return { data: Buffer.from(asm.result().data), more };
   }
 
-  async writePipe(fid: number, data: Buffer, opts: WaitOptions): Promise<void> {
+  /** WRITE_ANDX in chunks; `opts.onWritten` runs after the chunk holding the last byte is sent. */
+  async writePipe(fid: number, data: Buffer, opts: PipeRequestOptions): Promise<void> {
+    const { onWritten, ...wait } = opts;
     const large = (this.serverCaps & Capabilities.LARGE_WRITEX) !== 0;
     const chunk = large ? 0xffff - 64 : this.serverMaxBuffer - 64;
     let offset = 0;
@@ -489,7 +492,8 @@ export class Smb1Client implements SmbClient {
       const parts = encodeWriteAndxRequest({
         fid, offset: 0n, timeout: 0, writeMode: offset === 0 ? WriteMode.MSG_START : 0, remaining: data.length - offset, data: piece,
       });
-      const p = await this.exchange(Smb1Command.WRITE_ANDX, parts, 'pipe write', opts);
+      const last = offset + piece.length >= data.length;
+      const p = await this.exchange(Smb1Command.WRITE_ANDX, parts, 'pipe write', last && onWritten ? { ...wait, onWritten } : wait);
       const resp = decodeWriteAndxResponse(this.check(p, 'pipe write'));
       if (resp.count === 0 && piece.length > 0) throw new MalformedError('WRITE_ANDX response', 'server accepted 0 bytes');
       if (resp.count > piece.length) throw new MalformedError('WRITE_ANDX response', `count ${resp.count} over ${piece.length} sent`);
@@ -528,16 +532,17 @@ export class Smb1Pipe implements NamedPipe {
   }
 
   /** One TRANSACTION round trip; requests too large for one TRANSACTION go as a write then a read. */
-  async transact(request: Buffer, maxResponse: number, opts: WaitOptions = {}): Promise<PipeRead> {
+  async transact(request: Buffer, maxResponse: number, opts: PipeRequestOptions = {}): Promise<PipeRead> {
     this.ensureOpen();
     if (request.length > this.client.maxTransactData) {
       await this.client.writePipe(this.fid, request, opts);
-      return this.client.readPipe(this.fid, maxResponse, opts);
+      const { onWritten: _w, ...wait } = opts;
+      return this.client.readPipe(this.fid, maxResponse, wait);
     }
     return this.client.transactPipe(this.fid, request, maxResponse, opts);
   }
 
-  async write(data: Buffer, opts: WaitOptions = {}): Promise<void> {
+  async write(data: Buffer, opts: PipeRequestOptions = {}): Promise<void> {
     this.ensureOpen();
     await this.client.writePipe(this.fid, data, opts);
   }

@@ -11,7 +11,7 @@ import { openDirectTcp } from '../../transport/nbss.js';
 import type { TrafficTap } from '../../transport/tcp.js';
 import type { WaitOptions } from '../../util/abort.js';
 import { guidFromBytes } from '../../util/guid.js';
-import type { NamedPipe, PipeRead, SmbClient, SmbSessionInfo } from '../types.js';
+import type { NamedPipe, PipeRead, PipeRequestOptions, SmbClient, SmbSessionInfo } from '../types.js';
 import {
   CreateDisposition,
   Dialect,
@@ -103,7 +103,7 @@ export class Smb2Pipe implements NamedPipe {
   }
 
   /** One round trip ([MS-SMB2] §3.2.4.20.1; [MS-FSCC] §2.3.48). STATUS_BUFFER_OVERFLOW -> more = true. */
-  async transact(request: Buffer, maxResponse: number = SMB2_DEFAULTS.maxPipeResponse, opts: WaitOptions = {}): Promise<PipeRead> {
+  async transact(request: Buffer, maxResponse: number = SMB2_DEFAULTS.maxPipeResponse, opts: PipeRequestOptions = {}): Promise<PipeRead> {
     this.live('transact');
     const max = Math.min(maxResponse, this.client.maxTransact);
     const body = encodeIoctlRequest({ ctlCode: FSCTL_PIPE_TRANSCEIVE, fileId: this.fileId, input: request, maxInputResponse: 0, maxOutputResponse: max, flags: IOCTL_IS_FSCTL });
@@ -115,7 +115,7 @@ export class Smb2Pipe implements NamedPipe {
   }
 
   /** WRITE ([MS-SMB2] §3.2.4.7); a message-mode pipe takes the whole buffer as one message. */
-  async write(data: Buffer, opts: WaitOptions = {}): Promise<void> {
+  async write(data: Buffer, opts: PipeRequestOptions = {}): Promise<void> {
     this.live('write');
     if (data.length > this.client.maxWrite) {
       throw new NetsendError('usage', 0, 'EMSGSIZE', `pipe write of ${data.length} bytes exceeds the server's MaxWriteSize ${this.client.maxWrite}`);
@@ -132,7 +132,8 @@ export class Smb2Pipe implements NamedPipe {
     this.live('read');
     const len = Math.max(1, Math.min(maxBytes, this.client.maxRead));
     const body = encodeReadRequest({ flags: 0, length: len, offset: 0n, fileId: this.fileId, minimumCount: 0, remainingBytes: 0 });
-    const resp = await this.conn.request(Smb2Command.READ, body, { ...opts, treeId: this.client.treeId, expectedResponse: len });
+    const { onWritten: _w, ...wait } = opts as PipeRequestOptions;
+    const resp = await this.conn.request(Smb2Command.READ, body, { ...wait, treeId: this.client.treeId, expectedResponse: len });
     Smb2Connection.check(resp, `read from pipe ${this.name}`, [0, NT.STATUS_BUFFER_OVERFLOW]);
     const r = decodeReadResponse(resp.body);
     if (r.data.length > len) throw new NetsendError('protocol', 0, 'SMB2_OVERLONG_RESPONSE', `read returned ${r.data.length} bytes, asked for at most ${len}`);

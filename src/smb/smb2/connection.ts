@@ -64,6 +64,8 @@ export interface RequestOptions extends WaitOptions {
   noVerify?: boolean;
   /** Bytes the response may carry, for the credit charge ([MS-SMB2] §3.1.5.2). */
   expectedResponse?: number;
+  /** Runs once the request has been handed whole to the socket (PipeRequestOptions). */
+  onWritten?: () => void;
 }
 
 export interface Smb2ConnectionOptions {
@@ -210,6 +212,7 @@ export class Smb2Connection {
     const wire = encrypt ? encryptMessage(this.cipher!, s.encryptionKey!, s.nonces!.next(), s.id, msg) : msg;
     await this.stream.send(wire, wait);
     this.requestsSent++;
+    opts.onWritten?.();
 
     let asyncId: bigint | undefined;
     for (;;) {

@@ -157,7 +157,8 @@ export async function runRemoteSend(ctx: SendContext): Promise<number> {
   } finally {
     captureFailed = closeCapture(capture, io);
   }
-  return Math.max(reportOutcomes(outcomes, values.json === true, io), captureFailed);
+  const code = reportOutcomes(outcomes, values.json === true, io);
+  return captureFailed && code !== 1 ? 1 : code;
 }
 
 const PLATFORMS: Record<number, string> = { 300: 'DOS', 400: 'OS/2', 500: 'NT', 600: 'OSF', 700: 'VMS' };

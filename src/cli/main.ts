@@ -21,6 +21,7 @@ import net from 'node:net';
 import { LINE_ENDINGS, type LineEndings } from '../messenger/text.js';
 import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
+import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -65,6 +66,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'pcap', type: 'string', arg: 'FILE', help: { send: 'write our own traffic to a pcap file', listen: 'write the traffic to a pcap file (when it stops)' }, commands: ['send', 'listen'] },
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
   ...REMOTE_OPTIONS,
+  ...LISTEN_LIMIT_OPTIONS,
 ];
 
 export interface CommandContext {
@@ -375,6 +377,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     ...(capture ? { tap: () => capture.tap('server') } : {}),
     ...(names.length ? { names } : {}),
     ...(codepage !== undefined ? { codepage } : {}),
+    ...listenLimits(values),
   });
   io.stderr.write(`listening on ${rx.host}:${rx.port} (${rx.transport === 'nbss' ? 'NetBIOS session' : 'Direct TCP'})\n`);
   await new Promise<void>((resolve) => {

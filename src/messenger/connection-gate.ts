@@ -10,9 +10,10 @@
  *   keepalive, which counts as the start of a request that never completes), or (b) a multi-block
  *   message is open (0xD5 answered, 0xD6 not yet received; [MS-MSRP] §3.2.4.5). Otherwise it is
  *   *idle*, since the later of its admission and its last reply.
- * - Only a connection idle for at least evictIdleAfterMs may be evicted, oldest idle first. A
- *   connection mid-message is never evicted; its phases have deadlines instead (request, message,
- *   lifetime), so it cannot hold a slot for long either.
+ * - Only a connection idle for at least evictIdleAfterMs may be evicted, oldest idle first, and
+ *   only for a newcomer from an address holding fewer connections than the victim's (or, at the
+ *   per-address cap, from the same address). A connection mid-message is never evicted; its phases
+ *   have deadlines instead (request, message, lifetime), so it cannot hold a slot for long either.
  */
 import type net from 'node:net';
 import { NetsendError, TimeoutError } from '../status/error.js';
@@ -274,18 +275,17 @@ export class ConnectionGate {
       let progressed = true;
       while (progressed && this.queuedCount > 0) {
         progressed = false;
+        const pass = { now: Date.now(), ceiling: null as number | null };
         for (const [key, q] of [...this.queues]) {
           const w = q[0];
-          if (!w) continue;
-          const room = this.makeRoom(key);
-          if (room === 'none') return; // the whole budget is busy: nobody can get in now
-          if (room === 'address-full') continue;
+          if (!w || !this.makeRoom(key, pass)) continue;
           this.dequeue(w);
           if (q.length > 0) {
             this.queues.delete(key); // to the back of the round-robin order
             this.queues.set(key, q);
           }
           this.admit(w);
+          pass.ceiling = null;
           progressed = true;
         }
       }
@@ -294,30 +294,51 @@ export class ConnectionGate {
     }
   }
 
-  /** Frees a place for one more connection from `key`, evicting an idle one if it must. */
-  private makeRoom(key: string): 'ok' | 'address-full' | 'none' {
+  /**
+   * Frees a place for one more connection from `key`, evicting an idle one if it must:
+   * - `key` at its per-address cap: its own oldest idle connection, or none;
+   * - the global budget full: the oldest idle connection of an address holding more connections
+   *   than `key` does (so slots move from the largest holders to the smallest: 1,000 idle sockets
+   *   spread over many addresses cannot keep out an address that holds none, and addresses with
+   *   equal shares do not evict each other), or none.
+   * `pass.ceiling` caches the largest share held by an address with an evictable connection.
+   */
+  private makeRoom(key: string, pass: { now: number; ceiling: number | null }): boolean {
     const mine = this.activeByKey.get(key);
-    const addressFull = (mine?.size ?? 0) >= this.limits.maxConnectionsPerAddress;
+    const held = mine?.size ?? 0;
+    const addressFull = held >= this.limits.maxConnectionsPerAddress;
     const globalFull = this.active.size >= this.limits.maxConnections;
-    if (!addressFull && !globalFull) return 'ok';
-    const now = Date.now();
-    const victim = this.oldestIdle(addressFull ? mine! : this.active, now);
-    if (victim) {
-      this.counters.evicted++;
-      this.forget(victim);
-      victim.end(new NetsendError('protocol', 0, 'EVICTED', `idle connection (${victim.idleFor(now)} ms idle) closed to make room for a new one`));
-      return 'ok';
+    if (!addressFull && !globalFull) return true;
+    let victim: Slot | null = null;
+    if (addressFull) {
+      victim = this.oldestIdle(mine!, pass.now, 0);
+    } else {
+      pass.ceiling ??= this.evictableCeiling(pass.now);
+      if (pass.ceiling > held) victim = this.oldestIdle(this.active, pass.now, held + 1);
     }
-    if (globalFull && (!addressFull || this.oldestIdle(this.active, now) === null)) return 'none';
-    return 'address-full';
+    if (!victim) return false;
+    this.counters.evicted++;
+    this.forget(victim);
+    victim.end(new NetsendError('protocol', 0, 'EVICTED', `idle connection (${victim.idleFor(pass.now)} ms idle) closed to make room for a new one`));
+    return true;
   }
 
-  private oldestIdle(slots: Iterable<Slot>, now: number): Slot | null {
+  /** The largest number of connections held by an address that has an evictable one (0 if none). */
+  private evictableCeiling(now: number): number {
+    let ceiling = 0;
+    for (const s of this.active) {
+      if (s.idleFor(now) >= this.limits.evictIdleAfterMs) ceiling = Math.max(ceiling, this.activeByKey.get(s.key)?.size ?? 0);
+    }
+    return ceiling;
+  }
+
+  /** The longest-idle evictable slot among `slots` whose address holds at least `minShare` connections. */
+  private oldestIdle(slots: Iterable<Slot>, now: number, minShare: number): Slot | null {
     let best: Slot | null = null;
     let bestIdle = -1;
     for (const s of slots) {
       const idle = s.idleFor(now);
-      if (idle >= this.limits.evictIdleAfterMs && idle > bestIdle) {
+      if (idle >= this.limits.evictIdleAfterMs && idle > bestIdle && (minShare === 0 || (this.activeByKey.get(s.key)?.size ?? 0) >= minShare)) {
         best = s;
         bestIdle = idle;
       }

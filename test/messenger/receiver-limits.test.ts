@@ -232,9 +232,10 @@ describe('receiver eviction and accept queue (small limits)', () => {
     const busy = await peer(rx.port, srcAddr());
     const start = decodeMessageResponse(await busy.request(encodeMessageRequest({ command: 0xd5, from: Buffer.from('MID'), to: Buffer.from('BOB') })), 0xd5);
     expect(start.header.status).toBe(0); // a multi-block message is open: busy
-    const older = await peer(rx.port, srcAddr());
+    const idleHost = srcAddr(); // holds two connections: more than the newcomer's address (none)
+    const older = await peer(rx.port, idleHost);
     await older.request(encodeNegotiateRequest(['NT LM 0.12'])); // answered: idle from here
-    const newer = await peer(rx.port, srcAddr());
+    const newer = await peer(rx.port, idleHost);
     await newer.request(encodeNegotiateRequest(['NT LM 0.12']));
     await until(() => rx.stats().active === 3);
     await new Promise((r) => setTimeout(r, 100)); // both idle past evictIdleAfterMs
@@ -249,6 +250,28 @@ describe('receiver eviction and accept queue (small limits)', () => {
     await until(() => got.length >= 2);
     expect(got.map((m) => m.text).sort()).toEqual(['kept', 'made room']);
     expect(rx.stats().evicted).toBe(1);
+  });
+
+  it('evicts only for an address holding fewer connections than the idle one\'s; equal shares wait', async () => {
+    const { rx, got } = await receiver({ maxConnections: 2, evictIdleAfterMs: 50 });
+    const a = srcAddr();
+    const idleA = await peer(rx.port, a);
+    await idleA.request(encodeNegotiateRequest(['NT LM 0.12']));
+    const idleB = await peer(rx.port, srcAddr());
+    await idleB.request(encodeNegotiateRequest(['NT LM 0.12']));
+    await new Promise((r) => setTimeout(r, 100)); // both idle past evictIdleAfterMs
+    // A second connection from A (which holds one, as B does) may not evict B's: it waits.
+    const secondA = await connectFrom(rx.port, a);
+    await until(() => rx.stats().queued === 1);
+    await new Promise((r) => setTimeout(r, 300)); // several queue ticks
+    expect(rx.stats()).toMatchObject({ queued: 1, evicted: 0 });
+    // A newcomer from a third address (holding none) evicts the oldest idle one: A's first.
+    const r = await sendMessage({ host: rx.host, port: rx.port, to: 'BOB', from: 'THIRD', text: 'fair share', timeoutMs: 30_000 });
+    expect(r.ok).toBe(true);
+    expect(await closedWithin(idleA.socket, 10_000)).toBe(true);
+    expect(got.map((m) => m.text)).toEqual(['fair share']);
+    expect(rx.stats().evicted).toBeGreaterThanOrEqual(1);
+    secondA.destroy();
   });
 
   it('when every slot is busy, a new sender waits in the accept queue (not reset) and is served when one frees', async () => {

@@ -26,6 +26,7 @@ import { encodeNegotiateRequest } from '../dist/smb/smb1/negotiate.js';
 import { encodeDirectTcpFrame } from '../dist/transport/nbss.js';
 
 const argv = process.argv.slice(2);
+const self = new URL(import.meta.url).pathname;
 const dd = argv.indexOf('--');
 const listenExtra = dd >= 0 ? argv.slice(dd + 1) : [];
 const own = dd >= 0 ? argv.slice(0, dd) : argv;
@@ -96,45 +97,54 @@ function procStats(pid) {
 }
 
 /** Holds `count` sockets open from each address; reopens any the receiver closes. */
-function attack(port, addresses, count, { drip = false } = {}) {
+const attackerSockets = new Set();
+let attackerReopened = 0;
+function attackHere(port, addresses, count, drip) {
   const negotiate = encodeDirectTcpFrame(encodeNegotiateRequest(['NT LM 0.12']));
-  const sockets = new Set();
-  const timers = [];
-  let stopped = false;
-  let reopened = 0;
+  const sockets = attackerSockets;
   const open = (addr) => {
-    if (stopped) return;
     const s = net.connect({ host: '127.0.0.1', port, localAddress: addr });
     sockets.add(s);
     s.on('error', () => {});
     s.on('data', () => {});
-    s.once('close', () => {
-      sockets.delete(s);
-      if (!stopped) {
-        reopened++;
-        setTimeout(() => open(addr), 10);
-      }
-    });
+    let t = null;
     if (drip) {
       s.once('connect', () => s.write(negotiate));
-      const t = setInterval(() => s.writable && s.write(negotiate), 2_000);
-      s.once('close', () => clearInterval(t));
-      timers.push(t);
+      t = setInterval(() => s.writable && s.write(negotiate), 2_000);
     }
+    s.once('close', () => {
+      if (t) clearInterval(t);
+      sockets.delete(s);
+      attackerReopened++;
+      setTimeout(() => open(addr), 10);
+    });
   };
   for (const a of addresses) for (let i = 0; i < count; i++) open(a);
+}
+
+// Attacker mode: a child process, so the attacker's own CPU does not slow the measured sender.
+if (argv[0] === '--as-attacker') {
+  const groups = JSON.parse(argv[1]);
+  for (const g of groups) attackHere(g.port, g.addresses, g.count, g.drip);
+  setInterval(() => process.send?.({ open: attackerSockets.size, reopened: attackerReopened }), 250);
+  await new Promise(() => {});
+}
+
+/** Starts an attacker process for `groups` ({addresses, count, drip}); resolves once its sockets are open. */
+async function attack(port, groups) {
+  const child = spawn(process.execPath, [self, '--as-attacker', JSON.stringify(groups.map((g) => ({ ...g, port })))], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const state = { open: 0, reopened: 0 };
+  child.on('message', (m) => Object.assign(state, m));
+  const want = groups.reduce((n, g) => n + g.addresses.length * g.count, 0);
+  for (let i = 0; i < 100 && state.open < want * 0.5; i++) await new Promise((r) => setTimeout(r, 100));
   return {
     get open() {
-      return sockets.size;
+      return state.open;
     },
     get reopened() {
-      return reopened;
+      return state.reopened;
     },
-    stop() {
-      stopped = true;
-      for (const t of timers) clearInterval(t);
-      for (const s of sockets) s.destroy();
-    },
+    stop: () => child.kill('SIGKILL'),
   };
 }
 
@@ -156,14 +166,15 @@ async function legitWaits(port, n) {
 }
 
 const rows = [];
-async function scenario(name, setup) {
+async function scenario(name, groups) {
   const rx = await startListener();
-  const atk = setup(rx.port);
+  const atk = groups ? await attack(rx.port, groups) : null;
   await new Promise((r) => setTimeout(r, 1_500)); // let the attack settle (sockets opened, budget filled)
   const before = procStats(rx.pid);
   const { waits, failed, failures } = await legitWaits(rx.port, LEGIT);
   const after = procStats(rx.pid);
   const attackerOpen = atk?.open ?? 0;
+  const reopened = atk?.reopened ?? 0;
   atk?.stop();
   await new Promise((r) => setTimeout(r, 200));
   const delivered = rx.delivered();
@@ -171,7 +182,7 @@ async function scenario(name, setup) {
   rows.push({
     scenario: name,
     attacker_sockets_open: attackerOpen,
-    attacker_reconnects: atk?.reopened ?? 0,
+    attacker_reconnects: reopened,
     legit_sent: LEGIT,
     legit_failed: failed,
     legit_delivered: delivered,
@@ -185,24 +196,13 @@ async function scenario(name, setup) {
 }
 
 if (!own.includes('--skip-attack')) {
-  await scenario('baseline (no attacker)', () => null);
-  await scenario(`idle, 1 address × ${ATTACKERS}`, (port) => attack(port, [srcAddr()], ATTACKERS));
-  await scenario(`idle, 20 addresses × ${Math.round(ATTACKERS / 20)} + 64 slow-drip`, (port) => {
-    const idle = attack(port, Array.from({ length: 20 }, srcAddr), Math.round(ATTACKERS / 20));
-    const drip = attack(port, Array.from({ length: 4 }, srcAddr), 16, { drip: true });
-    return {
-      get open() {
-        return idle.open + drip.open;
-      },
-      get reopened() {
-        return idle.reopened + drip.reopened;
-      },
-      stop() {
-        idle.stop();
-        drip.stop();
-      },
-    };
-  });
+  await scenario('baseline (no attacker)', null);
+  await scenario(`idle, 1 address × ${ATTACKERS}`, [{ addresses: [srcAddr()], count: ATTACKERS }]);
+  const per = Math.round(ATTACKERS / 20);
+  await scenario(`idle, 20 addresses × ${per} + 64 slow-drip`, [
+    { addresses: Array.from({ length: 20 }, srcAddr), count: per },
+    { addresses: Array.from({ length: 4 }, srcAddr), count: 16, drip: true },
+  ]);
   console.log(`Legitimate sender under attack (${LEGIT} sends each, one at a time; receiver: netsend listen ${listenExtra.join(' ') || '(default limits)'})`);
   console.table(rows);
 }

@@ -211,7 +211,9 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     } catch (e) {
       // Close, deadline, eviction, refusal or garbage: report and drop this connection only.
       const cause: unknown = signal.aborted ? signal.reason : e;
-      if (!(cause instanceof NetsendError && cause.layer === 'socket' && (cause.name === 'ECONNRESET' || cause.name === 'ECONNABORTED'))) report(cause, remote);
+      const peerClosed = cause instanceof NetsendError && cause.layer === 'socket' && (cause.name === 'ECONNRESET' || cause.name === 'ECONNABORTED');
+      const receiverClosed = cause instanceof NetsendError && cause.layer === 'abort';
+      if (!peerClosed && !receiverClosed) report(cause, remote);
     } finally {
       // A refused NBSS session is ended gracefully by acceptNbss so the refusal reaches the peer.
       if (stream !== null || transport === 'direct' || signal.aborted) bytes.close();

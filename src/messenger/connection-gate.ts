@@ -276,6 +276,7 @@ export class ConnectionGate {
       while (progressed && this.queuedCount > 0) {
         progressed = false;
         const pass = { now: Date.now(), ceiling: null as number | null };
+        if (this.active.size >= this.limits.maxConnections && (pass.ceiling = this.evictableCeiling(pass.now)) === 0) return; // full, nothing evictable
         for (const [key, q] of [...this.queues]) {
           const w = q[0];
           if (!w || !this.makeRoom(key, pass)) continue;

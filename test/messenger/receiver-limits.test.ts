@@ -7,6 +7,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
+import { execFile } from 'node:child_process';
+import { interopEnabled } from '../harness/samba.js';
 import { startReceiver, RECEIVER_LIMIT_DEFAULTS, type ReceivedMessage, type Receiver, type ReceiverOptions } from '../../src/messenger/receiver.js';
 import { addressKey, MessageRateLimiter, resolveReceiverLimits } from '../../src/messenger/receiver-limits.js';
 import { sendMessage } from '../../src/messenger/send.js';
@@ -223,6 +225,21 @@ describe('receiver under attack (default limits)', () => {
     const s = rx.stats();
     expect(s.evicted).toBeGreaterThan(0);
     expect(s.peakActive).toBeLessThanOrEqual(RECEIVER_LIMIT_DEFAULTS.maxConnections);
+  }, 120_000);
+});
+
+describe.runIf(interopEnabled())('receiver under attack, real peer', () => {
+  it('smbclient -M still delivers while idle sockets from 20 addresses fill the budget', async () => {
+    const { rx, got } = await receiver();
+    const idle = Array.from({ length: 20 }, () => srcAddr());
+    await Promise.all(idle.flatMap((a) => Array.from({ length: 50 }, () => connectFrom(rx.port, a))));
+    await until(() => rx.stats().active >= RECEIVER_LIMIT_DEFAULTS.maxConnections);
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile('smbclient', ['-M', 'BOB', '-I', '127.0.0.1', '-p', String(rx.port), '-U', 'alice', '-N'], { timeout: 60_000 }, (err) => (err ? reject(err) : resolve()));
+      child.stdin!.end('from smbclient under attack');
+    });
+    await until(() => got.length > 0);
+    expect(got[0]).toMatchObject({ from: 'alice', to: 'BOB', text: 'from smbclient under attack', transport: 'direct' });
   }, 120_000);
 });
 

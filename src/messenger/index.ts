@@ -12,7 +12,7 @@
  */
 export { sendMessage, prepareMessage, replyStatusError, type PreparedMessage, type SendMessageOptions, type SendResult, type SendStatus, type SendMode } from './send.js';
 export { netMessageBufferSend, type NetMessageBufferSendOptions, type RemoteSend, type NameResolver } from './api.js';
-export { startReceiver, type Receiver, type ReceiverOptions, type ReceivedMessage } from './receiver.js';
+export { startReceiver, RECEIVER_LIMIT_DEFAULTS, type Receiver, type ReceiverOptions, type ReceivedMessage, type ReceiverLimits, type ReceiverStats } from './receiver.js';
 export { netApiStatusFor, netApiStatusName, NetApiStatus } from './status-map.js';
 export {
   DEFAULT_CODEPAGE,

@@ -26,6 +26,7 @@ import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
 import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { MAX_RETRIES, type Delivery, type RetryOptions } from '../messenger/outcome.js';
+import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -74,6 +75,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'retry-unconfirmed', type: 'boolean', help: 'with --retries, also send again when delivery is unconfirmed (may show the message twice)', commands: ['send'] },
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
   ...REMOTE_OPTIONS,
+  ...LISTEN_LIMIT_OPTIONS,
 ];
 
 export interface CommandContext {
@@ -418,6 +420,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     ...(capture ? { tap: () => capture.tap('server') } : {}),
     ...(names.length ? { names } : {}),
     ...(codepage !== undefined ? { codepage } : {}),
+    ...listenLimits(values),
   });
   io.stderr.write(`listening on ${rx.host}:${rx.port} (${rx.transport === 'nbss' ? 'NetBIOS session' : 'Direct TCP'})\n`);
   await new Promise<void>((resolve) => {

@@ -16,7 +16,7 @@ export { sendMessage, prepareMessage, replyStatusError, type PreparedMessage, ty
 export { withRetries, checkRetryOptions, DELIVERIES, MAX_RETRIES, DEFAULT_RETRY_DELAY_MS, type Delivery, type RetryOptions } from './outcome.js';
 export { UNCONFIRMED_NET_API_STATUS } from './send.js';
 export { netMessageBufferSend, type NetMessageBufferSendOptions, type RemoteSend, type NameResolver } from './api.js';
-export { startReceiver, type Receiver, type ReceiverOptions, type ReceivedMessage } from './receiver.js';
+export { startReceiver, RECEIVER_LIMIT_DEFAULTS, type Receiver, type ReceiverOptions, type ReceivedMessage, type ReceiverLimits, type ReceiverStats } from './receiver.js';
 export { netApiStatusFor, netApiStatusName, NetApiStatus } from './status-map.js';
 export {
   DEFAULT_CODEPAGE,

@@ -4,8 +4,11 @@
  * NAME<03>), Direct TCP elsewhere; SMB1 NEGOTIATE answered with NT LM 0.12 so that a 0xD0
  * sent after it works; 0xD0 and 0xD5/0xD7/0xD6 with a group id.
  *
- * All input is hostile: frames are bounded before they are read, every connection has an idle
- * timeout and limits on message bytes and blocks, and no peer can make the process throw.
+ * All input is hostile: frames are bounded before they are read, message bytes and blocks are
+ * limited, and no peer can make the process throw. Connections pass an admission gate
+ * (connection-gate.ts): a global and a per-address budget, a bounded accept queue, eviction of the
+ * oldest idle connection, a deadline for every phase, and a per-address message rate limit. The
+ * limits and their defaults are in receiver-limits.ts; docs/receiver.md explains them.
  */
 import net from 'node:net';
 import { ByteStream, type TrafficTap } from '../transport/tcp.js';
@@ -30,8 +33,14 @@ import {
   type MessageResponseInit,
 } from '../smb/smb1/message-commands.js';
 import { DIALECT_NT_LM_012, decodeNegotiateRequestDialects } from '../smb/smb1/negotiate.js';
-import { acceptDirectTcp, acceptNbss, type FramedMessageStream } from '../transport/nbss.js';
+import { acceptDirectTcp, acceptNbss, encodeNbssPacket, NBSS_TYPE, type FramedMessageStream } from '../transport/nbss.js';
+import { raceWait, type WaitOptions } from '../util/abort.js';
 import { decodeOemName, decodeOemText, resolveCodepage } from './text.js';
+import { MessageRateLimiter, resolveReceiverLimits, type ReceiverLimits } from './receiver-limits.js';
+import { ConnectionGate, type ReceiverStats, type Slot } from './connection-gate.js';
+
+export { RECEIVER_LIMIT_DEFAULTS, type ReceiverLimits } from './receiver-limits.js';
+export type { ReceiverStats } from './connection-gate.js';
 
 export interface ReceivedMessage {
   from: string;
@@ -46,7 +55,8 @@ export interface ReceivedMessage {
   raw: Buffer;
 }
 
-export interface ReceiverOptions {
+/** Limits (connections, queue, deadlines, rate, message size) default to RECEIVER_LIMIT_DEFAULTS. */
+export interface ReceiverOptions extends ReceiverLimits {
   /** Address to listen on; default 127.0.0.1. */
   host?: string;
   /** 139 (default), 445, or any port; 0 picks an ephemeral one. */
@@ -54,19 +64,11 @@ export interface ReceiverOptions {
   /** Framing; default NBSS on 139, Direct TCP on every other port. */
   transport?: 'nbss' | 'direct';
   onMessage: (m: ReceivedMessage) => void;
-  /** Peer failures and handler exceptions (the receiver keeps running). */
+  /** Peer failures, refusals, evictions, timeouts and handler exceptions (the receiver keeps running). */
   onError?: (e: NetsendError, remoteAddress: string) => void;
   codepage?: string;
   /** Accept only these recipients (NAME, matched upper-case; NBSS called name NAME<03>). Default: any. */
   names?: string[];
-  /** Most text bytes in one message (default 4096). */
-  maxMessageBytes?: number;
-  /** Most 0xD7 blocks in one message (default 64). */
-  maxBlocks?: number;
-  /** Idle time before a connection is closed (default 30 s). */
-  idleTimeoutMs?: number;
-  /** Concurrent connections (default 64). */
-  maxConnections?: number;
   /** A traffic tap per accepted connection (e.g. CaptureFile.tap('server')). */
   tap?: () => TrafficTap;
   /** Aborting it closes the receiver (same as close()). */
@@ -77,8 +79,10 @@ export interface Receiver {
   readonly host: string;
   readonly port: number;
   readonly transport: 'nbss' | 'direct';
-  /** Open connections now. */
+  /** Open connections now (served, queued, and being refused). */
   connections(): number;
+  /** Admission counters: served, queued, refused, evicted, timed out, rate-limited. */
+  stats(): ReceiverStats;
   close(): Promise<void>;
 }
 
@@ -95,7 +99,17 @@ const Errors = {
   notSupported: statusPair(DOS_CLASS.ERRDOS, DOS.ERRDOS.ERRbadfunc, NT.STATUS_NOT_SUPPORTED),
   msgOff: statusPair(DOS_CLASS.ERRSRV, DOS.ERRSRV.ERRmsgoff), // no such name here
   noRoom: statusPair(DOS_CLASS.ERRSRV, DOS.ERRSRV.ERRnoroom), // [MS-MSRP] §3.2.4.5 SMB_ERR_NO_ROOM
+  // [MS-CIFS] §2.2.2.4: ERRSRV/ERRnoresource, NT form STATUS_REQUEST_NOT_ACCEPTED: "no resources
+  // currently available for this request" is what an over-rate message gets.
+  rateLimited: statusPair(DOS_CLASS.ERRSRV, DOS.ERRSRV.ERRnoresource, NT.STATUS_REQUEST_NOT_ACCEPTED),
 } as const;
+
+/** listen(2) backlog (the kernel caps it at net.core.somaxconn). */
+const LISTEN_BACKLOG = 1024;
+/** Refusals past this many in flight are reset at once instead of closed gracefully (each holds an fd). */
+const MAX_GRACEFUL_REFUSALS = 256;
+/** How long a refused connection may linger half-closed before it is destroyed. */
+const REFUSAL_LINGER_MS = 1_000;
 
 interface Group {
   id: number;
@@ -111,10 +125,11 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const transport = opts.transport ?? (requestedPort === 139 ? 'nbss' : 'direct');
   const codepage = resolveCodepage(opts.codepage);
   const names = opts.names ? new Set(opts.names.map((n) => n.trim().toUpperCase())) : null;
-  const maxMessageBytes = opts.maxMessageBytes ?? 4096;
-  const maxBlocks = opts.maxBlocks ?? 64;
-  const idleTimeoutMs = opts.idleTimeoutMs ?? 30_000;
+  const limits = resolveReceiverLimits(opts);
+  const { maxMessageBytes, maxBlocks } = limits;
+  const rate = new MessageRateLimiter(limits.messageRate, limits.messageBurst, Math.min(limits.rateLimitMaxDelayMs, Math.floor(limits.requestTimeoutMs / 2)));
   const sockets = new Set<net.Socket>();
+  let refusing = 0;
   let nextGroupId = 1;
 
   const report = (e: unknown, remote: string): void => {
@@ -137,40 +152,90 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
 
   const nameAccepted = (to: string): boolean => names === null || names.has(to.toUpperCase());
 
-  async function serve(socket: net.Socket): Promise<void> {
+  const gate = new ConnectionGate(limits, {
+    admit: (socket, slot) => {
+      serve(socket, slot)
+        .catch((e: unknown) => report(e, socket.remoteAddress ?? ''))
+        .finally(() => gate.release(slot));
+    },
+    refuse: (socket) => {
+      if (refusing >= MAX_GRACEFUL_REFUSALS) {
+        socket.destroy();
+        return;
+      }
+      // Close with FIN, not a reset, so the peer reads the refusal: drain what it sent, and on 139
+      // answer with RFC 1002 §4.3.4 NEGATIVE SESSION RESPONSE 0x83 "called name present, but
+      // insufficient resources".
+      refusing++;
+      socket.once('close', () => refusing--);
+      socket.resume();
+      if (transport === 'nbss') socket.end(encodeNbssPacket(NBSS_TYPE.NEGATIVE_SESSION_RESPONSE, Buffer.from([0x83])));
+      else socket.end();
+      setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS).unref();
+    },
+    report,
+  });
+
+  async function serve(socket: net.Socket, slot: Slot): Promise<void> {
     const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     const bytes = new ByteStream(socket, opts.tap?.());
     bytes.maxQueued = MAX_FRAME * 4; // a flooding peer is cut off by the ByteStream
-    const framing = { maxFrame: MAX_FRAME, idleTimeoutMs, timeoutMs: idleTimeoutMs };
+    socket.on('data', () => slot.onBytes(Date.now()));
+    socket.resume(); // admitted: start reading (the listener accepts paused, see pauseOnConnect)
+    const signal = slot.signal;
+    // The slot's timer enforces each phase's deadline through `signal`; the lifetime bounds every wait as well.
+    const wait = (): WaitOptions => ({ timeoutMs: Math.max(1, slot.lifetimeEnd - Date.now()), signal });
+    const framing = { maxFrame: MAX_FRAME, idleTimeoutMs: limits.idleTimeoutMs };
     let stream: FramedMessageStream | null = null;
-    const wait = { timeoutMs: idleTimeoutMs };
     let group: Group | null = null;
     try {
-      stream =
-        transport === 'nbss'
-          ? await acceptNbss(bytes, {
-              ...framing,
-              // RFC 1002 §4.3.4: 0x82 "called name not present" for names we do not serve.
-              onSessionRequest: (called) =>
-                names === null || (called.suffix === 0x03 && names.has(called.name.toUpperCase())) ? 'accept' : { refuse: 0x82 },
-            })
-          : acceptDirectTcp(bytes, framing);
+      if (transport === 'nbss') {
+        stream = await acceptNbss(bytes, {
+          ...framing,
+          ...wait(),
+          // RFC 1002 §4.3.4: 0x82 "called name not present" for names we do not serve.
+          onSessionRequest: (called) =>
+            names === null || (called.suffix === 0x03 && names.has(called.name.toUpperCase())) ? 'accept' : { refuse: 0x82 },
+        });
+        slot.sessionAccepted(Date.now(), bytes.buffered > 0);
+      } else {
+        stream = acceptDirectTcp(bytes, framing);
+      }
       for (;;) {
-        const msg = await stream.receive(wait);
-        const reply = handle(msg);
+        const msg = await stream.receive(wait());
+        const reply = await handle(msg);
         if (reply === null) return;
-        await stream.send(reply, wait);
+        await stream.send(reply, wait());
+        slot.requestAnswered(Date.now(), bytes.buffered > 0);
       }
     } catch (e) {
-      // Close, timeout, refusal or garbage: report and drop this connection only.
-      if (!(e instanceof NetsendError && e.layer === 'socket' && (e.name === 'ECONNRESET' || e.name === 'ECONNABORTED'))) report(e, remote);
+      // Close, deadline, eviction, refusal or garbage: report and drop this connection only.
+      const cause: unknown = signal.aborted ? signal.reason : e;
+      const peerClosed = cause instanceof NetsendError && cause.layer === 'socket' && (cause.name === 'ECONNRESET' || cause.name === 'ECONNABORTED');
+      const receiverClosed = cause instanceof NetsendError && cause.layer === 'abort';
+      if (!peerClosed && !receiverClosed) report(cause, remote);
     } finally {
       // A refused NBSS session is ended gracefully by acceptNbss so the refusal reaches the peer.
-      if (stream !== null || transport === 'direct') bytes.close();
+      if (stream !== null || transport === 'direct' || signal.aborted) bytes.close();
+    }
+
+    /** Per-address message rate ([MS-MSRP] has none; this receiver's own policy): true to go on. */
+    async function admitMessage(): Promise<boolean> {
+      const delayMs = rate.take(slot.key, Date.now());
+      if (delayMs === null) {
+        gate.countRateLimited();
+        report(new NetsendError('protocol', 0, 'RATE_LIMITED', `more than ${limits.messageRate} messages/s (burst ${limits.messageBurst}) from ${slot.key}: message refused`), remote);
+        return false;
+      }
+      if (delayMs > 0) {
+        gate.countThrottled();
+        await raceWait('rate limit delay', { timeoutMs: delayMs + limits.requestTimeoutMs, signal }, () => new Promise<void>((r) => setTimeout(r, delayMs)));
+      }
+      return true;
     }
 
     /** One SMB request -> its reply, or null to drop the connection (unparseable header). */
-    function handle(msg: Buffer): Buffer | null {
+    async function handle(msg: Buffer): Promise<Buffer | null> {
       let header: Smb1Header;
       try {
         header = decodeSmb1Header(new ByteReader(msg, 'SMB1 request'));
@@ -201,21 +266,25 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
           const to = decodeOemName(req.to, codepage);
           if (!nameAccepted(to)) return fail(Errors.msgOff);
           if (req.data.length > maxMessageBytes) return fail(Errors.noRoom);
+          if (!(await admitMessage())) return fail(Errors.rateLimited);
           deliver(message(req.from, req.to, req.data, 'single'));
           return ok();
         }
         case 0xd5: {
           const to = decodeOemName(req.to, codepage);
           if (!nameAccepted(to)) return fail(Errors.msgOff);
+          if (!(await admitMessage())) return fail(Errors.rateLimited);
           const id = nextGroupId;
           nextGroupId = nextGroupId >= 0xffff ? 1 : nextGroupId + 1;
           group = { id, from: req.from, to: req.to, blocks: [], bytes: 0 };
+          slot.groupOpened(Date.now());
           return ok({ groupId: id });
         }
         case 0xd7: {
           if (!group || group.id !== req.groupId) return fail(Errors.invalidParameter);
           if (group.bytes + req.data.length > maxMessageBytes || group.blocks.length + 1 > maxBlocks) {
             group = null;
+            slot.groupClosed(Date.now());
             return fail(Errors.noRoom);
           }
           group.blocks.push(req.data);
@@ -226,6 +295,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
           if (!group || group.id !== req.groupId) return fail(Errors.invalidParameter);
           const g = group;
           group = null;
+          slot.groupClosed(Date.now());
           deliver(message(g.from, g.to, Buffer.concat(g.blocks), 'multi'));
           return ok();
         }
@@ -246,19 +316,20 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     }
   }
 
-  const server = net.createServer((socket) => {
+  // Accepted paused: a connection is read only once the gate admits it; queued ones wait unread.
+  const server = net.createServer({ pauseOnConnect: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {}); // ByteStream reports errors; never let one escape as 'uncaught'
-    serve(socket).catch((e: unknown) => report(e, socket.remoteAddress ?? ''));
+    gate.offer(socket);
   });
-  server.maxConnections = opts.maxConnections ?? 64;
   server.on('error', () => {});
 
   await new Promise<void>((resolve, reject) => {
     const onError = (e: Error): void => reject(new NetsendError('socket', Math.abs((e as NodeJS.ErrnoException).errno ?? 0), (e as NodeJS.ErrnoException).code ?? 'ESOCKET', `listen ${host}:${requestedPort}: ${e.message}`));
     server.once('error', onError);
-    server.listen({ host, port: requestedPort, exclusive: true }, () => {
+    // A deep kernel backlog: bursts wait there (then in the accept queue) instead of being dropped.
+    server.listen({ host, port: requestedPort, exclusive: true, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError);
       resolve();
     });
@@ -270,6 +341,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     closing ??= new Promise<void>((resolve) => {
       opts.signal?.removeEventListener('abort', onAbort);
       server.close(() => resolve());
+      gate.close();
       for (const s of sockets) s.destroy();
     });
     return closing;
@@ -277,7 +349,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const onAbort = (): void => void close();
   if (opts.signal?.aborted) await close();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  return { host, port, transport, connections: () => sockets.size, close };
+  return { host, port, transport, connections: () => sockets.size, stats: () => gate.stats(), close };
 }
 
 function errorReply(request: Smb1Header, status: number, nt: boolean): Buffer {

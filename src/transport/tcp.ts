@@ -66,6 +66,11 @@ export class ByteStream {
     return this.ended || this.failure !== null;
   }
 
+  /** Bytes received and not yet read (a server uses it to tell an idle peer from one mid-request). */
+  get buffered(): number {
+    return this.queued;
+  }
+
   private onData(d: Buffer): void {
     this.tap?.inbound(d);
     this.chunks.push(d);

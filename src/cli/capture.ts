@@ -6,7 +6,7 @@
  */
 import { CaptureFile } from '../pcap/writer.js';
 import { NetsendError } from '../status/error.js';
-import type { CliIO, OptionSpec, ParsedValues } from './main.js';
+import type { CliIO, OptionSpec, ParsedValues } from './common.js';
 
 const SAFETY = 'created mode 0600, refused if FILE exists or is a symlink: it holds the NTLM exchange, which can be cracked offline';
 

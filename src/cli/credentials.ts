@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { NetsendError } from '../status/error.js';
 import { raceWait } from '../util/abort.js';
-import type { CliIO, OptionSpec, ParsedValues } from './main.js';
+import type { CliIO, OptionSpec, ParsedValues } from './common.js';
 
 const REMOTE = ['send', 'info'] as const;
 

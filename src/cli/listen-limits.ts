@@ -4,7 +4,7 @@
  * only spreads them and passes `listenLimits(values)` to startReceiver.
  */
 import { RECEIVER_LIMIT_DEFAULTS, type ReceiverLimits } from '../messenger/receiver-limits.js';
-import { intOption, type OptionSpec, type ParsedValues } from './main.js';
+import { intOption, type OptionSpec, type ParsedValues } from './common.js';
 
 const D = RECEIVER_LIMIT_DEFAULTS;
 

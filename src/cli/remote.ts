@@ -3,16 +3,14 @@
  * HOST) and `netsend info --server HOST` (NetrWkstaGetInfo), with SMB credentials and dialect options.
  * The SMB/RPC/NTLM stack is imported only when one of these runs, so direct sends start faster.
  */
-import type { Credentials } from '../auth/types.js';
 import type { RemoteConnectOptions } from '../messenger/remote.js';
-import { SMB_DIALECTS, type SmbDialectName } from '../smb/dialects.js';
-import type { SmbSessionInfo } from '../smb/types.js';
+import { SMB_DIALECTS, type Credentials, type SmbDialectName, type SmbSessionInfo } from '../messenger/session-options.js';
 import { NetsendError } from '../status/error.js';
 import { win32 } from '../status/index.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { closeCapture, openCapture } from './capture.js';
 import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
-import { intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './main.js';
+import { intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 
 const REMOTE = ['send', 'info'] as const;
 
@@ -99,7 +97,7 @@ export async function credentialsFrom(values: ParsedValues, io: CliIO): Promise<
   const creds: Credentials = { user, ...(dom !== undefined ? { domain: dom } : {}) };
   if (hashes !== undefined) {
     if (password !== undefined) throw new UsageError('give either a password or --hashes');
-    const { parseHashes } = await import('../auth/ntlm-crypto.js');
+    const { parseHashes } = await import('../messenger/remote.js');
     const h = parseHashes(hashes);
     creds.ntHash = h.ntHash;
     if (h.lmHash) creds.lmHash = h.lmHash;

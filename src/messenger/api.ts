@@ -17,9 +17,9 @@ import { NetsendError } from '../status/error.js';
 import { sendMessage, type SendMessageOptions, type SendResult } from './send.js';
 import { NetApiStatus, netApiStatusFor } from './status-map.js';
 import { resolveMessengerName, type ResolveOptions } from './resolve.js';
-import { netMessageBufferSendRemote, type RemoteConnectOptions } from './remote.js';
+import { sendViaWorkstation, type RemoteConnectOptions, type RemoteSendOptions } from './remote.js';
 
-/** The remote path's signature (`netMessageBufferSendRemote` exported by ./remote.js). */
+/** The remote path's signature (`netMessageBufferSendRemote` below). */
 export type RemoteSend = (server: string, msgName: string, from: string | null, text: string, options: NetMessageBufferSendOptions) => Promise<number>;
 
 /** Resolves a Messenger name (NAME<03>) to an address. */
@@ -85,3 +85,17 @@ export async function netMessageBufferSend(
     return NetApiStatus.NERR_NetworkError;
   }
 }
+
+/** The `RemoteSend` hook netMessageBufferSend uses when a server name is given. */
+export const netMessageBufferSendRemote: RemoteSend = async (server, msgName, from, text, options: NetMessageBufferSendOptions) => {
+  // Win32 callers write the server as \\NAME; the wire wants the bare name.
+  const bare = server.replace(/^\\\\/, '');
+  const o: RemoteSendOptions = { ...options.remote, server: bare, to: msgName, from, text };
+  if (options.timeoutMs !== undefined && o.timeoutMs === undefined) o.timeoutMs = options.timeoutMs;
+  if (options.signal && !o.signal) o.signal = options.signal;
+  if (options.tap && !o.tap) o.tap = options.tap;
+  if (options.retries !== undefined && o.retries === undefined) o.retries = options.retries;
+  if (options.retryUnconfirmed !== undefined && o.retryUnconfirmed === undefined) o.retryUnconfirmed = options.retryUnconfirmed;
+  if (options.retryDelayMs !== undefined && o.retryDelayMs === undefined) o.retryDelayMs = options.retryDelayMs;
+  return (await sendViaWorkstation(o)).netApiStatus;
+};

@@ -15,7 +15,7 @@
 export { sendMessage, prepareMessage, replyStatusError, type PreparedMessage, type SendMessageOptions, type SendResult, type SendStatus, type SendMode } from './send.js';
 export { withRetries, checkRetryOptions, DELIVERIES, MAX_RETRIES, DEFAULT_RETRY_DELAY_MS, type Delivery, type RetryOptions } from './outcome.js';
 export { UNCONFIRMED_NET_API_STATUS } from './send.js';
-export { netMessageBufferSend, type NetMessageBufferSendOptions, type RemoteSend, type NameResolver } from './api.js';
+export { netMessageBufferSend, netMessageBufferSendRemote, type NetMessageBufferSendOptions, type RemoteSend, type NameResolver } from './api.js';
 export { startReceiver, RECEIVER_LIMIT_DEFAULTS, type Receiver, type ReceiverOptions, type ReceivedMessage, type ReceiverLimits, type ReceiverStats } from './receiver.js';
 export { netApiStatusFor, netApiStatusName, NetApiStatus } from './status-map.js';
 export {
@@ -39,7 +39,6 @@ export { formatPopup, popupHeader, type PopupMessage } from './popup.js';
 export {
   sendViaWorkstation,
   workstationInfo,
-  netMessageBufferSendRemote,
   remoteNetApiStatusFor,
   type RemoteConnectOptions,
   type RemoteSendOptions,

@@ -31,6 +31,8 @@
  * versus RPC_S_CALL_FAILED "failed" (may have executed), so those are the codes for them.
  */
 import type { Credentials } from '../auth/types.js';
+/** Pass-the-hash input (`LM:NT` or `NT` hex) for callers that only see the messenger (the CLI). */
+export { parseHashes } from '../auth/ntlm-crypto.js';
 import type { TrafficTap } from '../transport/tcp.js';
 import { connectSmb, type SmbDialectName } from '../smb/connect.js';
 import type { SmbClient, SmbSessionInfo } from '../smb/types.js';
@@ -49,7 +51,6 @@ import { NT } from '../status/ntstatus.js';
 import { WIN32, NERR } from '../status/win32.js';
 import { ntStatusToWin32, rpcFaultToWin32, dosError, DOS_CLASS, win32 } from '../status/index.js';
 import type { WaitOptions } from '../util/abort.js';
-import type { NetMessageBufferSendOptions, RemoteSend } from './api.js';
 import type { SendStatus } from './send.js';
 import { checkRetryOptions, withRetries, type Delivery, type RetryOptions } from './outcome.js';
 
@@ -267,17 +268,3 @@ export async function workstationInfo(o: RemoteConnectOptions, level: 100 | 101 
   const result = await withWkssvc(o, progress, async (rpc) => decodeWkstaGetInfo(await rpc.call(0, encodeWkstaGetInfo(o.server, level), waitOf(o)), level));
   return { session: progress.session!, result };
 }
-
-/** The `RemoteSend` hook netMessageBufferSend uses when a server name is given. */
-export const netMessageBufferSendRemote: RemoteSend = async (server, msgName, from, text, options: NetMessageBufferSendOptions) => {
-  // Win32 callers write the server as \\NAME; the wire wants the bare name.
-  const bare = server.replace(/^\\\\/, '');
-  const o: RemoteSendOptions = { ...options.remote, server: bare, to: msgName, from, text };
-  if (options.timeoutMs !== undefined && o.timeoutMs === undefined) o.timeoutMs = options.timeoutMs;
-  if (options.signal && !o.signal) o.signal = options.signal;
-  if (options.tap && !o.tap) o.tap = options.tap;
-  if (options.retries !== undefined && o.retries === undefined) o.retries = options.retries;
-  if (options.retryUnconfirmed !== undefined && o.retryUnconfirmed === undefined) o.retryUnconfirmed = options.retryUnconfirmed;
-  if (options.retryDelayMs !== undefined && o.retryDelayMs === undefined) o.retryDelayMs = options.retryDelayMs;
-  return (await sendViaWorkstation(o)).netApiStatus;
-};

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { NetsendError } from '../status/error.js';
-import type { TrafficTap } from '../transport/tcp.js';
+import type { TrafficTap } from '../util/tap.js';
 
 const MSS = 1460;
 const LINKTYPE_ETHERNET = 1;

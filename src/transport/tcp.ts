@@ -1,16 +1,10 @@
 import * as net from 'node:net';
+import type { TrafficTap } from '../util/tap.js';
 import { AbortError, NetsendError } from '../status/error.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
 
 /** Records the bytes a connection sends and receives (the pcap writer implements it). */
-export interface TrafficTap {
-  /** Called once the connection's addresses are known (before any data). */
-  opened?(local: { address: string; port: number }, remote: { address: string; port: number }): void;
-  outbound(bytes: Buffer): void;
-  inbound(bytes: Buffer): void;
-  /** Called once when the connection closes. */
-  closed?(): void;
-}
+export type { TrafficTap } from '../util/tap.js';
 
 export interface ConnectOptions extends WaitOptions {
   host: string;

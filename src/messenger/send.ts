@@ -6,7 +6,8 @@
 import type { TrafficTap } from '../transport/tcp.js';
 import { NetsendError, MalformedError } from '../status/error.js';
 import { dosStatusError, ntStatusError } from '../status/builders.js';
-import { throwIfAborted, DEFAULT_TIMEOUT_MS, type WaitOptions } from '../util/abort.js';
+import { throwIfAborted, type WaitOptions } from '../util/abort.js';
+import { Deadline } from '../util/deadline.js';
 import { DIALECT_NT_LM_012, decodeNegotiateResponse, encodeNegotiateRequest } from '../smb/smb1/negotiate.js';
 import {
   decodeSmb1Message,
@@ -176,8 +177,8 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
   const p = prepareMessage(opts);
   const transportGuess: 'nbss' | 'direct' = p.port === 139 ? 'nbss' : 'direct';
   const result: SendResult = { ok: false, netApiStatus: 0, status: null, transport: transportGuess, roundTrips: 0, blocks: 0 };
-  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const wait = (): WaitOptions => ({ timeoutMs: Math.max(1, deadline - Date.now()), signal: opts.signal });
+  const deadline = Deadline.of(opts);
+  const wait = (): WaitOptions => deadline.waitOptions();
   let stream: FramedMessageStream | null = null;
   try {
     throwIfAborted(opts.signal, 'send message');

@@ -192,6 +192,8 @@ export class Smb1Client implements SmbClient {
     verify = true,
   ): Promise<Smb1Parsed> {
     const deadline = Deadline.of(opts, this.defaultTimeout).within(what);
+    // Spent already (e.g. teardown after the operation ran out of time): send nothing.
+    deadline.check();
     let abandoned = false;
     const run = async (): Promise<Smb1Parsed> => {
       if (abandoned) throw new NetsendError('abort', 0, 'ABORTED', `${what} abandoned`);

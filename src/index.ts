@@ -14,3 +14,4 @@ export * as pcap from './pcap/index.js';
 export type { Credentials, Authenticator } from './auth/types.js';
 export type { SmbClient, NamedPipe, SmbSessionInfo } from './smb/types.js';
 export type { WaitOptions } from './util/abort.js';
+export { Deadline } from './util/deadline.js';

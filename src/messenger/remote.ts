@@ -38,8 +38,8 @@ import {
 import { NetsendError } from '../status/error.js';
 import { NT } from '../status/ntstatus.js';
 import { WIN32, NERR } from '../status/win32.js';
-import type { WaitOptions } from '../util/abort.js';
 import { ntStatusToWin32, rpcFaultToWin32, dosError, DOS_CLASS, win32 } from '../status/index.js';
+import type { WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
 import type { NetMessageBufferSendOptions, RemoteSend } from './api.js';
 import type { SendStatus } from './send.js';

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Deadline, DEFAULT_TIMEOUT_MS } from '../../src/util/deadline.js';
 import { raceWait, type WaitOptions } from '../../src/util/abort.js';
 import { AbortError, NetsendError, TimeoutError } from '../../src/status/error.js';
+import * as netsend from '../../src/index.js';
 
 /** A wait that settles `ms` after it starts (on the fake clock). */
 function after<T>(ms: number, value: T): () => Promise<T> {
@@ -87,6 +88,10 @@ describe('Deadline', () => {
     // The view's step wins over the generic name a low layer gives its wait.
     expect(smb.timeoutError('receive').message).toBe('RPC call opnum 0 (SMB2 IOCTL): no answer within the 1,000 ms deadline');
     expect(d.timeoutError('receive').message).toBe('receive: no answer within the 1,000 ms deadline');
+  });
+
+  it('is part of the package API, so a caller can share one deadline over several calls', () => {
+    expect(netsend.Deadline).toBe(Deadline);
   });
 
   it('of() returns the caller deadline, else a new one of timeoutMs, else of the fallback', () => {

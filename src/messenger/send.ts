@@ -178,7 +178,7 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
   const transportGuess: 'nbss' | 'direct' = p.port === 139 ? 'nbss' : 'direct';
   const result: SendResult = { ok: false, netApiStatus: 0, status: null, transport: transportGuess, roundTrips: 0, blocks: 0 };
   const deadline = Deadline.of(opts);
-  const wait = (): WaitOptions => deadline.waitOptions();
+  const wait = (step?: string): WaitOptions => deadline.waitOptions(step);
   let stream: FramedMessageStream | null = null;
   try {
     throwIfAborted(opts.signal, 'send message');
@@ -197,15 +197,16 @@ export async function sendMessage(opts: SendMessageOptions): Promise<SendResult>
     const s = stream;
 
     if (p.negotiate) {
-      await s.send(negotiateRequest(), wait());
-      const reply = await s.receive(wait());
+      await s.send(negotiateRequest(), wait('negotiate'));
+      const reply = await s.receive(wait('negotiate'));
       result.roundTrips++;
       checkNegotiateResponse(reply);
     }
 
     const exchange = async (req: MessageRequest): Promise<number | null> => {
-      await s.send(encodeMessageRequest(req), wait());
-      const reply = await s.receive(wait());
+      const step = `SMB 0x${req.command.toString(16).toUpperCase()}`;
+      await s.send(encodeMessageRequest(req), wait(step));
+      const reply = await s.receive(wait(step));
       result.roundTrips++;
       const r = decodeMessageResponse(reply, req.command as MessageCommand);
       if (r.header.status >>> 0 !== 0) throw replyStatusError(r.status, req.command);

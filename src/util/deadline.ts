@@ -9,10 +9,13 @@
  * names the innermost step that was waiting and the configured total, e.g. "SMB2 SESSION_SETUP: no
  * answer within the 3,000 ms deadline": not the remainder of the last wait, which tells a user nothing.
  */
-import { AbortError, TimeoutError } from '../status/error.js';
+import { AbortError, NetsendError, TimeoutError } from '../status/error.js';
 
 /** Default for every `timeoutMs` the library accepts. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** setTimeout's largest delay; a longer one would fire at once. */
+const MAX_TIMER_MS = 0x7fffffff;
 
 interface Waiter {
   step: string;
@@ -41,7 +44,7 @@ export class Deadline {
    * on it. `clock` is for tests that move time themselves.
    */
   constructor(totalMs: number, signal?: AbortSignal, clock: () => number = Date.now) {
-    if (!Number.isFinite(totalMs) || totalMs < 0) throw new RangeError(`deadline of ${totalMs} ms`);
+    if (!Number.isFinite(totalMs) || totalMs < 0) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `a deadline of ${totalMs} ms: give a finite timeoutMs of 0 or more`);
     this.totalMs = totalMs;
     this.signal = signal;
     this.step = undefined;
@@ -134,6 +137,6 @@ export class Deadline {
       if (!innermost) return;
       const e = new TimeoutError(innermost.step, this.totalMs, { deadline: true });
       for (const w of pending.reverse()) w.expire(e);
-    }, this.remaining());
+    }, Math.min(this.remaining(), MAX_TIMER_MS));
   }
 }

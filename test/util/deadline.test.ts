@@ -52,10 +52,23 @@ describe('Deadline', () => {
     expect(d.expired).toBe(true);
   });
 
-  it('refuses a negative or non-finite budget', () => {
-    expect(() => new Deadline(-1)).toThrow(RangeError);
-    expect(() => new Deadline(Number.NaN)).toThrow(RangeError);
-    expect(() => new Deadline(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+  it('refuses a negative or non-finite budget as a usage error', () => {
+    for (const ms of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new Deadline(ms)).toThrow(expect.objectContaining({ layer: 'usage', name: 'INVALID_PARAMETER' }));
+    }
+  });
+
+  it('a budget beyond the longest timer (24.8 days) still waits instead of firing at once', async () => {
+    const d = new Deadline(40 * 24 * 3600 * 1000);
+    const p = settle(raceWait('call', d.waitOptions(), () => new Promise(() => undefined)));
+    await vi.advanceTimersByTimeAsync(0x7fffffff + 1000);
+    let settled = false;
+    void p.then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(false);
+    expect(d.expired).toBe(false);
+    await vi.advanceTimersByTimeAsync(40 * 24 * 3600 * 1000);
+    expect((await p).error).toBeInstanceOf(TimeoutError);
   });
 
   it('names the step and the configured total in its TimeoutError, on the timeout layer', () => {

@@ -224,7 +224,17 @@ export function createNtlmAuthenticator(creds: Credentials, opts: NtlmOptions = 
     if (d.netbiosDomain !== undefined) serverInfo.netbiosDomain = d.netbiosDomain;
     if (d.dnsComputer !== undefined) serverInfo.dnsComputer = d.dnsComputer;
     if (d.dnsDomain !== undefined) serverInfo.dnsDomain = d.dnsDomain;
-    const res = buildAuthenticate(creds, opts, negotiateMsg!, challengeMsg, challenge);
+    if (!creds.anonymous) responseKey(creds); // the caller's secret: a bad one stays a usage error
+    let res: AuthResult;
+    try {
+      res = buildAuthenticate(creds, opts, negotiateMsg!, challengeMsg, challenge);
+    } catch (e) {
+      // With the secret valid, a usage error here comes from the CHALLENGE, e.g. a TargetInfo so
+      // long that AUTHENTICATE's 16-bit field lengths overflow ([MS-NLMP] §2.2.1.3): the server's
+      // fault (exit 1), not the caller's.
+      if (e instanceof NetsendError && e.layer === 'usage') throw ntlmError('NTLM_BAD_SERVER_TOKEN', `cannot answer the server's CHALLENGE: ${e.message}`, e);
+      throw e;
+    }
     keys = res.keys;
     return res.message;
   };
@@ -330,7 +340,10 @@ export function ntlmV2ChallengeResponse(
 ): { lmResponse: Buffer; ntResponse: Buffer; sessionBaseKey: Buffer } {
   checkCredentials(creds);
   if (creds.anonymous) return { lmResponse: Buffer.alloc(0), ntResponse: Buffer.alloc(0), sessionBaseKey: Buffer.alloc(16) };
-  if (serverChallenge.length !== 8) throw new NetsendError('usage', 0, 'NTLM_BAD_CHALLENGE', 'server challenge must be 8 bytes');
+  // The challenge is the server's (SMB1 NEGOTIATE EncryptionKey): a wrong length is its fault.
+  if (serverChallenge.length !== 8) {
+    throw new NetsendError('protocol', 0, 'NTLM_BAD_CHALLENGE', `the server's challenge is ${serverChallenge.length} bytes; NTLM needs 8 ([MS-CIFS] §2.2.4.52.2, [MS-NLMP] §3.3.2)`);
+  }
   const key = ntowfv2(responseKey(creds), creds.user, creds.domain ?? '');
   const random = opts.randomBytes ?? cryptoRandomBytes;
   const ts = toFileTime((opts.now ?? (() => new Date()))());

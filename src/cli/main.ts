@@ -12,15 +12,17 @@
 import { parseArgs } from 'node:util';
 import { NetsendError } from '../status/error.js';
 import type { TrafficTap } from '../transport/tcp.js';
-import { CaptureFile } from '../pcap/writer.js';
 import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.js';
 import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusFor, netApiStatusName } from '../messenger/status-map.js';
 import { resolveMessengerTarget } from '../messenger/resolve.js';
 import net from 'node:net';
-import { LINE_ENDINGS, type LineEndings } from '../messenger/text.js';
+import { LINE_ENDINGS, checkMessageText, unmappableWarning, type LineEndings } from '../messenger/text.js';
+import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
 import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
+import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
+import { concealSecretArguments } from './credentials.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -54,15 +56,17 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'port', type: 'string', arg: 'N', help: { send: '139 (default): NetBIOS session to NAME<03>; any other port: Direct TCP', listen: '139 (default): NetBIOS sessions; any other port (0 = ephemeral): Direct TCP' }, commands: ['send', 'listen'] },
   { name: 'wins', type: 'string', arg: 'ADDR', help: 'resolve NAME<03> with a unicast name query to this NetBIOS name server', commands: ['send'] },
   { name: 'broadcast', type: 'string', arg: 'ADDR', help: 'resolve NAME<03> by broadcast to ADDR (default 255.255.255.255)', commands: ['send'] },
+  { name: 'lmhosts', type: 'string', arg: 'FILE', help: 'look NAME up in this LMHOSTS file (ADDRESS NAME[#03] lines) before the name query', commands: ['send'] },
+  { name: 'no-dns', type: 'boolean', help: 'no DNS / hosts-file fallback when the NetBIOS name query finds no owner of NAME<03>', commands: ['send'] },
   { name: 'from', type: 'string', arg: 'NAME', help: 'sender name (default: this host name, upper-cased, 15 chars)', commands: ['send'] },
-  { name: 'codepage', type: 'string', arg: 'CP', help: 'OEM code page for names and text (default cp850)', commands: ['send', 'listen'] },
+  { name: 'codepage', type: 'string', arg: 'CP', help: 'OEM/ANSI code page for names and text (default cp850): cpNNN, ibmNNN, windows-NNNN, Shift_JIS, GBK, EUC-KR, Big5', commands: ['send', 'listen'] },
   { name: 'single-block', type: 'boolean', help: 'one SMB_COM_SEND_MESSAGE (≤128 bytes) after an SMB1 NEGOTIATE, instead of start/text/end blocks', commands: ['send'] },
   { name: 'no-negotiate', type: 'boolean', help: 'never send SMB1 NEGOTIATE first', commands: ['send'] },
   { name: 'line-endings', type: 'string', arg: 'MODE', help: 'crlf (default: shows on Windows and Samba), msrp (0x14), lf, raw', commands: ['send'] },
   { name: 'max-bytes', type: 'string', arg: 'N', help: 'limit on the encoded text (default 652, [MS-MSRP] §3.2.4.4)', commands: ['send'] },
   { name: 'timeout', type: 'string', arg: 'MS', help: 'per-target deadline in milliseconds (default 10000)', commands: ['send'] },
   { name: 'json', type: 'boolean', help: { send: 'one JSON object per target: {target, ok, status, netApiStatus, ...}', listen: 'one JSON object per message' }, commands: ['send', 'listen'] },
-  { name: 'pcap', type: 'string', arg: 'FILE', help: { send: 'write our own traffic to a pcap file', listen: 'write the traffic to a pcap file (when it stops)' }, commands: ['send', 'listen'] },
+  ...CAPTURE_OPTIONS,
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
   ...REMOTE_OPTIONS,
 ];
@@ -117,7 +121,9 @@ function defaultIO(): CliIO {
 }
 
 export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<number> {
-  const fullIO: CliIO = { ...defaultIO(), ...io };
+  const given: CliIO = { ...defaultIO(), ...io };
+  // Everything printed passes the sanitiser (util/sanitize.ts): network strings never reach the terminal raw.
+  const fullIO: CliIO = { ...given, stdout: sanitizingWriter(given.stdout), stderr: sanitizingWriter(given.stderr) };
   let command = DEFAULT_COMMAND;
   let args = argv;
   if (argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0])) {
@@ -133,6 +139,7 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
     const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     values = parsed.values as ParsedValues;
     positionals = parsed.positionals;
+    concealSecretArguments(values);
   } catch (e) {
     fullIO.stderr.write(`netsend: ${e instanceof Error ? e.message : String(e)}\nTry 'netsend --help'.\n`);
     return 2;
@@ -145,10 +152,10 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
     return await spec.run({ values, positionals, io: fullIO });
   } catch (e) {
     if (e instanceof UsageError || (e instanceof NetsendError && e.layer === 'usage')) {
-      fullIO.stderr.write(`netsend: ${e.message}\nTry 'netsend --help'.\n`);
+      fullIO.stderr.write(`netsend: ${sanitizeForTerminal(e.message)}\nTry 'netsend --help'.\n`);
       return 2;
     }
-    fullIO.stderr.write(`netsend: ${e instanceof Error ? e.message : String(e)}\n`);
+    fullIO.stderr.write(`netsend: ${sanitizeForTerminal(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
 }
@@ -230,6 +237,7 @@ export async function readRecipientAndText({ positionals, io }: CommandContext):
     text = (await readAll(io.stdin)).replace(/\r?\n$/, '');
   }
   if (text.length === 0) throw new UsageError('empty message');
+  checkMessageText(text);
   return { name, text };
 }
 
@@ -276,17 +284,21 @@ async function runSend(ctx: CommandContext): Promise<number> {
   const byAddress = hosts.length === 0 && net.isIP(name) !== 0;
   const prepared = prepareMessage({ ...base, to: byAddress ? 'X' : name, host: hosts[0] ?? '0.0.0.0' });
   if (prepared.unmappable.length > 0) {
-    io.stderr.write(`netsend: warning: ${prepared.unmappable.join(' ')} not in code page ${base.codepage ?? 'cp850'}, sent as '?'\n`);
+    io.stderr.write(`netsend: warning: ${unmappableWarning(prepared.unmappable, base.codepage)}\n`);
   }
 
   if (hosts.length === 0) {
     try {
       const wins = stringOption(values, 'wins');
       const broadcast = stringOption(values, 'broadcast');
+      const lmhosts = stringOption(values, 'lmhosts');
       const t = await resolveMessengerTarget(name, {
         timeoutMs: timeoutMs ?? 3_000,
+        ...(base.codepage !== undefined ? { codepage: base.codepage } : {}),
         ...(wins !== undefined ? { wins } : {}),
         ...(broadcast !== undefined ? { broadcast } : {}),
+        ...(lmhosts !== undefined ? { lmhosts } : {}),
+        ...(values['no-dns'] === true ? { dns: false } : {}),
       });
       hosts = [t.host];
       base.to = t.to;
@@ -295,9 +307,9 @@ async function runSend(ctx: CommandContext): Promise<number> {
       return reportOutcomes([failureOutcome(name.toUpperCase(), e)], json, io);
     }
   }
-  const pcapPath = stringOption(values, 'pcap');
-  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  const capture = openCapture(values, io);
   let outcomes: CliOutcome[];
+  let captureFailed = 0;
   try {
     outcomes = await Promise.all(
       hosts.map(async (host): Promise<CliOutcome> => {
@@ -312,9 +324,9 @@ async function runSend(ctx: CommandContext): Promise<number> {
       }),
     );
   } finally {
-    capture?.close();
+    captureFailed = closeCapture(capture, io);
   }
-  return reportOutcomes(outcomes, json, io);
+  return Math.max(reportOutcomes(outcomes, json, io), captureFailed);
 }
 
 /**
@@ -361,13 +373,12 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   const codepage = stringOption(values, 'codepage');
   const print = (m: ReceivedMessage): void => {
     if (json) {
-      io.stdout.write(JSON.stringify({ from: m.from, to: m.to, text: m.text, receivedAt: m.receivedAt.toISOString(), remoteAddress: m.remoteAddress, transport: m.transport }) + '\n');
+      io.stdout.write(toSafeJson({ from: m.from, to: m.to, text: m.text, receivedAt: m.receivedAt.toISOString(), remoteAddress: m.remoteAddress, transport: m.transport }) + '\n');
     } else {
       io.stdout.write(formatPopup(m) + '\n');
     }
   };
-  const pcapPath = stringOption(values, 'pcap');
-  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  const capture = openCapture(values, io);
   const rx = await startReceiver({
     host: hosts[0] ?? '127.0.0.1',
     port,
@@ -392,6 +403,5 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     process.on('SIGTERM', stop);
   });
   await rx.close();
-  capture?.close();
-  return 0;
+  return closeCapture(capture, io);
 }

@@ -4,12 +4,14 @@
  * The SMB/RPC/NTLM stack is imported only when one of these runs, so direct sends start faster.
  */
 import type { Credentials } from '../auth/types.js';
-import { CaptureFile } from '../pcap/writer.js';
 import type { RemoteConnectOptions } from '../messenger/remote.js';
 import { SMB_DIALECTS, type SmbDialectName } from '../smb/dialects.js';
 import type { SmbSessionInfo } from '../smb/types.js';
 import { NetsendError } from '../status/error.js';
 import { win32 } from '../status/index.js';
+import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
+import { closeCapture, openCapture } from './capture.js';
+import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
 import { intOption, listOption, reportOutcomes, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './main.js';
 
 const REMOTE = ['send', 'info'] as const;
@@ -17,20 +19,22 @@ const REMOTE = ['send', 'info'] as const;
 /** Option rows for the remote path (merged into OPTIONS by main.ts). */
 export const REMOTE_OPTIONS: OptionSpec[] = [
   { name: 'server', type: 'string', multiple: true, arg: 'HOST', help: { send: "ask HOST's Workstation service to send it (wkssvc NetrMessageBufferSend over SMB; needs admin on HOST)", info: 'server to query' }, commands: REMOTE },
-  { name: 'user', short: 'U', type: 'string', arg: 'USER[%PASS]', help: 'SMB user (password after %, or $NETSEND_PASSWORD, or a prompt on a terminal)', commands: REMOTE },
+  { name: 'user', short: 'U', type: 'string', arg: 'USER[%PASS]', help: 'SMB user (password after %, blanked from ps once parsed; or -A, --password-fd, $NETSEND_PASSWORD, a prompt on a terminal)', commands: REMOTE },
   { name: 'workgroup', short: 'W', type: 'string', arg: 'DOMAIN', help: 'domain or workgroup of the user', commands: REMOTE },
-  { name: 'hashes', type: 'string', arg: '[LM:]NT', help: 'authenticate with an NT hash instead of a password', commands: REMOTE },
+  { name: 'hashes', type: 'string', arg: '[LM:]NT', help: 'authenticate with an NT hash instead of a password (blanked from ps once parsed)', commands: REMOTE },
+  ...CREDENTIAL_OPTIONS,
   { name: 'anonymous', type: 'boolean', help: 'null session (no user)', commands: REMOTE },
   { name: 'smb1', type: 'boolean', help: 'speak SMB1 (NT LM 0.12) only, as NT4 to 2003 do', commands: REMOTE },
   { name: 'smb-min', type: 'string', arg: 'DIALECT', help: `lowest dialect (${SMB_DIALECTS.join(', ')})`, commands: REMOTE },
   { name: 'smb-max', type: 'string', arg: 'DIALECT', help: 'highest dialect', commands: REMOTE },
   { name: 'sign', type: 'boolean', help: 'require SMB signing', commands: REMOTE },
   { name: 'encrypt', type: 'boolean', help: 'require SMB3 encryption', commands: REMOTE },
+  { name: 'allow-guest', type: 'boolean', help: 'accept a guest session when -U USER is given (refused by default: unsigned, spoofable)', commands: REMOTE },
+  { name: 'allow-unsigned', type: 'boolean', help: 'SMB1: go on unsigned when the logon is not signed (refused by default)', commands: REMOTE },
   { name: 'level', type: 'string', arg: 'N', help: 'NetrWkstaGetInfo level: 100 (default), 101 or 102', commands: ['info'] },
   { name: 'json', type: 'boolean', help: 'one JSON object per server', commands: ['info'] },
   { name: 'timeout', type: 'string', arg: 'MS', help: 'per-server deadline in milliseconds (default 10000)', commands: ['info'] },
   { name: 'port', type: 'string', arg: 'N', help: 'SMB port (445 default, or 139)', commands: ['info'] },
-  { name: 'pcap', type: 'string', arg: 'FILE', help: 'write our own traffic to a pcap file', commands: ['info'] },
 ];
 
 function dialectOption(values: ParsedValues, name: string): SmbDialectName | undefined {
@@ -72,19 +76,22 @@ async function promptPassword(io: CliIO, user: string): Promise<string> {
   }
 }
 
-/** Credentials from -U / -W / --hashes / --anonymous / $NETSEND_PASSWORD. */
+/** Credentials from -U / -W / --hashes / --anonymous / -A / --password-fd / $NETSEND_PASSWORD (the command line wins over -A). */
 export async function credentialsFrom(values: ParsedValues, io: CliIO): Promise<Credentials> {
-  const domain = stringOption(values, 'workgroup');
-  const userArg = stringOption(values, 'user');
   const hashes = stringOption(values, 'hashes');
   if (values.anonymous === true) {
-    if (userArg !== undefined || hashes !== undefined) throw new UsageError('--anonymous excludes -U and --hashes');
+    if (stringOption(values, 'user') !== undefined || hashes !== undefined || values['authentication-file'] !== undefined || values['password-fd'] !== undefined) throw new UsageError('--anonymous excludes -U, --hashes, -A and --password-fd');
     return { user: '', anonymous: true };
   }
-  if (userArg === undefined) throw new UsageError('--server needs -U USER (or --anonymous)');
+  const src = await credentialSources(values, io);
+  const domain = stringOption(values, 'workgroup') ?? src.domain;
+  const userArg = stringOption(values, 'user') ?? src.username;
+  if (userArg === undefined) throw new UsageError('--server needs -U USER, or -A FILE with a username (or --anonymous)');
   const cut = userArg.indexOf('%');
   let user = cut < 0 ? userArg : userArg.slice(0, cut);
   let password = cut < 0 ? undefined : userArg.slice(cut + 1);
+  if (password !== undefined && src.passwordFromFd) throw new UsageError('give the password once: in USER%PASS or with --password-fd');
+  password ??= src.password;
   // DOMAIN\user and user@domain forms, as smbclient accepts them.
   let dom = domain;
   const bs = user.indexOf('\\');
@@ -118,6 +125,8 @@ async function connectOptionsFrom(values: ParsedValues, io: CliIO): Promise<Omit
     ...(smbMax ? { smbMax } : {}),
     ...(values.sign === true ? { requireSigning: true } : {}),
     ...(values.encrypt === true ? { requireEncryption: true } : {}),
+    ...(values['allow-guest'] === true ? { allowGuest: true } : {}),
+    ...(values['allow-unsigned'] === true ? { allowUnsigned: true } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   };
@@ -135,19 +144,20 @@ export async function runRemoteSend(ctx: SendContext): Promise<number> {
   const base = await connectOptionsFrom(values, io);
   const { sendViaWorkstation } = await import('../messenger/remote.js');
   const from = stringOption(values, 'from');
-  const pcapPath = stringOption(values, 'pcap');
-  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  const capture = openCapture(values, io);
+  let captureFailed = 0;
+  let outcomes: CliOutcome[];
   try {
-    const outcomes = await Promise.all(
+    outcomes = await Promise.all(
       servers.map(async (server): Promise<CliOutcome> => {
         const r = await sendViaWorkstation({ ...base, server: server.replace(/^\\\\/, ''), to: name, from: from ?? null, text, ...(capture ? { tap: capture.tap() } : {}) });
         return { target: `${name.toUpperCase()} via ${server}`, ok: r.ok, netApiStatus: r.netApiStatus, status: r.status, detail: { path: 'wkssvc', ...sessionDetail(r.session) } };
       }),
     );
-    return reportOutcomes(outcomes, values.json === true, io);
   } finally {
-    capture?.close();
+    captureFailed = closeCapture(capture, io);
   }
+  return Math.max(reportOutcomes(outcomes, values.json === true, io), captureFailed);
 }
 
 const PLATFORMS: Record<number, string> = { 300: 'DOS', 400: 'OS/2', 500: 'NT', 600: 'OSF', 700: 'VMS' };
@@ -162,8 +172,7 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
   const base = await connectOptionsFrom(values, io);
   const { workstationInfo } = await import('../messenger/remote.js');
   const json = values.json === true;
-  const pcapPath = stringOption(values, 'pcap');
-  const capture = pcapPath ? new CaptureFile(pcapPath) : null;
+  const capture = openCapture(values, io);
   let failed = 0;
   try {
     for (const server of servers) {
@@ -172,31 +181,32 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
         const status = win32(result.status);
         if (result.status !== 0) failed++;
         if (json) {
-          io.stdout.write(JSON.stringify({ server, ok: result.status === 0, status: { layer: 'win32', code: result.status, name: status.name }, session: sessionDetail(session), info: result.info ?? null }) + '\n');
+          io.stdout.write(toSafeJson({ server, ok: result.status === 0, status: { layer: 'win32', code: result.status, name: status.name }, session: sessionDetail(session), info: result.info ?? null }) + '\n');
           continue;
         }
         const sec = [session.signing ? 'signed' : 'unsigned', session.encryption ? `encrypted${session.cipher ? ` ${session.cipher}` : ''}` : ''].filter(Boolean).join(', ');
-        const lines = [`server:        ${server} (SMB ${session.dialect}, ${sec})`];
+        // Names below are the server's own words: shown() escapes controls and bidi overrides.
+        const lines = [`server:        ${shown(server)} (SMB ${session.dialect}, ${sec})`];
         if (result.status !== 0 || !result.info) {
           io.stdout.write(lines.join('\n') + '\n');
-          io.stderr.write(`${server}: NetrWkstaGetInfo level ${level}: ${status.name} (${result.status}): ${status.message}\n`);
+          io.stderr.write(`${shown(server)}: NetrWkstaGetInfo level ${level}: ${status.name} (${result.status}): ${status.message}\n`);
           continue;
         }
         const i = result.info;
-        lines.push(`platform:      ${i.platformId} (${PLATFORMS[i.platformId] ?? 'unknown'})`, `computer name: ${i.computerName ?? ''}`, `domain:        ${i.lanGroup ?? ''}`, `version:       ${i.verMajor}.${i.verMinor}`);
-        if (i.lanRoot !== undefined) lines.push(`lan root:      ${i.lanRoot ?? ''}`);
+        lines.push(`platform:      ${i.platformId} (${PLATFORMS[i.platformId] ?? 'unknown'})`, `computer name: ${shown(i.computerName ?? '')}`, `domain:        ${shown(i.lanGroup ?? '')}`, `version:       ${i.verMajor}.${i.verMinor}`);
+        if (i.lanRoot !== undefined) lines.push(`lan root:      ${shown(i.lanRoot ?? '')}`);
         if (i.loggedOnUsers !== undefined) lines.push(`logged on:     ${i.loggedOnUsers}`);
         io.stdout.write(lines.join('\n') + '\n');
       } catch (e) {
         failed++;
         if (!(e instanceof NetsendError)) throw e;
         if (e.layer === 'usage') throw e;
-        if (json) io.stdout.write(JSON.stringify({ server, ok: false, status: { layer: e.layer, code: e.code, name: e.name } }) + '\n');
-        else io.stderr.write(`${server}: ${e.name}: ${e.message}\n`);
+        if (json) io.stdout.write(toSafeJson({ server, ok: false, status: { layer: e.layer, code: e.code, name: e.name } }) + '\n');
+        else io.stderr.write(`${shown(server)}: ${shown(e.name)}: ${shown(e.message)}\n`);
       }
     }
   } finally {
-    capture?.close();
+    failed += closeCapture(capture, io);
   }
   return failed === 0 ? 0 : 1;
 }

@@ -21,8 +21,8 @@ export interface NetMessageBufferSendOptions extends Partial<Omit<SendMessageOpt
   host?: string;
   /** Name resolution; default: a NetBIOS name query for NAME<03> (resolve.ts) with `nameService`. */
   resolve?: NameResolver;
-  /** Where the default resolver asks: WINS server, broadcast address, port. */
-  nameService?: Pick<ResolveOptions, 'wins' | 'broadcast' | 'nsPort'>;
+  /** Where the default resolver looks: LMHOSTS file, WINS server, broadcast address, port, DNS fallback. */
+  nameService?: Pick<ResolveOptions, 'wins' | 'broadcast' | 'nsPort' | 'lmhosts' | 'dns'>;
   /** The remote (server != null) implementation; default: wkssvc NetrMessageBufferSend (remote.ts). */
   remoteSend?: RemoteSend;
   /** Credentials, dialect and security options for the remote path. */
@@ -31,6 +31,24 @@ export interface NetMessageBufferSendOptions extends Partial<Omit<SendMessageOpt
   onResult?: (r: SendResult) => void;
 }
 
+/**
+ * The caller's mistakes that Win32 answers with ERROR_INVALID_PARAMETER (87) before any traffic:
+ * a msgname that is missing, not a string or blank; a buffer that is missing, not a string or
+ * empty; a servername or fromname that is neither a string nor null. Limits that depend on the
+ * encoding (the 652-byte [MS-MSRP] §3.2.4.4 text limit, 15-byte names) are checked after encoding
+ * by the send itself, also as 87.
+ */
+function invalidArguments(server: unknown, msgName: unknown, from: unknown, text: unknown): boolean {
+  const optionalString = (v: unknown): boolean => v === null || v === undefined || typeof v === 'string';
+  if (!optionalString(server) || !optionalString(from)) return true;
+  if (typeof msgName !== 'string' || msgName.trim() === '') return true;
+  return typeof text !== 'string' || text.length === 0;
+}
+
+/**
+ * NetMessageBufferSend: 0 (NERR_Success) or the NET_API_STATUS of the failure (status-map.ts).
+ * Bad arguments return 87 (ERROR_INVALID_PARAMETER) without touching the network; it never throws.
+ */
 export async function netMessageBufferSend(
   server: string | null,
   msgName: string,
@@ -38,6 +56,7 @@ export async function netMessageBufferSend(
   text: string,
   options: NetMessageBufferSendOptions = {},
 ): Promise<number> {
+  if (invalidArguments(server, msgName, from, text)) return NetApiStatus.ERROR_INVALID_PARAMETER;
   try {
     if (server) {
       const remote = options.remoteSend ?? netMessageBufferSendRemote;

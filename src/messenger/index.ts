@@ -9,6 +9,8 @@
  *   it is an option only (text.ts).
  * - text limit 652 bytes ([MS-MSRP] §3.2.4.4) unless maxBytes raises it (text.ts).
  * - failures map to NET_API_STATUS through one table (status-map.ts).
+ * - only single- and double-byte OEM/ANSI code pages; text with NUL is refused, not cut (text.ts).
+ * - received names and text are shown through the terminal sanitiser (popup.ts, util/sanitize.ts).
  */
 export { sendMessage, prepareMessage, replyStatusError, type PreparedMessage, type SendMessageOptions, type SendResult, type SendStatus, type SendMode } from './send.js';
 export { netMessageBufferSend, type NetMessageBufferSendOptions, type RemoteSend, type NameResolver } from './api.js';
@@ -25,6 +27,9 @@ export {
   encodeOem,
   decodeOemText,
   unmappableChars,
+  unmappableWarning,
+  supportedCodepages,
+  checkMessageText,
   defaultFromName,
 } from './text.js';
 export { resolveMessengerName, resolveMessengerTarget, type ResolveOptions, type MessengerTarget } from './resolve.js';

@@ -3,6 +3,8 @@
  * a "Message from X to Y on <date>" header line, a blank line, the text ([MS-MSRP] §3.2.4.3 leaves
  * the display format to the implementation). Boxed for terminals.
  */
+import { sanitizeForTerminal } from '../util/sanitize.js';
+
 export interface PopupMessage {
   from: string;
   to: string;
@@ -17,18 +19,17 @@ function formatDate(d: Date): string {
   return `${d.getMonth() + 1}/${d.getDate()}/${d.getFullYear()} ${h12}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
-/** Control characters (other than line breaks) are shown as U+FFFD so a peer cannot drive the terminal. */
-function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]/g, '\ufffd');
-}
-
+/**
+ * Names and text come from the peer: controls and bidi overrides are shown as `\uXXXX` escapes
+ * (util/sanitize.ts) so a sender cannot drive the terminal or disguise the text. Names stay on one
+ * line; the body keeps its line breaks (LF only: CR, which could overwrite a line, is escaped).
+ */
 export function popupHeader(m: PopupMessage): string {
-  return `Message from ${printable(m.from)} to ${printable(m.to)} on ${formatDate(m.receivedAt)}`;
+  return `Message from ${sanitizeForTerminal(m.from)} to ${sanitizeForTerminal(m.to)} on ${formatDate(m.receivedAt)}`;
 }
 
 export function formatPopup(m: PopupMessage, width = 72): string {
-  const lines = [popupHeader(m), '', ...printable(m.text).split('\n')];
+  const lines = [popupHeader(m), '', ...sanitizeForTerminal(m.text, { lineBreaks: true }).split('\n')];
   const wrapped: string[] = [];
   for (const line of lines) {
     const chars = Array.from(line);

@@ -17,6 +17,7 @@
  * | ntstatus at session setup or elsewhere                               | its Win32 equivalent: STATUS_LOGON_FAILURE -> 1326 ERROR_LOGON_FAILURE, ACCESS_DENIED -> 5, ... |
  * | dos (SMB1 DOS form)                                                  | ERRDOS codes are Win32 codes (ERRnoaccess 5 ...); others via their NTSTATUS |
  * | socket (refused, unreachable), timeout before the session exists     | 53   ERROR_BAD_NETPATH             |
+ * | protocol STATUS_SMB_GUEST_LOGON_BLOCKED (guest session for a logon with credentials refused) | 1272 ERROR_SMB_GUEST_LOGON_BLOCKED (what a Windows caller gets when its SMB client refuses a guest logon) |
  * | protocol / timeout later, ntlm                                       | 1726 RPC_S_CALL_FAILED / 1326 (ntlm) |
  * | abort                                                                | 995  ERROR_OPERATION_ABORTED       |
  * | usage                                                                | 87   ERROR_INVALID_PARAMETER       |
@@ -59,6 +60,10 @@ export interface RemoteConnectOptions extends WaitOptions {
   smbMax?: SmbDialectName;
   requireSigning?: boolean;
   requireEncryption?: boolean;
+  /** Accept a guest/null session although `credentials` name a user (default: refused, NET_API_STATUS 1272). */
+  allowGuest?: boolean;
+  /** SMB1: go on unsigned when a logon with credentials is not signed (default: refused, SIGNING_UNAVAILABLE). */
+  allowUnsigned?: boolean;
   tap?: TrafficTap;
   /**
    * After the call: 'drop' (default) closes the TCP connection and lets the server free the pipe,
@@ -120,6 +125,9 @@ export function remoteNetApiStatusFor(e: unknown, stage: Stage): number {
       return WIN32.ERROR_LOGON_FAILURE;
     case 'abort':
       return WIN32.ERROR_OPERATION_ABORTED;
+    case 'protocol':
+      if (e.name === 'STATUS_SMB_GUEST_LOGON_BLOCKED') return WIN32.ERROR_SMB_GUEST_LOGON_BLOCKED;
+      return WIN32.RPC_S_CALL_FAILED;
     case 'usage':
       return WIN32.ERROR_INVALID_PARAMETER;
     case 'socket':
@@ -159,6 +167,8 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
       ...(o.smbMax ? { smbMax: o.smbMax } : {}),
       ...(o.requireSigning ? { requireSigning: true } : {}),
       ...(o.requireEncryption ? { requireEncryption: true } : {}),
+      ...(o.allowGuest ? { allowGuest: true } : {}),
+      ...(o.allowUnsigned ? { allowUnsigned: true } : {}),
       ...(o.tap ? { tap: o.tap } : {}),
       ...wait,
     });

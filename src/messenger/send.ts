@@ -26,12 +26,11 @@ import {
 import { connectSmbTransport, localCallingName, type FramedMessageStream } from '../transport/nbss.js';
 import { netbiosName, type NetbiosName } from '../transport/names.js';
 import {
-  applyLineEndings,
   BLOCK_BYTES,
   DEFAULT_MAX_BYTES,
   defaultFromName,
+  encodeMessageText,
   encodeName,
-  encodeOem,
   LINE_ENDINGS,
   MAX_MAX_BYTES,
   resolveCodepage,
@@ -128,7 +127,7 @@ export function prepareMessage(opts: SendMessageOptions): PreparedMessage {
   if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MAX_BYTES) throw usageError(`maxBytes must be 1..${MAX_MAX_BYTES}`);
   const to = encodeName(opts.to, codepage, 'to');
   const from = encodeName(opts.from ?? defaultFromName(), codepage, 'from');
-  const data = encodeOem(applyLineEndings(opts.text, lineEndings), codepage);
+  const data = encodeMessageText(opts.text, codepage, lineEndings);
   if (data.length > maxBytes) {
     throw usageError(`message is ${data.length} bytes in ${codepage}, limit ${maxBytes} (raise maxBytes / --max-bytes; MS-MSRP allows 652)`);
   }

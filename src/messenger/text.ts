@@ -44,11 +44,52 @@ export function usageError(message: string): NetsendError {
   return new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', message);
 }
 
-/** Resolves a code page name ('cp850', '850', 'ibm437', 'cp1252', 'utf8' ...); unknown -> usage error. */
+/** Double-byte ANSI code pages iconv-lite knows by name (932, 936, 949, 950 by number). */
+const DBCS_NAMES = ['shiftjis', 'gbk', 'euckr', 'big5'];
+
+let codepages: Set<string> | null = null;
+
+/**
+ * The code pages a message may use: iconv-lite's single- and double-byte tables named cpNNN,
+ * ibmNNN or windowsNNNN, plus Shift_JIS, GBK, EUC-KR and Big5. [MS-MSRP] §2.2.3 carries OEM
+ * bytes; text in UTF-8/16/32, or iconv-lite's 'hex', 'base64' and 'binary' pseudo-encodings, is
+ * not what a Messenger receiver decodes (a 'hex' encoder even turns "zz" into zero bytes).
+ * Multi-byte forms beyond two bytes (GB18030, EUC-JP) are left out as well.
+ */
+function allowedCodepages(): Set<string> {
+  if (codepages) return codepages;
+  iconv.encodingExists(DEFAULT_CODEPAGE); // iconv-lite loads its table on first use
+  const table = (iconv.encodings ?? {}) as Record<string, string | { type: string }>;
+  const out = new Set<string>();
+  for (const key of Object.keys(table)) {
+    if (!/^(cp|ibm|windows)\d{3,5}$/.test(key) && !DBCS_NAMES.includes(key)) continue;
+    let def: string | { type: string } | undefined = table[key];
+    for (let hops = 0; typeof def === 'string' && hops < 8; hops++) def = table[def];
+    if (typeof def === 'object' && (def.type === '_sbcs' || def.type === '_dbcs')) out.add(key);
+  }
+  codepages = out;
+  return out;
+}
+
+/** The accepted code pages for messages, as listed in errors: cpNNN numerically, then the named DBCS. */
+export function supportedCodepages(): string[] {
+  const all = [...allowedCodepages()];
+  const cp = all.filter((n) => n.startsWith('cp')).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
+  return [...cp, ...DBCS_NAMES.filter((n) => all.includes(n))];
+}
+
+/**
+ * Resolves a code page name ('cp850', '850', 'IBM437', 'windows-1252', 'Shift_JIS' ...) the way
+ * iconv-lite spells it (lower case, letters and digits only); anything but a single- or
+ * double-byte OEM/ANSI code page (supportedCodepages) is a usage error that lists them.
+ */
 export function resolveCodepage(name: string | undefined): string {
-  const raw = (name ?? DEFAULT_CODEPAGE).trim().toLowerCase();
+  const raw = (name ?? DEFAULT_CODEPAGE).toLowerCase().replace(/[^0-9a-z]/g, '');
   const cand = /^\d+$/.test(raw) ? `cp${raw}` : raw;
-  if (!cand || !iconv.encodingExists(cand)) throw usageError(`unknown code page '${name}'`);
+  if (!allowedCodepages().has(cand)) {
+    const known = iconv.encodingExists(cand) ? `'${name}' is not a single- or double-byte OEM/ANSI code page name` : `unknown code page '${name}'`;
+    throw usageError(`${known}; use one of ${supportedCodepages().join(', ')} (ibmNNN and windows-NNNN spellings work too)`);
+  }
   return cand;
 }
 
@@ -72,6 +113,40 @@ export function applyLineEndings(text: string, policy: LineEndings = 'crlf'): st
 /** Unicode -> OEM bytes. Characters the code page lacks become '?' (what Windows' default char does). */
 export function encodeOem(text: string, codepage: string = DEFAULT_CODEPAGE): Buffer {
   return iconv.encode(text, resolveCodepage(codepage));
+}
+
+/**
+ * Refuses message text with NUL (U+0000): the OEM text is NUL-terminated for a Windows receiver
+ * ([MS-MSRP] §2.2.3.3.1 null-terminated text; NetrMessageBufferSend's UTF-16 buffer likewise), which
+ * shows only what precedes the first NUL. Refusing beats sending a cut message silently; strip the
+ * NULs before sending if that is wanted.
+ */
+export function checkMessageText(text: string): void {
+  const at = text.indexOf('\0');
+  if (at >= 0) throw usageError(`message text contains NUL (U+0000) at character ${at}: a Windows receiver would end the message there; remove it`);
+}
+
+/**
+ * The text blocks' bytes: line endings applied, then the code page. NUL is refused (checkMessageText)
+ * and so is text that encodes to no bytes at all: the empty check runs on what would be sent.
+ */
+export function encodeMessageText(text: string, codepage: string = DEFAULT_CODEPAGE, lineEndings: LineEndings = 'crlf'): Buffer {
+  checkMessageText(text);
+  const cp = resolveCodepage(codepage);
+  const data = encodeOem(applyLineEndings(text, lineEndings), cp);
+  if (data.length === 0) throw usageError(`empty message (the text is ${data.length} bytes in ${cp})`);
+  if (data.includes(0)) throw usageError(`message text encodes to a NUL byte in ${cp}: a Windows receiver would end the message there`);
+  return data;
+}
+
+/**
+ * The warning for characters the code page lacks, naming what goes out instead:
+ * "'€' sent as '?' (not in code page cp850)". Shown through the terminal sanitiser by the CLI.
+ */
+export function unmappableWarning(chars: readonly string[], codepage: string = DEFAULT_CODEPAGE): string {
+  const cp = resolveCodepage(codepage);
+  const each = chars.map((ch) => `'${ch}' sent as '${iconv.decode(iconv.encode(ch, cp), cp)}'`);
+  return `${each.join(', ')} (not in code page ${cp})`;
 }
 
 /** Characters of `text` the code page cannot represent (they go out as '?'), each listed once. */

@@ -31,6 +31,8 @@ export interface Smb2ConnectArgs extends WaitOptions {
   smbMax?: Exclude<SmbDialectName, 'NT1'>;
   requireSigning?: boolean;
   requireEncryption?: boolean;
+  /** Accept a guest/null session for a logon with credentials. */
+  allowGuest?: boolean;
   tap?: TrafficTap;
 }
 export type ConnectSmb2 = (o: Smb2ConnectArgs) => Promise<SmbClient>;
@@ -49,6 +51,17 @@ export interface ConnectSmbOptions extends WaitOptions {
   requireEncryption?: boolean;
   /** Sign SMB1 sessions whenever the server allows it (SMB2 follows its own rules). */
   sign?: boolean;
+  /**
+   * Accept a guest (or null) session although `credentials` name a user: off by default, since such a
+   * session cannot be signed (STATUS_SMB_GUEST_LOGON_BLOCKED). Both dialect families.
+   */
+  allowGuest?: boolean;
+  /**
+   * SMB1 only: go on unsigned when a credentialed session is not signed (server without signing, or a
+   * final SESSION_SETUP_ANDX reply left unsigned, as Samba does for non-extended logons). Off by default:
+   * SIGNING_UNAVAILABLE. SMB 2/3 signing follows [MS-SMB2] and ignores it.
+   */
+  allowUnsigned?: boolean;
   /** NBSS called name on port 139 (default *SMBSERVER). */
   calledName?: string;
   callingName?: string;
@@ -98,7 +111,7 @@ const REVISION: Record<Exclude<SmbDialectName, 'NT1'>, DialectRevision> = { '2.0
 export const connectSmb2Default: ConnectSmb2 = (a) =>
   defaultConnectSmb2({
     stream: a.stream, smb1NegotiateReply: a.smb1NegotiateReply, host: a.host, credentials: a.credentials, requireSigning: a.requireSigning,
-    requireEncryption: a.requireEncryption, timeoutMs: a.timeoutMs, signal: a.signal, deadline: a.deadline,
+    requireEncryption: a.requireEncryption, timeoutMs: a.timeoutMs, signal: a.signal, deadline: a.deadline, allowGuest: a.allowGuest,
     dialects: { min: a.smbMin ? REVISION[a.smbMin] : undefined, max: a.smbMax ? REVISION[a.smbMax] : undefined },
   });
 
@@ -117,11 +130,15 @@ export async function connectSmb(o: ConnectSmbOptions): Promise<SmbClient> {
   });
   try {
     const smb1 = (negotiateReply?: Buffer): Promise<SmbClient> =>
-      connectSmb1({ stream, host: o.host, credentials: o.credentials, negotiateReply, requireSigning: o.requireSigning, sign: o.sign, ...wait });
+      connectSmb1({
+        stream, host: o.host, credentials: o.credentials, negotiateReply, requireSigning: o.requireSigning, sign: o.sign, allowGuest: o.allowGuest,
+        allowUnsigned: o.allowUnsigned, ...wait,
+      });
     const smb2 = (smb1NegotiateReply?: Buffer): Promise<SmbClient> =>
       (o.connectSmb2 ?? connectSmb2Default)({
         stream, smb1NegotiateReply, host: o.host, credentials: o.credentials, smbMin: o.smbMin === 'NT1' ? undefined : o.smbMin,
-        smbMax: o.smbMax === 'NT1' ? undefined : o.smbMax, requireSigning: o.requireSigning, requireEncryption: o.requireEncryption, ...wait,
+        smbMax: o.smbMax === 'NT1' ? undefined : o.smbMax, requireSigning: o.requireSigning, requireEncryption: o.requireEncryption,
+        ...(o.allowGuest ? { allowGuest: true } : {}), ...wait,
       });
     if (plan === 'smb1') return await smb1();
     if (plan === 'smb2') return await smb2();

@@ -13,6 +13,7 @@ export type StatusLayer =
   | 'win32' // Win32 / NERR / WERROR / NET_API_STATUS
   | 'ntlm' // NTLMSSP / SPNEGO negotiation problems
   | 'socket' // OS-level socket failure (code = errno number when known, name = ECONNREFUSED ...)
+  | 'file' // OS-level file failure, e.g. writing a capture (code = errno number, name = ENOSPC ...)
   | 'protocol' // peer sent something malformed or unexpected (code 0 unless stated)
   | 'timeout'
   | 'abort'

@@ -990,6 +990,8 @@ export const NT_TABLE = {
   RPC_NT_PIPE_EMPTY: [0xc0030061, 'No more data is available from the RPC pipe.'],
   STATUS_SMB_NO_PREAUTH_INTEGRITY_HASH_OVERLAP: [0xc05d0000, 'Returned in response to a client negotiate request when the server does not support any of the hash algorithms in the request.'],
   STATUS_SMB_BAD_CLUSTER_DIALECT: [0xc05d0001, 'The current cluster functional level does not support this SMB dialect.'],
+  // ntstatus.h (Windows SDK 10.0.16299 and later); the SMB client's refusal of a guest logon.
+  STATUS_SMB_GUEST_LOGON_BLOCKED: [0xc05d0002, 'The SMB client refused a guest logon: guest sessions are not authenticated and cannot be signed or encrypted.'],
   // [MS-CIFS] §2.2.2.4: SMB1 DOS errors in NTSTATUS form.
   STATUS_INVALID_SMB: [0x00010002, 'ERRSRV/ERRerror in NTSTATUS form: unspecified server error; the SMB was invalid.'],
   STATUS_SMB_BAD_TID: [0x00050002, 'ERRSRV/ERRinvtid in NTSTATUS form: the TID specified in the command was invalid.'],

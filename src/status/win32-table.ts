@@ -2,7 +2,7 @@
  * Win32 error rows ([MS-ERREF] §2.2, values and descriptions as published), selected as: 0-399,
  * services 1050-1099, network 1200-1249, security/logon 1300-1399, 1450-1469, RPC_S_..., RPC_X_..., EPT_S_...
  * and logon/trust 1700-1999, 2108-2109, and single pipe/I-O/network/encryption codes (535, 536,
- * 995-998, 1117, 1130, 1168, 1265, 6000, 6001); the RPC_S_/RPC_X_ aliases
+ * 995-998, 1117, 1130, 1168, 1265, 1272, 6000, 6001); the RPC_S_/RPC_X_ aliases
  * of Win32 values that winerror.h defines; and every NERR_* row (2100-2999) in its own table.
  */
 import { ALIAS, type Row } from './table.js';
@@ -594,6 +594,7 @@ export const WIN32_TABLE = {
   ERROR_NOT_ENOUGH_SERVER_MEMORY: [1130, 'Not enough server storage is available to process this command.'],
   ERROR_NOT_FOUND: [1168, 'Element not found.'],
   ERROR_DOWNGRADE_DETECTED: [1265, 'The system detected a possible attempt to compromise security. Ensure that you can contact the server that authenticated you.'],
+  ERROR_SMB_GUEST_LOGON_BLOCKED: [1272, "You can't access this shared folder because your organization's security policies block unauthenticated guest access. These policies help protect your PC from unsafe or malicious devices on the network."],
   ERROR_ENCRYPTION_FAILED: [6000, 'The specified file could not be encrypted.'],
   ERROR_DECRYPTION_FAILED: [6001, 'The specified file could not be decrypted.'],
   // winerror.h RPC names that alias the Win32 values above.

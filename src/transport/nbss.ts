@@ -3,8 +3,8 @@
  * ([MS-SMB2] §2.1, also used by SMB1) on 445: packet codecs, client session setup, and the
  * server-side accept used by our receiver. Both present whole SMB messages as a MessageStream.
  */
-import net from 'node:net';
-import os from 'node:os';
+import * as net from 'node:net';
+import * as os from 'node:os';
 import { MalformedError, NetsendError } from '../status/error.js';
 import { nbssError } from '../status/builders.js';
 import { raceWait, DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../util/abort.js';

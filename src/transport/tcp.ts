@@ -1,4 +1,4 @@
-import net from 'node:net';
+import * as net from 'node:net';
 import { AbortError, NetsendError } from '../status/error.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
 

@@ -85,7 +85,8 @@ describe('netsend CLI against our receiver', () => {
   it('warns about characters the code page lacks and still sends', async () => {
     const t = io();
     expect(await main(['--host', rx.host, '--port', String(rx.port), 'bob', 'price:', '5€'], t.io)).toBe(0);
-    expect(t.err.join('')).toMatch(/warning: € not in code page cp850/);
+    // The warning names what went out instead (issue 11 item 7e): '?' in cp850.
+    expect(t.err.join('')).toMatch(/warning: '€' sent as '\?' \(not in code page cp850\)/);
     expect(got.at(-1)!.text).toBe('price: 5?');
   });
 

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { startReceiver, type ReceivedMessage, type Receiver } from '../../src/messenger/receiver.js';
@@ -73,6 +76,26 @@ describe.runIf(rootOk)('netsend NAME without --host (NetBIOS resolution)', () =>
     const t = io();
     expect(await main(['--json', '--wins', nsHost, '--port', String(rx.port), 'mallory', 'x'], t.io)).toBe(1);
     expect(JSON.parse(t.out[0]!)).toMatchObject({ target: 'MALLORY', ok: false, status: { layer: 'netbios', code: 3 }, netApiStatus: 2273 });
+  });
+
+  it('--lmhosts answers before the name query; DNS/hosts finds `localhost` after a negative query; --no-dns turns that off', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lmhosts-cli-'));
+    const file = path.join(dir, 'lmhosts');
+    fs.writeFileSync(file, '127.0.0.1 BOB#03\n');
+    try {
+      // A name server address where nothing answers: only the LMHOSTS entry can find BOB.
+      const t1 = io();
+      expect(await main(['--lmhosts', file, '--wins', '127.0.0.1', '--timeout', '1500', '--port', String(rx.port), 'bob', 'from lmhosts'], t1.io)).toBe(0);
+      expect(got.at(-1)).toMatchObject({ to: 'BOB', text: 'from lmhosts' });
+      const t2 = io();
+      await main(['--json', '--wins', nsHost, '--port', String(rx.port), 'localhost', 'x'], t2.io);
+      expect(JSON.parse(t2.out[0]!)).toMatchObject({ target: 'LOCALHOST@127.0.0.1' });
+      const t3 = io();
+      expect(await main(['--json', '--no-dns', '--wins', nsHost, '--port', String(rx.port), 'localhost', 'x'], t3.io)).toBe(1);
+      expect(JSON.parse(t3.out[0]!)).toMatchObject({ target: 'LOCALHOST', status: { layer: 'netbios', code: 3 }, netApiStatus: 2273 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an IP address as NAME asks the node for its messenger name (like net send <ip>)', async () => {

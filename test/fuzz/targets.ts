@@ -899,14 +899,16 @@ async function connectFor(script: Script, port: number, timeoutMs: number): Prom
     case 'smb1-deep': {
       const stream = await connectSmbTransport({ host: '127.0.0.1', port, timeoutMs });
       try {
-        return await connectSmb1({ stream, host: '127.0.0.1', credentials, createAuthenticator: () => scriptedAuthenticator(script.tokens ?? []), timeoutMs });
+        // The scripted authenticator has no real key: allowUnsigned keeps the session unsigned to go deep.
+        return await connectSmb1({ stream, host: '127.0.0.1', credentials, createAuthenticator: () => scriptedAuthenticator(script.tokens ?? []), allowUnsigned: true, timeoutMs });
       } catch (e) {
         stream.close();
         throw e;
       }
     }
     case 'smb2-deep':
-      return connectSmb2({ host: '127.0.0.1', port, credentials, authenticator: () => scriptedAuthenticator(script.tokens ?? []), timeoutMs });
+      // patchIds turns the final SESSION_SETUP into a guest session: allowGuest accepts it to go deep.
+      return connectSmb2({ host: '127.0.0.1', port, credentials, authenticator: () => scriptedAuthenticator(script.tokens ?? []), allowGuest: true, timeoutMs });
     default:
       return connectSmb({ host: '127.0.0.1', port, credentials, dialect: script.dialect, timeoutMs });
   }

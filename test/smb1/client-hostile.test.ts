@@ -196,7 +196,8 @@ describe('SMB1 client against hostile or odd servers', () => {
         send(reply(req, Buffer.alloc(0), Buffer.alloc(0), { status: 0xc0000022 }));
       }
     });
-    const err = await connectSmb1({ stream: s, host: 'x', credentials: { user: 'u', domain: 'D', password: 'p' }, timeoutMs: 2000 }).catch((e: unknown) => e);
+    // This server offers no signing (SecurityMode 3): allowUnsigned lets the logon reach the NTLM check.
+    const err = await connectSmb1({ stream: s, host: 'x', credentials: { user: 'u', domain: 'D', password: 'p' }, allowUnsigned: true, timeoutMs: 2000 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ layer: 'ntlm', name: 'NTLM_UNEXPECTED_TOKEN' });
     expect(treeConnects).toBe(0);
   });

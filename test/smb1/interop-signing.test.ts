@@ -88,7 +88,12 @@ describe.runIf(interopEnabled())('SMB1 signing against Samba (server signing = m
 
   it('non-extended logon: Samba 4.17 does not activate signing even when mandatory (observed); requireSigning refuses such a session', async () => {
     const stream = await connectSmbTransport({ host: samba.host, port: 445, timeoutMs: 5000 });
-    const c = await connectSmb1({ stream, host: samba.host, extendedSecurity: false, credentials: creds(), timeoutMs: 5000 });
+    // By default such a session is refused (SIGNING_UNAVAILABLE, naming the option); allowUnsigned accepts it.
+    const refused = await connectSmb1({ stream, host: samba.host, extendedSecurity: false, credentials: creds(), timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ layer: 'protocol', name: 'SIGNING_UNAVAILABLE' });
+    expect((refused as Error).message).toMatch(/--allow-unsigned/);
+    const stream1 = await connectSmbTransport({ host: samba.host, port: 445, timeoutMs: 5000 });
+    const c = await connectSmb1({ stream: stream1, host: samba.host, extendedSecurity: false, allowUnsigned: true, credentials: creds(), timeoutMs: 5000 });
     try {
       expect(c.info.signing).toBe(false);
       const pipe = await c.openPipe('wkssvc');
@@ -125,7 +130,8 @@ describe.runIf(interopEnabled())('SMB1 signing against Samba (server signing = m
     for (const [i, extendedSecurity] of [true, false].entries()) {
       const tap = new TcpRecorder(file, { address: '10.0.0.1', port: 50200 + i }, { address: '10.0.0.2', port: 445 });
       const stream = await connectSmbTransport({ host: samba.host, port: 445, timeoutMs: 5000, tap });
-      const c = await connectSmb1({ stream, host: samba.host, extendedSecurity, credentials: creds(), timeoutMs: 5000 });
+      // The non-extended logon is never signed by Samba 4.17: it needs allowUnsigned.
+      const c = await connectSmb1({ stream, host: samba.host, extendedSecurity, allowUnsigned: !extendedSecurity, credentials: creds(), timeoutMs: 5000 });
       const pipe = await c.openPipe('wkssvc');
       expectBindAck((await pipe.transact(WKSSVC_BIND, 4280)).data);
       await pipe.close();

@@ -173,13 +173,14 @@ describe.runIf(interopEnabled())('SMB2 client vs Samba: dialect range, SMB1 hand
     } finally {
       await anon.close();
     }
-    const guest = await connectSmb2({ ...base(), credentials: { user: 'nosuchuser', password: 'x' } });
+    // A credentialed logon that ends as guest needs allowGuest (refused by default: test/smb/session-policy.test.ts).
+    const guest = await connectSmb2({ ...base(), credentials: { user: 'nosuchuser', password: 'x' }, allowGuest: true });
     try {
       expect(guest.info.isGuest).toBe(true);
     } finally {
       await guest.close();
     }
-    const err = await connectSmb2({ ...base(), credentials: { user: 'nosuchuser', password: 'x' }, requireSigning: true }).catch((e: unknown) => e);
+    const err = await connectSmb2({ ...base(), credentials: { user: 'nosuchuser', password: 'x' }, allowGuest: true, requireSigning: true }).catch((e: unknown) => e);
     expect((err as NetsendError).name).toBe('SMB2_NO_SESSION_KEY');
   });
 

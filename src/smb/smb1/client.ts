@@ -6,13 +6,14 @@
  */
 import { randomInt } from 'node:crypto';
 import { createNtlmAuthenticator, ntlmV2ChallengeResponse, type Authenticator, type Credentials } from '../../auth/index.js';
-import { NetsendError, MalformedError } from '../../status/index.js';
+import { NetsendError, MalformedError, NT } from '../../status/index.js';
 import { DEFAULT_TIMEOUT_MS, raceWait, throwIfAborted, type WaitOptions } from '../../util/abort.js';
 import { Deadline } from '../../util/deadline.js';
 import { guidFromBytes } from '../../util/guid.js';
 import { hideSecrets } from '../../util/secret.js';
 import type { MessageStream } from '../../transport/message-stream.js';
 import type { NamedPipe, PipeRead, SmbClient, SmbSessionInfo } from '../types.js';
+import { guestLogonBlocked } from '../session-policy.js';
 import { parseSmb1, type Smb1Block, type Smb1BodyParts, type Smb1Parsed } from './andx.js';
 import { checkEmptyResponse, encodeCloseRequest, encodeLogoffRequest, encodeTreeDisconnectRequest } from './close.js';
 import { isBufferOverflow, isMoreProcessing, smb1Error } from './errors.js';
@@ -65,8 +66,20 @@ export interface Smb1ConnectOptions extends WaitOptions {
   negotiateReply?: Buffer;
   /** Fail unless the session is signed. */
   requireSigning?: boolean;
-  /** Sign when the server merely allows it (default: sign only when required by either side). */
+  /**
+   * Sign when the server merely allows it. This is the default for logons with credentials; the option
+   * matters only together with allowUnsigned.
+   */
   sign?: boolean;
+  /**
+   * Go on unsigned when a logon with credentials does not end in a signed session: the server does not
+   * offer signing, or leaves the final SESSION_SETUP_ANDX reply unsigned (Samba 4.17 does so for every
+   * non-extended logon). Default false: such a session is refused with SIGNING_UNAVAILABLE, since a man in
+   * the middle can strip the signature. A client-side requireSigning still wins.
+   */
+  allowUnsigned?: boolean;
+  /** Accept a guest session (Action bit 0) for a logon with credentials (default: STATUS_SMB_GUEST_LOGON_BLOCKED). */
+  allowGuest?: boolean;
   /** Per-request timeout when a call passes none (default 10 s). */
   requestTimeoutMs?: number;
   /** Ask for extended security (default true); false makes servers answer with the 8-byte challenge form. */
@@ -84,6 +97,11 @@ const CLIENT_CAPABILITIES_ALL =
 const OUR_MAX_BUFFER = 16644;
 const MAX_SESSION_LEGS = 6;
 const MAX_STRAY_REPLIES = 32;
+/**
+ * Smallest server MaxBufferSize accepted: [MS-CIFS] §2.2.4.52.2 has the server offer at least 1024 bytes.
+ * Less would split every pipe call into a flood of tiny TRANSACTION/WRITE_ANDX requests.
+ */
+export const SMB1_MIN_MAX_BUFFER_SIZE = 1024;
 /** Fixed overhead of a TRANSACTION request around its data (header, 16 words, name, pads). */
 const TRANSACT_OVERHEAD = 32 + 3 + 32 + 20;
 
@@ -282,7 +300,10 @@ export class Smb1Client implements SmbClient {
     this.unicode = this.askUnicode && (this.serverCaps & Capabilities.UNICODE) !== 0;
     this.ntStatus = this.askNtStatus && (this.serverCaps & Capabilities.STATUS32) !== 0;
     this.extended = resp.kind === 'extended';
-    this.serverMaxBuffer = Math.max(1024, Math.min(resp.maxBufferSize, 0xffff));
+    if (resp.maxBufferSize < SMB1_MIN_MAX_BUFFER_SIZE) {
+      throw new NetsendError('protocol', NT.STATUS_INVALID_NETWORK_RESPONSE, 'STATUS_INVALID_NETWORK_RESPONSE', `SMB1 negotiate: the server offers MaxBufferSize ${resp.maxBufferSize}, below the minimum of ${SMB1_MIN_MAX_BUFFER_SIZE} bytes ([MS-CIFS] §2.2.4.52.2)`);
+    }
+    this.serverMaxBuffer = Math.min(resp.maxBufferSize, 0xffff);
     if (resp.kind === 'extended') this.info.serverGuid = guidFromBytes(resp.serverGuid);
     else {
       if (resp.domainName) this.info.serverDomain = resp.domainName;
@@ -293,14 +314,17 @@ export class Smb1Client implements SmbClient {
 
   async sessionSetup(
     neg: NegotiateResponseExtended | NegotiateResponseChallenge,
-    o: Pick<Smb1ConnectOptions, 'credentials' | 'createAuthenticator' | 'challengeResponse' | 'requireSigning' | 'sign' | 'maxBufferSize'>,
+    o: Pick<Smb1ConnectOptions, 'credentials' | 'createAuthenticator' | 'challengeResponse' | 'requireSigning' | 'sign' | 'maxBufferSize' | 'allowUnsigned' | 'allowGuest'>,
     opts: WaitOptions,
   ): Promise<void> {
     const serverRequires = (neg.securityMode & SecurityMode.SIGNATURES_REQUIRED) !== 0;
     const serverEnables = (neg.securityMode & SecurityMode.SIGNATURES_ENABLED) !== 0 || serverRequires;
     const anonymous = o.credentials.anonymous === true;
     if (o.requireSigning && !serverEnables) throw new NetsendError('protocol', 0, 'SIGNING_UNAVAILABLE', 'signing required but the server does not support SMB1 signing');
-    this.wantSigning = !anonymous && (serverRequires || o.requireSigning === true || (o.sign === true && serverEnables));
+    // A logon with credentials is signed whenever the server offers signing, unless the caller explicitly
+    // allows otherwise. A server that offers none (Samba's SMB1 default, SecurityMode 0x3) gets an unsigned
+    // session, as with Windows clients; only requireSigning refuses it (the NEGOTIATE reply is unprotected).
+    this.wantSigning = !anonymous && serverEnables && (serverRequires || o.requireSigning === true || o.sign === true || o.allowUnsigned !== true);
     const common = {
       maxBufferSize: o.maxBufferSize ?? OUR_MAX_BUFFER, maxMpxCount: Math.max(1, Math.min(neg.maxMpxCount, 50)), vcNumber: 1, vcSessionKey: neg.vcSessionKey,
       nativeOs: 'Unix', nativeLanMan: 'netsend',
@@ -355,19 +379,25 @@ export class Smb1Client implements SmbClient {
       // [MS-CIFS] §3.2.5.3: key = session key || the response sent in the field the server used.
       macKey = Buffer.concat([cr.sessionBaseKey, action & SessionAction.USE_LANMAN_KEY ? cr.lmResponse : cr.ntResponse]);
     }
-    this.info.isGuest = (action & SessionAction.GUEST) !== 0;
+    const isGuest = (action & SessionAction.GUEST) !== 0;
+    this.info.isGuest = isGuest;
     this.info.isAnonymous = anonymous;
+    if (isGuest && !anonymous && !o.allowGuest) throw guestLogonBlocked('guest', 'SMB1 session setup');
     // [MS-CIFS] §3.2.5.3 "Activating Signing": never for guest or anonymous sessions.
     // A server that has not turned signing on leaves zeros or the "BSRSPYL " placeholder in the final
     // reply. Samba 4.17 does so for every non-extended logon, even with signing mandatory, and then
     // neither signs nor checks signatures (observed). Signing starts only on a signed final reply; a
-    // caller that requires signing gets an error instead of an unsigned session.
-    if (this.wantSigning && !this.info.isGuest && !isUnsignedPlaceholder(final.raw)) {
+    // logon with credentials that ends unsigned is refused unless the caller allowed it, and always
+    // when the caller requires signing.
+    if (this.wantSigning && !isGuest && !isUnsignedPlaceholder(final.raw)) {
       this.signing = hideSecrets({ macKey, nextSequence: 2 }, 'macKey');
       this.checkSignature(final.raw, 1, 'session setup');
       this.info.signing = true;
     } else if (o.requireSigning) {
       throw new NetsendError('protocol', 0, 'SIGNING_UNAVAILABLE', 'signing required but the server did not sign the session (guest, anonymous, or not activated)');
+    } else if (!anonymous && serverEnables && !o.allowUnsigned && (!isGuest || serverRequires)) {
+      const why = isGuest ? 'a guest session has no key, and the server requires signing' : 'the final SESSION_SETUP_ANDX reply is not signed';
+      throw new NetsendError('protocol', 0, 'SIGNING_UNAVAILABLE', `session setup: ${why}; pass allowUnsigned (--allow-unsigned) to go on unsigned`);
     }
     this.wantSigning = false;
   }

@@ -78,6 +78,8 @@ export interface Smb2ConnectOptions extends WaitOptions {
   serverName?: string;
   ciphers?: CipherId[];
   signingAlgorithms?: SigningAlgorithmId[];
+  /** Accept a guest/null session for a logon with credentials (default: refused, STATUS_SMB_GUEST_LOGON_BLOCKED). */
+  allowGuest?: boolean;
 }
 
 const ALL_FF = Buffer.alloc(16, 0xff);
@@ -282,6 +284,7 @@ export async function connectSmb2(opts: Smb2ConnectOptions): Promise<Smb2Client>
       timeoutMs: deadline.totalMs,
       ciphers: opts.ciphers,
       signingAlgorithms: opts.signingAlgorithms,
+      allowGuest: opts.allowGuest,
     });
     const done = opts.smb1NegotiateReply ? conn.adoptSmb1Reply(opts.smb1NegotiateReply) : false;
     if (!done) await conn.negotiate(wait);
@@ -303,6 +306,8 @@ export async function connectSmb2(opts: Smb2ConnectOptions): Promise<Smb2Client>
     if (s?.netbiosDomain ?? s?.dnsDomain) info.serverDomain = s?.netbiosDomain ?? s?.dnsDomain;
     const client = new Smb2Client(conn, info);
     await client.treeConnect(`\\\\${opts.serverName ?? opts.host}\\IPC$`, wait);
+    // Only a session with a key can validate ([MS-SMB2] §3.2.5.14.12): a credentialed session always has
+    // one, since a keyless guest/null result is refused in sessionSetup unless allowGuest.
     if ((conn.dialect === Dialect.SMB3_0 || conn.dialect === Dialect.SMB3_0_2) && conn.session?.signingKey) {
       await client.validateNegotiate(wait);
     }

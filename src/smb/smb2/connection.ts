@@ -11,6 +11,7 @@ import type { MessageStream } from '../../transport/message-stream.js';
 import { throwIfAborted, type WaitOptions } from '../../util/abort.js';
 import { Deadline } from '../../util/deadline.js';
 import { hideSecrets } from '../../util/secret.js';
+import { guestLogonBlocked } from '../session-policy.js';
 import {
   Capabilities,
   Cipher,
@@ -74,7 +75,19 @@ export interface Smb2ConnectionOptions {
   clientGuid?: Buffer;
   ciphers?: CipherId[];
   signingAlgorithms?: SigningAlgorithmId[];
+  /**
+   * Accept a guest (or null) session although the logon carried credentials. Off by default: such a
+   * session has no key, so a man in the middle who sets IS_GUEST could take it over unseen.
+   */
+  allowGuest?: boolean;
 }
+
+/**
+ * Smallest MaxTransactSize / MaxReadSize / MaxWriteSize accepted: [MS-SMB2] §3.2.5.2 says the client
+ * SHOULD disconnect below 65536, and every SMB2 server must offer at least that much (2.0.2 servers
+ * offer exactly 65536). Tiny sizes would split one RPC call into hundreds of 1-byte reads.
+ */
+export const SMB2_MIN_IO_SIZE = 65536;
 
 /** Session state ([MS-SMB2] §3.2.1.3). The keys are non-enumerable: inspect/JSON of a connection leaves them out. */
 interface SessionState {
@@ -101,6 +114,7 @@ export class Smb2Connection {
   readonly offeredDialects: DialectRevision[];
   readonly requireSigning: boolean;
   readonly requireEncryption: boolean;
+  readonly allowGuest: boolean;
   readonly timeoutMs: number;
   private readonly ciphers: CipherId[];
   private readonly signingAlgorithms: SigningAlgorithmId[];
@@ -127,6 +141,7 @@ export class Smb2Connection {
     this.clientGuid = opts.clientGuid ?? randomBytes(16);
     this.requireSigning = opts.requireSigning === true;
     this.requireEncryption = opts.requireEncryption === true;
+    this.allowGuest = opts.allowGuest === true;
     this.securityMode = SecurityMode.SIGNING_ENABLED | (this.requireSigning ? SecurityMode.SIGNING_REQUIRED : 0);
     this.timeoutMs = opts.timeoutMs ?? SMB2_DEFAULTS.timeoutMs;
     const min = opts.dialects?.min ?? Dialect.SMB2_0_2;
@@ -297,6 +312,11 @@ export class Smb2Connection {
   }
 
   private applyNegotiate(n: NegotiateResponse): void {
+    for (const [field, size] of [['MaxTransactSize', n.maxTransactSize], ['MaxReadSize', n.maxReadSize], ['MaxWriteSize', n.maxWriteSize]] as const) {
+      if (size < SMB2_MIN_IO_SIZE) {
+        throw new NetsendError('protocol', NT.STATUS_INVALID_NETWORK_RESPONSE, 'STATUS_INVALID_NETWORK_RESPONSE', `SMB2 negotiate: the server offers ${field} ${size}, below the minimum of ${SMB2_MIN_IO_SIZE} bytes ([MS-SMB2] §3.2.5.2)`);
+      }
+    }
     this.dialect = n.dialect as DialectRevision;
     this.negotiateResponse = n;
     this.serverRequiresSigning = (n.securityMode & SecurityMode.SIGNING_REQUIRED) !== 0;
@@ -383,21 +403,31 @@ export class Smb2Connection {
       if (!auth.complete) throw new NetsendError('ntlm', 0, 'NTLM_INCOMPLETE', 'server accepted a session the authenticator did not complete');
       // An anonymous GSS context is a null session whatever the flags say ([MS-SMB2] §3.2.5.3.1 Session.IsAnonymous).
       const flags = anonymous ? r.sessionFlags | SessionFlags.IS_NULL : r.sessionFlags;
-      this.establish(resp, flags, auth.sessionKey(), hash);
+      this.establish(resp, flags, auth.sessionKey(), hash, anonymous);
       return { sessionFlags: flags };
     }
     throw protocolError('SMB2_TOO_MANY_LEGS', 'session setup did not finish within 8 legs');
   }
 
-  private establish(resp: Smb2Response, sessionFlags: number, sessionKeyFull: Buffer, hash: Buffer): void {
+  /**
+   * Completes the session ([MS-SMB2] §3.2.5.3.1). `anonymous`: the client asked for a null session.
+   * A logon with credentials that comes back guest or null is refused unless allowGuest (see
+   * ../session-policy.ts); when either side requires signing, a session without a key is refused even then.
+   */
+  private establish(resp: Smb2Response, sessionFlags: number, sessionKeyFull: Buffer, hash: Buffer, anonymous: boolean): void {
     const id = resp.header.sessionId;
     if (this.pendingSessionId !== 0n && id !== this.pendingSessionId) throw protocolError('SMB2_BAD_SESSION_ID', 'SessionId changed during session setup');
     const isGuest = (sessionFlags & SessionFlags.IS_GUEST) !== 0;
     const isNull = (sessionFlags & SessionFlags.IS_NULL) !== 0;
     const noKeys = isGuest || isNull;
+    const kind = isGuest ? 'guest' : 'null';
+    if (noKeys && !anonymous && !this.allowGuest) throw guestLogonBlocked(kind, 'SMB2 session setup');
     const signingRequired = !noKeys && (this.requireSigning || this.serverRequiresSigning);
-    if ((this.requireSigning || this.requireEncryption) && noKeys) {
-      throw protocolError('SMB2_NO_SESSION_KEY', `server gave a ${isGuest ? 'guest' : 'null'} session, which cannot sign or encrypt`);
+    // A null session the caller asked for is exempt from the server's signing requirement (an anonymous
+    // session has Session.SigningRequired FALSE, [MS-SMB2] §3.2.5.3.1); a credentialed one without a key is not.
+    if (noKeys && (this.requireSigning || this.requireEncryption || (!anonymous && this.serverRequiresSigning))) {
+      const who = this.requireSigning || this.requireEncryption ? 'the client requires' : 'the server requires';
+      throw protocolError('SMB2_NO_SESSION_KEY', `server gave a ${kind} session, which cannot sign or encrypt, and ${who} ${this.requireEncryption ? 'encryption' : 'signing'}`);
     }
     const sessionKey = Buffer.alloc(16);
     sessionKeyFull.copy(sessionKey, 0, 0, Math.min(16, sessionKeyFull.length));

@@ -14,4 +14,5 @@ export * as pcap from './pcap/index.js';
 export type { Credentials, Authenticator } from './auth/types.js';
 export type { SmbClient, NamedPipe, SmbSessionInfo } from './smb/types.js';
 export type { WaitOptions } from './util/abort.js';
+export { Deadline } from './util/deadline.js';
 export { sanitizeForTerminal, toSafeJson, type SanitizeOptions } from './util/sanitize.js';

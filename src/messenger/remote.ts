@@ -51,10 +51,14 @@ import { NT } from '../status/ntstatus.js';
 import { WIN32, NERR } from '../status/win32.js';
 import { ntStatusToWin32, rpcFaultToWin32, dosError, DOS_CLASS, win32 } from '../status/index.js';
 import type { WaitOptions } from '../util/abort.js';
+import { Deadline } from '../util/deadline.js';
 import type { SendStatus } from './send.js';
 import { checkRetryOptions, withRetries, type Delivery, type RetryOptions } from './outcome.js';
 
-/** How to reach and authenticate to the server that runs the call. */
+/**
+ * How to reach and authenticate to the server that runs the call. `timeoutMs` (default 10 s) is the
+ * per-target deadline: one budget from TCP connect to the last byte of teardown, shared by every step.
+ */
 export interface RemoteConnectOptions extends WaitOptions {
   server: string;
   /** 445 (default) or 139. */
@@ -174,9 +178,12 @@ function deliveryOf(err: NetsendError, progress: Progress): Delivery {
   return 'failed';
 }
 
-/** Opens an SMB session, \pipe\wkssvc and a wkssvc binding; runs `body`; closes everything. */
-async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: (rpc: RpcClient) => Promise<T>): Promise<T> {
-  const wait = waitOf(o);
+/**
+ * Opens an SMB session, \pipe\wkssvc and a wkssvc binding; runs `body`; closes everything. One
+ * deadline covers all of it, teardown included; `body` gets its wait options.
+ */
+async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: (rpc: RpcClient, wait: WaitOptions) => Promise<T>): Promise<T> {
+  const wait = Deadline.of(o).waitOptions();
   let smb: SmbClient | undefined;
   try {
     progress.stage = 'connect';
@@ -201,20 +208,13 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
     const rpc = new RpcClient(pipe);
     await rpc.bind(WKSSVC, wait);
     progress.stage = 'call';
-    const value = await body(rpc);
+    const value = await body(rpc, wait);
     if (o.teardown === 'graceful') await rpc.close(wait).catch(() => undefined);
     return value;
   } finally {
     if (o.teardown === 'graceful') await smb?.close(wait).catch(() => undefined);
     else smb?.abort();
   }
-}
-
-function waitOf(o: WaitOptions): WaitOptions {
-  const wait: WaitOptions = {};
-  if (o.timeoutMs !== undefined) wait.timeoutMs = o.timeoutMs;
-  if (o.signal) wait.signal = o.signal;
-  return wait;
 }
 
 function failure(e: unknown, progress: Progress): RemoteSendResult {
@@ -247,7 +247,7 @@ async function sendViaWorkstationOnce(o: RemoteSendOptions): Promise<RemoteSendR
     const onLastFragment = (state: 'writing' | 'written'): void => {
       progress.request = state;
     };
-    const werror = await withWkssvc(o, progress, async (rpc) => decodeMessageBufferSendResult(await rpc.call(12, stub, { ...waitOf(o), onLastFragment })));
+    const werror = await withWkssvc(o, progress, async (rpc, wait) => decodeMessageBufferSendResult(await rpc.call(12, stub, { ...wait, onLastFragment })));
     const session = progress.session!;
     if (werror === 0) return { ok: true, delivery: 'confirmed', attempts: 1, netApiStatus: 0, status: null, session };
     const w = win32(werror);
@@ -265,6 +265,6 @@ export interface WorkstationInfoResult {
 /** NetrWkstaGetInfo at `level` on `server` ([MS-WKST] §3.2.4.1). Throws NetsendError on failure. */
 export async function workstationInfo(o: RemoteConnectOptions, level: 100 | 101 | 102 = 100): Promise<WorkstationInfoResult> {
   const progress: Progress = { stage: 'connect' };
-  const result = await withWkssvc(o, progress, async (rpc) => decodeWkstaGetInfo(await rpc.call(0, encodeWkstaGetInfo(o.server, level), waitOf(o)), level));
+  const result = await withWkssvc(o, progress, async (rpc, wait) => decodeWkstaGetInfo(await rpc.call(0, encodeWkstaGetInfo(o.server, level), wait), level));
   return { session: progress.session!, result };
 }

@@ -6,7 +6,8 @@
 import type { TrafficTap } from '../transport/tcp.js';
 import { NetsendError, MalformedError } from '../status/error.js';
 import { dosStatusError, ntStatusError } from '../status/builders.js';
-import { throwIfAborted, DEFAULT_TIMEOUT_MS, type WaitOptions } from '../util/abort.js';
+import { throwIfAborted, type WaitOptions } from '../util/abort.js';
+import { Deadline } from '../util/deadline.js';
 import { DIALECT_NT_LM_012, decodeNegotiateResponse, encodeNegotiateRequest } from '../smb/smb1/negotiate.js';
 import {
   decodeSmb1Message,
@@ -218,8 +219,8 @@ async function sendOnce(opts: SendMessageOptions, p: PreparedMessage): Promise<S
   const transportGuess: 'nbss' | 'direct' = p.port === 139 ? 'nbss' : 'direct';
   const result: SendResult = { ok: false, delivery: 'failed', attempts: 1, netApiStatus: 0, status: null, transport: transportGuess, roundTrips: 0, blocks: 0 };
   let final: FinalBlock = 'not-sent';
-  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const wait = (): WaitOptions => ({ timeoutMs: Math.max(1, deadline - Date.now()), signal: opts.signal });
+  const deadline = Deadline.of(opts);
+  const wait = (step?: string): WaitOptions => deadline.waitOptions(step);
   let stream: FramedMessageStream | null = null;
   try {
     throwIfAborted(opts.signal, 'send message');
@@ -238,19 +239,20 @@ async function sendOnce(opts: SendMessageOptions, p: PreparedMessage): Promise<S
     const s = stream;
 
     if (p.negotiate) {
-      await s.send(negotiateRequest(), wait());
-      const reply = await s.receive(wait());
+      await s.send(negotiateRequest(), wait('negotiate'));
+      const reply = await s.receive(wait('negotiate'));
       result.roundTrips++;
       checkNegotiateResponse(reply);
     }
 
     /** One request/response pair; `isFinal` marks the request that completes the message. */
     const exchange = async (req: MessageRequest, isFinal = false): Promise<number | null> => {
+      const step = `SMB 0x${req.command.toString(16).toUpperCase()}`;
       const bytes = encodeMessageRequest(req);
       if (isFinal) final = 'writing';
-      await s.send(bytes, wait());
+      await s.send(bytes, wait(step));
       if (isFinal) final = 'written';
-      const reply = await s.receive(wait());
+      const reply = await s.receive(wait(step));
       result.roundTrips++;
       const r = decodeMessageResponse(reply, req.command as MessageCommand);
       if (r.header.status >>> 0 !== 0) {

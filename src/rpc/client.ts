@@ -2,9 +2,10 @@
  * Connection-oriented DCE/RPC client (C706 ch. 12, [MS-RPCE] §3.3) over any message-mode byte
  * channel. A `NamedPipe` from the SMB layer satisfies `RpcTransport` as it is.
  */
-import { MalformedError, NetsendError, TimeoutError } from '../status/error.js';
+import { MalformedError, NetsendError } from '../status/error.js';
 import { bindNakError, bindRejectError, rpcFault, rpcFaultError } from '../status/index.js';
-import { DEFAULT_TIMEOUT_MS, raceWait, throwIfAborted, type WaitOptions } from '../util/abort.js';
+import { raceWait, type WaitOptions } from '../util/abort.js';
+import { Deadline } from '../util/deadline.js';
 import type { NdrLimits } from './ndr/core.js';
 import type { NdrCall, Param, ParamValues } from './ndr/call.js';
 import {
@@ -94,26 +95,14 @@ function protocolError(name: string, message: string): NetsendError {
   return new NetsendError('protocol', 0, name, message);
 }
 
-/** A deadline shared by every transport operation of one bind or call. */
-class Deadline {
-  private readonly until: number;
-  constructor(
-    private readonly what: string,
-    private readonly opts: WaitOptions,
-  ) {
-    this.until = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  }
-  /** Runs one transport operation under what is left of the deadline (the transport's own wait too). */
-  run<T>(op: (o: WaitOptions) => Promise<T>): Promise<T> {
-    const o = this.next();
-    return raceWait(this.what, o, () => op(o));
-  }
-  next(): WaitOptions {
-    throwIfAborted(this.opts.signal, this.what);
-    const left = this.until - Date.now();
-    if (left <= 0) throw new TimeoutError(this.what, this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    return this.opts.signal ? { timeoutMs: left, signal: this.opts.signal } : { timeoutMs: left };
-  }
+/**
+ * Runs one transport operation of a bind or call on the step's deadline: the caller's operation
+ * deadline, or one of `timeoutMs` for this bind or call alone. The race also bounds a transport that
+ * ignores the options it is given.
+ */
+function onDeadline<T>(deadline: Deadline, op: (o: WaitOptions) => Promise<T>): Promise<T> {
+  const o = deadline.waitOptions();
+  return raceWait(deadline.step ?? 'RPC', o, () => op(o));
 }
 
 export class RpcClient {
@@ -167,7 +156,7 @@ export class RpcClient {
   bind(iface: RpcInterface, opts: BindOptions = {}): Promise<BindResult> {
     return this.serial(async () => {
       this.checkUsable();
-      const deadline = new Deadline(`RPC bind ${iface.name}`, opts);
+      const deadline = Deadline.of(opts).within(`RPC bind ${iface.name}`);
       const maxXmitFrag = opts.maxXmitFrag ?? NP_MAX_FRAG;
       const maxRecvFrag = opts.maxRecvFrag ?? NP_MAX_FRAG;
       const contextId = this.nextContextId++;
@@ -180,7 +169,7 @@ export class RpcClient {
       const pdu = encodePdu({ type, callId, maxXmitFrag, maxRecvFrag, assocGroupId: this.assocGroupId, contexts });
       let reply: Pdu;
       try {
-        const first = await deadline.run((o) => this.transport.transact(pdu, maxRecvFrag, o));
+        const first = await onDeadline(deadline, (o) => this.transport.transact(pdu, maxRecvFrag, o));
         reply = (await this.readPdus(first, maxRecvFrag, deadline, () => true))[0]!;
       } catch (e) {
         this.fail(e);
@@ -222,7 +211,7 @@ export class RpcClient {
       this.checkUsable();
       const contextId = opts.contextId ?? this.defaultContext;
       if (contextId === undefined) throw new NetsendError('usage', 0, 'RPC_NOT_BOUND', 'call before bind');
-      const deadline = new Deadline(`RPC call opnum ${opnum}`, opts);
+      const deadline = Deadline.of(opts).within(`RPC call opnum ${opnum}`);
       const callId = this.nextCallId++;
       const header = 24 + (opts.object !== undefined ? 16 : 0);
       // Stub bytes per fragment, kept a multiple of 8 so each fragment boundary keeps NDR alignment.
@@ -250,10 +239,10 @@ export class RpcClient {
         at += piece.length;
       } while (at < stub.length);
       try {
-        for (let i = 0; i < frags.length - 1; i++) await deadline.run((o) => this.transport.write(frags[i]!, o));
+        for (let i = 0; i < frags.length - 1; i++) await onDeadline(deadline, (o) => this.transport.write(frags[i]!, o));
         const onLast = opts.onLastFragment;
         onLast?.('writing');
-        const first = await deadline.run((o) => this.transport.transact(frags[frags.length - 1]!, this.recvFrag, onLast ? { ...o, onWritten: () => onLast('written') } : o));
+        const first = await onDeadline(deadline, (o) => this.transport.transact(frags[frags.length - 1]!, this.recvFrag, onLast ? { ...o, onWritten: () => onLast('written') } : o));
         const pdus = await this.readPdus(first, this.recvFrag, deadline, (p) => p.type === 'fault' || ((p.flags ?? 0) & PFC.LAST_FRAG) !== 0);
         const parts: Buffer[] = [];
         let total = 0;
@@ -306,7 +295,7 @@ export class RpcClient {
           return out;
         }
       }
-      const chunk = await deadline.run((o) => this.transport.read(readSize, o));
+      const chunk = await onDeadline(deadline, (o) => this.transport.read(readSize, o));
       if (chunk.data.length === 0 && !chunk.more) throw protocolError('RPC_SHORT_READ', 'pipe returned no data before the final fragment');
       received += chunk.data.length;
       if (received > limit) throw new MalformedError('DCE/RPC response', `over ${limit} bytes`);

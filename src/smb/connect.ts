@@ -6,7 +6,8 @@
  */
 import type { Credentials } from '../auth/index.js';
 import { NetsendError, MalformedError } from '../status/index.js';
-import { DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../util/abort.js';
+import { throwIfAborted, type WaitOptions } from '../util/abort.js';
+import { Deadline } from '../util/deadline.js';
 import type { MessageStream } from '../transport/message-stream.js';
 import { connectSmbTransport } from '../transport/nbss.js';
 import type { TrafficTap } from '../transport/tcp.js';
@@ -110,17 +111,19 @@ const REVISION: Record<Exclude<SmbDialectName, 'NT1'>, DialectRevision> = { '2.0
 export const connectSmb2Default: ConnectSmb2 = (a) =>
   defaultConnectSmb2({
     stream: a.stream, smb1NegotiateReply: a.smb1NegotiateReply, host: a.host, credentials: a.credentials, requireSigning: a.requireSigning,
-    requireEncryption: a.requireEncryption, timeoutMs: a.timeoutMs, signal: a.signal, allowGuest: a.allowGuest,
+    requireEncryption: a.requireEncryption, timeoutMs: a.timeoutMs, signal: a.signal, deadline: a.deadline, allowGuest: a.allowGuest,
     dialects: { min: a.smbMin ? REVISION[a.smbMin] : undefined, max: a.smbMax ? REVISION[a.smbMax] : undefined },
   });
 
 /**
  * Connects, negotiates, authenticates and connects IPC$. The returned client owns the socket.
+ * All of it shares one deadline: `o.deadline` (the caller's operation), else `o.timeoutMs` from now.
  */
 export async function connectSmb(o: ConnectSmbOptions): Promise<SmbClient> {
   throwIfAborted(o.signal, 'SMB connect');
   const plan = planDialect(o);
-  const wait: WaitOptions = { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: o.signal };
+  const deadline = Deadline.of(o);
+  const wait: WaitOptions = deadline.waitOptions();
   // No reply either family's client asks for is near the 16 MiB Direct TCP limit: refuse larger frames at the header.
   const stream = await connectSmbTransport({
     host: o.host, port: o.port ?? 445, calledName: o.calledName, callingName: o.callingName, tap: o.tap, maxFrame: SMB2_DEFAULTS.maxMessageSize, ...wait,
@@ -139,8 +142,9 @@ export async function connectSmb(o: ConnectSmbOptions): Promise<SmbClient> {
       });
     if (plan === 'smb1') return await smb1();
     if (plan === 'smb2') return await smb2();
-    await stream.send(encodeNegotiateRequest([DIALECT_NT_LM_012, DIALECT_SMB2_002, DIALECT_SMB2_WILDCARD], { mid: 0 }), wait);
-    const reply = await stream.receive(wait);
+    const negotiate = deadline.waitOptions('negotiate');
+    await stream.send(encodeNegotiateRequest([DIALECT_NT_LM_012, DIALECT_SMB2_002, DIALECT_SMB2_WILDCARD], { mid: 0 }), negotiate);
+    const reply = await stream.receive(negotiate);
     if (isSmb2Message(reply)) return await smb2(reply);
     return await smb1(reply);
   } catch (e) {

@@ -50,8 +50,19 @@ export class MalformedError extends NetsendError {
 }
 
 export class TimeoutError extends NetsendError {
-  constructor(what: string, ms: number) {
-    super('timeout', 0, 'TIMEOUT', `${what} timed out after ${ms} ms`);
+  /** The configured operation deadline in ms when a shared deadline ran out (see util/deadline.ts). */
+  readonly deadlineMs: number | undefined;
+  /** The step that was waiting when the time ran out. */
+  readonly step: string;
+
+  /**
+   * `what` timed out after `ms`. With `deadline: true`, `ms` is the whole operation's configured
+   * deadline and the message says so ("session setup: no answer within the 3,000 ms deadline").
+   */
+  constructor(what: string, ms: number, opts: { deadline?: boolean } = {}) {
+    super('timeout', 0, 'TIMEOUT', opts.deadline ? `${what}: no answer within the ${ms.toLocaleString('en-US')} ms deadline` : `${what} timed out after ${ms} ms`);
+    this.step = what;
+    this.deadlineMs = opts.deadline ? ms : undefined;
   }
 }
 

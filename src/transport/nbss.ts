@@ -5,9 +5,10 @@
  */
 import * as net from 'node:net';
 import * as os from 'node:os';
-import { MalformedError, NetsendError, TimeoutError } from '../status/error.js';
+import { MalformedError, NetsendError } from '../status/error.js';
 import { nbssError } from '../status/builders.js';
 import { raceWait, DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../util/abort.js';
+import { Deadline } from '../util/deadline.js';
 import { ByteReader, ByteWriter } from '../util/bytes.js';
 import type { MessageStream } from './message-stream.js';
 import { ByteStream, connectTcp, type TrafficTap } from './tcp.js';
@@ -155,10 +156,6 @@ export interface FramedStreamOptions {
   extendedLength?: boolean;
 }
 
-function deadlineOpts(opts: WaitOptions, deadline: number): WaitOptions {
-  return { timeoutMs: Math.max(1, deadline - Date.now()), signal: opts.signal };
-}
-
 /** Whole SMB messages over NBSS session messages or Direct TCP frames. */
 export class FramedMessageStream implements MessageStream {
   readonly stream: ByteStream;
@@ -214,19 +211,19 @@ export class FramedMessageStream implements MessageStream {
   private async write(bytes: Buffer, opts: WaitOptions, what: string): Promise<void> {
     throwIfAborted(opts.signal, what);
     // A write that cannot finish leaves a partial frame behind: the connection is unusable then.
-    await raceWait(what, { timeoutMs: opts.timeoutMs ?? this.idleTimeoutMs, signal: opts.signal }, () => this.stream.write(bytes), () => this.stream.close());
+    await raceWait(what, Deadline.of(opts, this.idleTimeoutMs).waitOptions(), () => this.stream.write(bytes), () => this.stream.close());
   }
 
   async receive(opts: WaitOptions = {}): Promise<Buffer> {
     if (this.receiving) throw new NetsendError('usage', 0, 'EBUSY', 'concurrent receive on one stream');
     this.receiving = true;
     try {
-      const deadline = Date.now() + (opts.timeoutMs ?? this.idleTimeoutMs);
+      const deadline = Deadline.of(opts, this.idleTimeoutMs);
       for (;;) {
         // A keepalive flood must not stretch the deadline: check it on every frame, not only in reads.
-        if (Date.now() >= deadline) throw new TimeoutError('receive', opts.timeoutMs ?? this.idleTimeoutMs);
+        deadline.check('receive');
         if (this.pendingLength < 0) {
-          const hdr = await this.stream.read(4, deadlineOpts(opts, deadline), 'receive');
+          const hdr = await this.stream.read(4, deadline.waitOptions(), 'receive');
           let length: number;
           try {
             if (this.framing === 'direct') {
@@ -246,7 +243,7 @@ export class FramedMessageStream implements MessageStream {
           }
           this.pendingLength = length;
         }
-        const body = this.pendingLength === 0 ? Buffer.alloc(0) : await this.stream.read(this.pendingLength, deadlineOpts(opts, deadline), 'receive');
+        const body = this.pendingLength === 0 ? Buffer.alloc(0) : await this.stream.read(this.pendingLength, deadline.waitOptions(), 'receive');
         this.pendingLength = -1;
         return body;
       }
@@ -299,9 +296,9 @@ export function localCallingName(suffix: number = NB_SUFFIX.WORKSTATION): Netbio
 }
 
 /** Reads one whole NBSS packet (keepalives skipped) with a shared deadline; bad framing closes the stream. */
-async function readControlPacket(stream: ByteStream, opts: WaitOptions, deadline: number, what: string, maxBody: number, expected: readonly number[]): Promise<NbssPacket> {
+async function readControlPacket(stream: ByteStream, deadline: Deadline, what: string, maxBody: number, expected: readonly number[]): Promise<NbssPacket> {
   for (;;) {
-    const hdr = await stream.read(4, deadlineOpts(opts, deadline), what);
+    const hdr = await stream.read(4, deadline.waitOptions(), what);
     let h: NbssHeader;
     try {
       h = decodeNbssHeader(hdr);
@@ -311,7 +308,7 @@ async function readControlPacket(stream: ByteStream, opts: WaitOptions, deadline
       stream.close();
       throw e;
     }
-    const body = h.length === 0 ? Buffer.alloc(0) : await stream.read(h.length, deadlineOpts(opts, deadline), what);
+    const body = h.length === 0 ? Buffer.alloc(0) : await stream.read(h.length, deadline.waitOptions(), what);
     if (h.type === NBSS_TYPE.SESSION_KEEP_ALIVE && h.length === 0) continue;
     return { type: h.type, body };
   }
@@ -326,7 +323,7 @@ export async function openNbssSession(opts: NbssConnectOptions): Promise<NbssSes
   const port = opts.port ?? NBSS_PORT;
   const called = parseNetbiosName(opts.calledName ?? SMBSERVER_NAME, NB_SUFFIX.SERVER);
   const calling = opts.callingName === undefined ? localCallingName() : parseNetbiosName(opts.callingName, NB_SUFFIX.WORKSTATION);
-  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const deadline = Deadline.of(opts);
   let host = opts.host;
   let hopPort = port;
   let stream = opts.stream;
@@ -335,13 +332,13 @@ export async function openNbssSession(opts: NbssConnectOptions): Promise<NbssSes
   for (;;) {
     const where = `${host}:${hopPort}`;
     seen.add(where);
-    const s = stream ?? (await connectTcp({ host, port: hopPort, tap: opts.tap, ...deadlineOpts(opts, deadline) }));
+    const s = stream ?? (await connectTcp({ host, port: hopPort, tap: opts.tap, ...deadline.waitOptions() }));
     stream = undefined;
     const what = `NBSS session request to ${formatNetbiosName(called)} at ${where}`;
     let pkt: NbssPacket;
     try {
-      await raceWait(what, deadlineOpts(opts, deadline), () => s.write(encodeNbssPacket(NBSS_TYPE.SESSION_REQUEST, encodeSessionRequest(called, calling))));
-      pkt = await readControlPacket(s, opts, deadline, what, 6, [
+      await raceWait(what, deadline.waitOptions(), () => s.write(encodeNbssPacket(NBSS_TYPE.SESSION_REQUEST, encodeSessionRequest(called, calling))));
+      pkt = await readControlPacket(s, deadline, what, 6, [
         NBSS_TYPE.POSITIVE_SESSION_RESPONSE,
         NBSS_TYPE.NEGATIVE_SESSION_RESPONSE,
         NBSS_TYPE.RETARGET_SESSION_RESPONSE,
@@ -383,7 +380,7 @@ export async function openNbssSession(opts: NbssConnectOptions): Promise<NbssSes
 
 /** Opens a Direct TCP connection ([MS-SMB2] §2.1): no session request, 4-byte frame headers. */
 export async function openDirectTcp(opts: TransportConnectOptions): Promise<FramedMessageStream> {
-  const s = opts.stream ?? (await connectTcp({ host: opts.host, port: opts.port ?? DIRECT_TCP_PORT, tap: opts.tap, timeoutMs: opts.timeoutMs, signal: opts.signal }));
+  const s = opts.stream ?? (await connectTcp({ host: opts.host, port: opts.port ?? DIRECT_TCP_PORT, tap: opts.tap, timeoutMs: opts.timeoutMs, signal: opts.signal, deadline: opts.deadline }));
   return new FramedMessageStream(s, 'direct', opts);
 }
 
@@ -428,34 +425,34 @@ function endGracefully(s: ByteStream): void {
  */
 export async function acceptNbss(socket: net.Socket | ByteStream, opts: NbssAcceptOptions): Promise<NbssSession> {
   const s = toByteStream(socket, opts.tap);
-  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const deadline = Deadline.of(opts);
   const what = 'NBSS session request';
   try {
     // Two names with maximal scopes fit in 2 * 255 bytes.
-    const pkt = await readControlPacket(s, opts, deadline, what, 2 * 255, [NBSS_TYPE.SESSION_REQUEST]);
+    const pkt = await readControlPacket(s, deadline, what, 2 * 255, [NBSS_TYPE.SESSION_REQUEST]);
     if (pkt.type !== NBSS_TYPE.SESSION_REQUEST) throw new MalformedError(what, `expected a session request, got packet type 0x${pkt.type.toString(16)}`);
     let names: { called: NetbiosName; calling: NetbiosName };
     try {
       names = decodeSessionRequest(pkt.body);
     } catch (e) {
       // Samba answers an undecodable session request with 83 00 00 01 82 (measured); do the same.
-      await raceWait(what, deadlineOpts(opts, deadline), () => s.write(encodeNbssPacket(NBSS_TYPE.NEGATIVE_SESSION_RESPONSE, Buffer.from([0x82])))).catch(() => undefined);
+      await raceWait(what, deadline.waitOptions(), () => s.write(encodeNbssPacket(NBSS_TYPE.NEGATIVE_SESSION_RESPONSE, Buffer.from([0x82])))).catch(() => undefined);
       throw e;
     }
     const { called, calling } = names;
-    const decision = await raceWait(what, deadlineOpts(opts, deadline), async () => opts.onSessionRequest(called, calling));
+    const decision = await raceWait(what, deadline.waitOptions(), async () => opts.onSessionRequest(called, calling));
     if (decision === 'accept') {
-      await raceWait(what, deadlineOpts(opts, deadline), () => s.write(encodeNbssPacket(NBSS_TYPE.POSITIVE_SESSION_RESPONSE)));
+      await raceWait(what, deadline.waitOptions(), () => s.write(encodeNbssPacket(NBSS_TYPE.POSITIVE_SESSION_RESPONSE)));
       return new NbssSession(s, called, calling, opts);
     }
     if ('refuse' in decision) {
       const byte = decision.refuse & 0xff;
-      await raceWait(what, deadlineOpts(opts, deadline), () => s.write(encodeNbssPacket(NBSS_TYPE.NEGATIVE_SESSION_RESPONSE, Buffer.from([byte]))));
+      await raceWait(what, deadline.waitOptions(), () => s.write(encodeNbssPacket(NBSS_TYPE.NEGATIVE_SESSION_RESPONSE, Buffer.from([byte]))));
       endGracefully(s);
       throw nbssError(byte, `refused session request to ${formatNetbiosName(called)}`);
     }
     const { address, port } = decision.retarget;
-    await raceWait(what, deadlineOpts(opts, deadline), () => s.write(encodeNbssPacket(NBSS_TYPE.RETARGET_SESSION_RESPONSE, encodeRetarget(address, port))));
+    await raceWait(what, deadline.waitOptions(), () => s.write(encodeNbssPacket(NBSS_TYPE.RETARGET_SESSION_RESPONSE, encodeRetarget(address, port))));
     endGracefully(s);
     throw new NetsendError('nbss', NBSS_TYPE.RETARGET_SESSION_RESPONSE, 'NBSS_RETARGET', `retargeted session request to ${formatNetbiosName(called)} to ${address}:${port}`);
   } catch (e) {

@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import { createNtlmAuthenticator, ntlmV2ChallengeResponse, type Authenticator, type Credentials } from '../../auth/index.js';
 import { NetsendError, MalformedError, NT } from '../../status/index.js';
 import { DEFAULT_TIMEOUT_MS, raceWait, throwIfAborted, type WaitOptions } from '../../util/abort.js';
+import { Deadline } from '../../util/deadline.js';
 import { guidFromBytes } from '../../util/guid.js';
 import { hideSecrets } from '../../util/secret.js';
 import type { MessageStream } from '../../transport/message-stream.js';
@@ -198,6 +199,7 @@ export class Smb1Client implements SmbClient {
    * Sends one request and hands each reply with its MID to `onReply` until it returns true (done).
    * Replies with other MIDs (late replies of timed-out calls, oplock breaks) are skipped, a bounded number.
    * With signing active every reply's signature is checked against the request's sequence number + 1.
+   * The wait (queue included) ends at `opts.deadline`, else `opts.timeoutMs` (or the client's default) from now.
    */
   async exchange(
     command: number,
@@ -207,8 +209,9 @@ export class Smb1Client implements SmbClient {
     onReply: (p: Smb1Parsed) => boolean = () => true,
     verify = true,
   ): Promise<Smb1Parsed> {
-    const timeoutMs = opts.timeoutMs ?? this.defaultTimeout;
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Deadline.of(opts, this.defaultTimeout).within(what);
+    // Spent already (e.g. teardown after the operation ran out of time): send nothing.
+    deadline.check();
     let abandoned = false;
     const run = async (): Promise<Smb1Parsed> => {
       if (abandoned) throw new NetsendError('abort', 0, 'ABORTED', `${what} abandoned`);
@@ -228,14 +231,13 @@ export class Smb1Client implements SmbClient {
         replySequence = seq + 1;
         this.signing.nextSequence = seq + 2;
       }
-      const rest = (): number => Math.max(1, deadline - Date.now());
-      await this.stream.send(msg, { timeoutMs: rest(), signal: opts.signal });
+      await this.stream.send(msg, deadline.waitOptions());
       this.roundTrips++;
       opts.onWritten?.();
       let stray = 0;
       let first: Smb1Parsed | null = null;
       for (;;) {
-        const raw = await this.stream.receive({ timeoutMs: rest(), signal: opts.signal });
+        const raw = await this.stream.receive(deadline.waitOptions());
         const p = parseSmb1(raw);
         if (p.header.mid !== h.mid || !(p.header.flags & SMB1Flags.REPLY) || p.header.command !== command) {
           if (++stray > MAX_STRAY_REPLIES) throw new MalformedError(what, 'too many unrelated messages');
@@ -248,7 +250,7 @@ export class Smb1Client implements SmbClient {
     };
     const job = this.queue.then(run, run);
     this.queue = job.catch(() => undefined);
-    return raceWait(what, { timeoutMs: timeoutMs + 50, signal: opts.signal }, () => job, () => {
+    return raceWait(what, deadline.waitOptions(), () => job, () => {
       abandoned = true;
     });
   }
@@ -280,9 +282,10 @@ export class Smb1Client implements SmbClient {
       if (!this.askNtStatus) flags2 &= ~SMB1Flags2.NT_STATUS;
       if (!this.askUnicode) flags2 &= ~SMB1Flags2.UNICODE;
       const req = encodeNegotiateRequest([DIALECT_NT_LM_012], { pid: this.pid, mid: 0, flags2 });
-      await this.stream.send(req, opts);
+      const wait = Deadline.of(opts, this.defaultTimeout).waitOptions('negotiate');
+      await this.stream.send(req, wait);
       this.roundTrips++;
-      raw = await this.stream.receive(opts);
+      raw = await this.stream.receive(wait);
     }
     const r = classifyNegotiateReply(raw);
     if (r.protocol === 'smb2') throw new NetsendError('protocol', 0, 'UNEXPECTED_SMB2', 'server answered the SMB1 NEGOTIATE with SMB2');
@@ -428,7 +431,8 @@ export class Smb1Client implements SmbClient {
 
   async close(opts: WaitOptions = {}): Promise<void> {
     if (this.closed) return;
-    const o = { timeoutMs: opts.timeoutMs ?? 2000, signal: opts.signal };
+    // Inside an operation the goodbye shares its deadline; alone it gets 2 s.
+    const o = opts.deadline ? opts : { timeoutMs: opts.timeoutMs ?? 2000, signal: opts.signal };
     try {
       if (this.tid && !this.stream.closed) {
         const p = await this.exchange(Smb1Command.TREE_DISCONNECT, encodeTreeDisconnectRequest(), 'tree disconnect', o);
@@ -566,8 +570,8 @@ export class Smb1Pipe implements NamedPipe {
 export async function connectSmb1(o: Smb1ConnectOptions): Promise<Smb1Client> {
   throwIfAborted(o.signal, 'SMB1 connect');
   const client = new Smb1Client(o.stream, o.requestTimeoutMs, o);
-  const opts: WaitOptions = { timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: o.signal };
-  // One bound for the whole setup, not one per step: a slow server cannot stretch it to 4x timeoutMs.
+  // One bound for the whole setup (the caller's operation deadline when it has one), not one per step.
+  const opts: WaitOptions = Deadline.of(o).waitOptions();
   return raceWait(
     'SMB1 connect',
     opts,

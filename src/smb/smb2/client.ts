@@ -10,6 +10,7 @@ import type { MessageStream } from '../../transport/message-stream.js';
 import { openDirectTcp } from '../../transport/nbss.js';
 import type { TrafficTap } from '../../transport/tcp.js';
 import type { WaitOptions } from '../../util/abort.js';
+import { Deadline } from '../../util/deadline.js';
 import { guidFromBytes } from '../../util/guid.js';
 import type { NamedPipe, PipeRead, PipeRequestOptions, SmbClient, SmbSessionInfo } from '../types.js';
 import {
@@ -53,7 +54,10 @@ import {
   encodeWriteRequest,
 } from './messages.js';
 
-/** `timeoutMs` bounds each network wait (every request/response), `signal` aborts any of them. */
+/**
+ * `deadline` (or else `timeoutMs` from the start) bounds the whole connect, every request of it
+ * together; `timeoutMs` is also the per-request default for later calls. `signal` aborts any wait.
+ */
 export interface Smb2ConnectOptions extends WaitOptions {
   /** An already connected transport (NBSS on 139, or one handed over by the SMB1 negotiate). */
   stream?: MessageStream;
@@ -233,7 +237,8 @@ export class Smb2Client implements SmbClient {
     if (this.closed) return;
     this.closed = true;
     const c = this.connection;
-    const o = { timeoutMs: opts.timeoutMs ?? 2000, signal: opts.signal };
+    // Inside an operation the goodbye shares its deadline; alone it gets 2 s.
+    const o = opts.deadline ? opts : { timeoutMs: opts.timeoutMs ?? 2000, signal: opts.signal };
     try {
       if (!c.stream.closed && this.treeId) {
         const r = await c.request(Smb2Command.TREE_DISCONNECT, encodeEmpty4(), { ...o, treeId: this.treeId });
@@ -268,7 +273,8 @@ function defaultAuthenticator(creds: Credentials): Authenticator {
  */
 export async function connectSmb2(opts: Smb2ConnectOptions): Promise<Smb2Client> {
   const makeAuth = opts.authenticator ?? defaultAuthenticator;
-  const wait: WaitOptions = { timeoutMs: opts.timeoutMs ?? SMB2_DEFAULTS.timeoutMs, signal: opts.signal };
+  const deadline = Deadline.of(opts, SMB2_DEFAULTS.timeoutMs);
+  const wait: WaitOptions = deadline.waitOptions();
   const stream = opts.stream ?? (await openDirectTcp({ host: opts.host, port: opts.port ?? SMB2_DEFAULTS.port, tap: opts.tap, maxFrame: SMB2_DEFAULTS.maxMessageSize, ...wait }));
   let conn: Smb2Connection | null = null;
   try {
@@ -276,7 +282,7 @@ export async function connectSmb2(opts: Smb2ConnectOptions): Promise<Smb2Client>
       dialects: opts.dialects,
       requireSigning: opts.requireSigning,
       requireEncryption: opts.requireEncryption,
-      timeoutMs: wait.timeoutMs,
+      timeoutMs: deadline.totalMs,
       ciphers: opts.ciphers,
       signingAlgorithms: opts.signingAlgorithms,
       allowGuest: opts.allowGuest,

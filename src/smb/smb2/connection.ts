@@ -8,7 +8,8 @@ import type { Authenticator } from '../../auth/types.js';
 import { MalformedError, NetsendError } from '../../status/error.js';
 import { NT, ntStatusError } from '../../status/index.js';
 import type { MessageStream } from '../../transport/message-stream.js';
-import { DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../../util/abort.js';
+import { throwIfAborted, type WaitOptions } from '../../util/abort.js';
+import { Deadline } from '../../util/deadline.js';
 import { hideSecrets } from '../../util/secret.js';
 import { guestLogonBlocked } from '../session-policy.js';
 import {
@@ -155,10 +156,6 @@ export class Smb2Connection {
     this.signingAlgorithms = opts.signingAlgorithms ?? [...SMB2_DEFAULTS.signingAlgorithms];
   }
 
-  private waitOpts(opts: WaitOptions): WaitOptions {
-    return { timeoutMs: opts.timeoutMs ?? this.timeoutMs, signal: opts.signal };
-  }
-
   /** Credit charge of a request moving `bytes` ([MS-SMB2] §3.1.5.2); 0 on 2.0.2, which has no charges. */
   private creditCharge(bytes: number): number {
     if (this.dialect === Dialect.SMB2_0_2) return 0;
@@ -173,7 +170,10 @@ export class Smb2Connection {
     return run;
   }
 
-  /** Sends one request and waits for its final response (skipping STATUS_PENDING interim ones). */
+  /**
+   * Sends one request and waits for its final response (skipping STATUS_PENDING interim ones), until
+   * `opts.deadline`, else `opts.timeoutMs` (or the connection's default) after the request starts.
+   */
   request(command: number, body: Buffer, opts: RequestOptions = {}): Promise<Smb2Response> {
     return this.serialize(() => this.requestNow(command, body, opts));
   }
@@ -181,9 +181,10 @@ export class Smb2Connection {
   private async requestNow(command: number, body: Buffer, opts: RequestOptions): Promise<Smb2Response> {
     const what = `SMB2 ${commandName(command)}`;
     throwIfAborted(opts.signal, what);
+    const deadline = Deadline.of(opts, this.timeoutMs).within(what);
+    // Spent before it started (queued behind a slow request, or teardown after the time ran out): send nothing.
+    deadline.check();
     if (this.stream.closed) throw new NetsendError('socket', 0, 'ECONNRESET', `${what}: connection is closed`);
-    const wait = this.waitOpts(opts);
-    const deadline = Date.now() + (wait.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const charge = this.creditCharge(Math.max(body.length, opts.expectedResponse ?? 0));
     const cost = Math.max(1, charge);
     if (this.credits < cost) throw protocolError('SMB2_NO_CREDITS', `${what}: needs ${cost} credits, the server granted ${this.credits}`);
@@ -210,15 +211,15 @@ export class Smb2Connection {
     const msg = Buffer.concat([encodeHeader(header), body]);
     if (sign) signMessage(this.signingAlgorithm, s.signingKey!, msg);
     const wire = encrypt ? encryptMessage(this.cipher!, s.encryptionKey!, s.nonces!.next(), s.id, msg) : msg;
-    await this.stream.send(wire, wait);
+    await this.stream.send(wire, deadline.waitOptions());
     this.requestsSent++;
     opts.onWritten?.();
 
     let asyncId: bigint | undefined;
     for (;;) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new NetsendError('timeout', 0, 'TIMEOUT', `${what} timed out after ${wait.timeoutMs} ms`);
-      const raw = await this.stream.receive({ timeoutMs: left, signal: opts.signal });
+      // Interim responses and stray messages must not stretch the deadline either.
+      deadline.check();
+      const raw = await this.stream.receive(deadline.waitOptions());
       let plain = raw;
       let encrypted = false;
       if (isTransformMessage(raw)) {

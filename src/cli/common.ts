@@ -4,6 +4,8 @@
  */
 import { netApiStatusName } from '../messenger/status-map.js';
 import { MAX_RETRIES, type Delivery, type RetryOptions } from '../messenger/outcome.js';
+import { toSafeJson } from '../util/sanitize.js';
+import { errorLine, hintFor, protocolNumber, whatHappened } from './error-line.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown };
@@ -92,24 +94,66 @@ export interface SendContext extends CommandContext {
 }
 
 /**
- * Prints outcomes: --json one object per target on stdout (with `delivery`); otherwise a success
- * line on stdout, or "TARGET: STATUS_NAME (NET_API_STATUS): message [NERR name]" on stderr
- * ("TARGET: delivery unconfirmed: ..." when the answer to the final request was lost). Several
- * targets end with a count per outcome on stderr. Returns the exit code: 1 if any failed, else
+ * How a target's send ended, in the words of the summary line: the peer took it (`delivered`),
+ * answered with an error status (`refused`: an NTSTATUS, DOS, NBSS, RPC or Win32 refusal), could not
+ * be reached or found (`unreachable`: socket errors, timeouts, failed name queries), may have
+ * taken it (`unconfirmed`), was never tried because the run was interrupted (`interrupted`), or
+ * anything else (`failed`, e.g. a peer that is not an SMB server).
+ */
+export type OutcomeCategory = 'delivered' | 'refused' | 'unreachable' | 'unconfirmed' | 'failed' | 'interrupted';
+export const OUTCOME_CATEGORIES: readonly OutcomeCategory[] = ['delivered', 'refused', 'unreachable', 'unconfirmed', 'failed', 'interrupted'];
+
+const REFUSING_LAYERS = new Set(['ntstatus', 'dos', 'nbss', 'rpc-fault', 'rpc-bind', 'rpc-bind-nak', 'win32', 'ntlm']);
+const UNREACHABLE_LAYERS = new Set(['socket', 'timeout', 'netbios']);
+
+export function outcomeCategory(o: CliOutcome): OutcomeCategory {
+  const delivery: Delivery = o.delivery ?? (o.ok ? 'confirmed' : 'failed');
+  if (delivery === 'confirmed') return 'delivered';
+  if (delivery === 'unconfirmed') return 'unconfirmed';
+  const layer = o.status?.layer ?? '';
+  if (layer === 'abort') return 'interrupted';
+  if (REFUSING_LAYERS.has(layer)) return 'refused';
+  if (UNREACHABLE_LAYERS.has(layer)) return 'unreachable';
+  return 'failed';
+}
+
+/**
+ * Prints outcomes as they come (`report`) and the summary and exit code at the end (`finish`):
+ * --json one object per target on stdout (fields: docs/cli-output.md); otherwise a success line on
+ * stdout, or the error line of error-line.ts on stderr. Several targets end with
+ * "12/20 delivered, 5 refused, 3 unreachable" on stderr. Exit code: 1 if any failed, else
  * EXIT_UNCONFIRMED if any is unconfirmed, else 0.
  */
-export function reportOutcomes(outcomes: CliOutcome[], json: boolean, io: CliIO): number {
-  const counts: Record<Delivery, number> = { confirmed: 0, failed: 0, unconfirmed: 0 };
-  for (const o of outcomes) {
+export class OutcomeReporter {
+  readonly counts: Record<OutcomeCategory, number> = { delivered: 0, refused: 0, unreachable: 0, unconfirmed: 0, failed: 0, interrupted: 0 };
+  private reported = 0;
+
+  constructor(
+    private readonly json: boolean,
+    private readonly io: CliIO,
+  ) {}
+
+  get done(): number {
+    return this.reported;
+  }
+
+  report(o: CliOutcome): void {
+    const { io } = this;
     const delivery: Delivery = o.delivery ?? (o.ok ? 'confirmed' : 'failed');
-    counts[delivery]++;
-    if (json) {
+    const category = outcomeCategory(o);
+    this.counts[category]++;
+    this.reported++;
+    if (this.json) {
+      const hint = o.status ? hintFor(o.status) : undefined;
       io.stdout.write(
-        JSON.stringify({
+        toSafeJson({
           target: o.target,
           ok: o.ok,
           delivery,
-          status: o.status ? { layer: o.status.layer, code: o.status.code, name: o.status.name } : null,
+          category,
+          message: o.status ? whatHappened(o.status) : null,
+          ...(hint ? { hint } : {}),
+          status: o.status ? { layer: o.status.layer, code: o.status.code, number: protocolNumber(o.status.layer, o.status.code) ?? null, name: o.status.name } : null,
           netApiStatus: o.netApiStatus,
           netApiStatusName: netApiStatusName(o.netApiStatus),
           ...o.detail,
@@ -120,14 +164,38 @@ export function reportOutcomes(outcomes: CliOutcome[], json: boolean, io: CliIO)
       const extra = d.transport !== undefined ? ` (${d.transport}, ${d.blocks} block${d.blocks === 1 ? '' : 's'}, ${d.roundTrips} round trips)` : '';
       io.stdout.write(`${o.target}: message sent${extra}, delivery confirmed${attemptsNote(d)}\n`);
     } else if (o.status) {
-      const mapped = netApiStatusName(o.netApiStatus);
-      const head = delivery === 'unconfirmed' ? 'delivery unconfirmed: ' : '';
-      const tail = delivery === 'unconfirmed' ? '; the final request was sent and its answer lost: the message may have arrived' : '';
-      io.stderr.write(`${o.target}: ${head}${o.status.name} (${o.netApiStatus}): ${o.status.message}${mapped === o.status.name ? '' : ` [${mapped}]`}${tail}${attemptsNote(o.detail ?? {})}\n`);
+      const unconfirmed = delivery === 'unconfirmed';
+      io.stderr.write(
+        errorLine(o.target, o.status, {
+          netApiStatus: o.netApiStatus,
+          netApiStatusName: netApiStatusName(o.netApiStatus),
+          ...(unconfirmed ? { prefix: 'delivery unconfirmed', suffix: 'the final request was sent and its answer lost: the message may have arrived' } : {}),
+        }).replace(/( → |$)/, `${attemptsNote(o.detail ?? {})}$1`) + '\n',
+      );
     }
   }
-  if (outcomes.length > 1) io.stderr.write(`${outcomes.length} targets: ${counts.confirmed} confirmed, ${counts.failed} failed, ${counts.unconfirmed} unconfirmed\n`);
-  return counts.failed > 0 ? 1 : counts.unconfirmed > 0 ? EXIT_UNCONFIRMED : 0;
+
+  /** The summary line "D/N delivered, ..." (only categories that occurred). */
+  summary(total = this.reported): string {
+    const parts = [`${this.counts.delivered}/${total} delivered`];
+    for (const c of OUTCOME_CATEGORIES) if (c !== 'delivered' && this.counts[c] > 0) parts.push(`${this.counts[c]} ${c}`);
+    if (total > this.reported) parts.push(`${total - this.reported} not started`);
+    return parts.join(', ');
+  }
+
+  /** Prints the summary when there were several targets; returns the exit code. */
+  finish(total = this.reported): number {
+    if (total > 1) this.io.stderr.write(this.summary(total) + '\n');
+    const c = this.counts;
+    return c.refused + c.unreachable + c.failed + c.interrupted > 0 ? 1 : c.unconfirmed > 0 ? EXIT_UNCONFIRMED : 0;
+  }
+}
+
+/** Prints a finished list of outcomes (see OutcomeReporter); returns the exit code. */
+export function reportOutcomes(outcomes: CliOutcome[], json: boolean, io: CliIO): number {
+  const r = new OutcomeReporter(json, io);
+  for (const o of outcomes) r.report(o);
+  return r.finish();
 }
 
 function attemptsNote(d: Record<string, string | number | boolean>): string {

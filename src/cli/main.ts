@@ -25,6 +25,7 @@ import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
 import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
+import { errorLine } from './error-line.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type CommandSpec, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
@@ -125,7 +126,7 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
       fullIO.stderr.write(`netsend: ${sanitizeForTerminal(e.message)}\nTry 'netsend --help'.\n`);
       return 2;
     }
-    fullIO.stderr.write(`netsend: ${sanitizeForTerminal(e instanceof Error ? e.message : String(e))}\n`);
+    fullIO.stderr.write(`${e instanceof NetsendError ? errorLine('netsend', e) : `netsend: ${e instanceof Error ? e.message : String(e)}`}\n`);
     return 1;
   }
 }

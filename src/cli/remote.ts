@@ -9,6 +9,7 @@ import { NetsendError } from '../status/error.js';
 import { win32 } from '../status/index.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { closeCapture, openCapture } from './capture.js';
+import { errorLine, protocolNumber, whatHappened } from './error-line.js';
 import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
 import { intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 
@@ -188,7 +189,7 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
         const lines = [`server:        ${shown(server)} (SMB ${session.dialect}, ${sec})`];
         if (result.status !== 0 || !result.info) {
           io.stdout.write(lines.join('\n') + '\n');
-          io.stderr.write(`${shown(server)}: NetrWkstaGetInfo level ${level}: ${status.name} (${result.status}): ${status.message}\n`);
+          io.stderr.write(errorLine(shown(server), { layer: 'win32', code: result.status, name: status.name, message: `NetrWkstaGetInfo level ${level}: ${status.message}` }) + '\n');
           continue;
         }
         const i = result.info;
@@ -200,8 +201,8 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
         failed++;
         if (!(e instanceof NetsendError)) throw e;
         if (e.layer === 'usage') throw e;
-        if (json) io.stdout.write(toSafeJson({ server, ok: false, status: { layer: e.layer, code: e.code, name: e.name } }) + '\n');
-        else io.stderr.write(`${shown(server)}: ${shown(e.name)}: ${shown(e.message)}\n`);
+        if (json) io.stdout.write(toSafeJson({ server, ok: false, message: whatHappened(e), status: { layer: e.layer, code: e.code, number: protocolNumber(e.layer, e.code) ?? null, name: e.name } }) + '\n');
+        else io.stderr.write(errorLine(shown(server), e) + '\n');
       }
     }
   } finally {

@@ -118,7 +118,7 @@ describe('netsend CLI against our receiver', () => {
     const dead = await closedPort();
     const t = io();
     expect(await main(['--host', '127.0.0.1', '--port', String(dead), 'bob', 'x'], t.io)).toBe(1);
-    expect(t.err.join('')).toMatch(/^BOB@127\.0\.0\.1: ECONNREFUSED \(2136\): .*\[NERR_NetworkError\]/);
+    expect(t.err.join('')).toMatch(/^BOB@127\.0\.0\.1: ECONNREFUSED \(errno \d+\): .* → NET_API_STATUS 2136 NERR_NetworkError$/m);
   });
 });
 
@@ -194,7 +194,7 @@ describe.runIf(interopEnabled())('netsend CLI against Samba', () => {
   it('reports ERRDOS/71 as exit 1 with the status named on stderr', async () => {
     const t = io();
     expect(await main(['--host', refusing.host, 'bob', 'x'], t.io)).toBe(1);
-    expect(t.err.join('')).toMatch(new RegExp(`^BOB@${refusing.host.replace(/\./g, '\\.')}: ERRDOS/ERRreqnotaccep \\(71\\): `));
+    expect(t.err.join('')).toMatch(new RegExp(`^BOB@${refusing.host.replace(/\./g, '\\.')}: ERRDOS/ERRreqnotaccep \\(class 0x01, code 71\\): .* → NET_API_STATUS 71 ERROR_REQ_NOT_ACCEP$`, 'm'));
     const j = io();
     expect(await main(['--json', '--host', refusing.host, 'bob', 'x'], j.io)).toBe(1);
     expect(JSON.parse(j.out[0]!)).toMatchObject({ ok: false, status: { layer: 'dos', code: 0x10047, name: 'ERRDOS/ERRreqnotaccep' }, netApiStatus: 71 });

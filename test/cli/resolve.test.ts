@@ -75,7 +75,10 @@ describe.runIf(rootOk)('netsend NAME without --host (NetBIOS resolution)', () =>
   it('an unknown name exits 1 with the NetBIOS status and NERR_NameNotFound', async () => {
     const t = io();
     expect(await main(['--json', '--wins', nsHost, '--port', String(rx.port), 'mallory', 'x'], t.io)).toBe(1);
-    expect(JSON.parse(t.out[0]!)).toMatchObject({ target: 'MALLORY', ok: false, status: { layer: 'netbios', code: 3 }, netApiStatus: 2273 });
+    expect(JSON.parse(t.out[0]!)).toMatchObject({ target: 'MALLORY', ok: false, status: { layer: 'netbios', code: 3, number: 'RCODE 3' }, netApiStatus: 2273, netApiStatusName: 'NERR_NameNotFound', category: 'unreachable', hint: 'use --host ADDR to give its address' });
+    const h = io();
+    expect(await main(['--wins', nsHost, '--port', String(rx.port), 'mallory', 'x'], h.io)).toBe(1);
+    expect(h.err.join('')).toMatch(/^MALLORY: \S+ \(RCODE 3\): [^\n]* \(use --host ADDR to give its address\) → NET_API_STATUS 2273 NERR_NameNotFound\n$/);
   });
 
   it('--lmhosts answers before the name query; DNS/hosts finds `localhost` after a negative query; --no-dns turns that off', async () => {

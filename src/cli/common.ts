@@ -12,8 +12,10 @@ export interface CliIO {
   stderr: { write(s: string): unknown };
   /** Message text source when none is given on the command line. */
   stdin: AsyncIterable<Buffer | string>;
-  /** Stops `listen` (default: SIGINT/SIGTERM). */
+  /** Stops `listen` (default: SIGINT/SIGTERM) and interrupts a send to many targets (default: SIGINT). */
   signal?: AbortSignal;
+  /** Raw terminal stream for the progress line (set only when stderr is a TTY; counts only, never network text). */
+  progress?: { write(s: string): unknown };
 }
 
 export type OptionValue = string | boolean | string[] | undefined;

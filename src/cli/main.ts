@@ -26,6 +26,7 @@ import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
 import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { errorLine } from './error-line.js';
+import { FANOUT_OPTIONS, concurrencyOption, fanOut, parseTarget, targetArguments, type Target } from './fanout.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type CommandSpec, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
@@ -49,6 +50,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'timeout', type: 'string', arg: 'MS', help: 'deadline of each attempt per target in milliseconds (default 10000)', commands: ['send'] },
   { name: 'json', type: 'boolean', help: { send: 'one JSON object per target: {target, ok, status, netApiStatus, ...}', listen: 'one JSON object per message' }, commands: ['send', 'listen'] },
   ...CAPTURE_OPTIONS,
+  ...FANOUT_OPTIONS,
   { name: 'retries', type: 'string', arg: 'N', help: `send again up to N times when delivery failed (default 0, at most ${MAX_RETRIES}); never after an unconfirmed one`, commands: ['send'] },
   { name: 'retry-unconfirmed', type: 'boolean', help: 'with --retries, also send again when delivery is unconfirmed (may show the message twice)', commands: ['send'] },
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
@@ -95,6 +97,8 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
   const given: CliIO = { ...defaultIO(), ...io };
   // Everything printed passes the sanitiser (util/sanitize.ts): network strings never reach the terminal raw.
   const fullIO: CliIO = { ...given, stdout: sanitizingWriter(given.stdout), stderr: sanitizingWriter(given.stderr) };
+  // The progress line needs \r and erase-line, which the sanitiser escapes: it gets the raw stream, on a terminal only.
+  if (!given.progress && io.stderr === undefined && process.stderr.isTTY) fullIO.progress = process.stderr;
   let command = DEFAULT_COMMAND;
   let args = argv;
   if (argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0])) {
@@ -188,6 +192,7 @@ function sendOutcome(target: string, r: SendResult): CliOutcome {
 
 async function runSend(ctx: CommandContext): Promise<number> {
   const { values, io } = ctx;
+  if (values['hosts-file'] === '-' && ctx.positionals.length < 2) throw new UsageError('--hosts-file - reads the targets from stdin: give the message on the command line');
   const { name, text } = await readRecipientAndText(ctx);
   const delegate = SEND_DELEGATES.find((d) => d.applies(values));
   if (delegate) return delegate.run({ ...ctx, name, text });
@@ -202,7 +207,9 @@ async function runSend(ctx: CommandContext): Promise<number> {
   const single = values['single-block'] === true;
   const json = values.json === true;
 
-  let hosts = listOption(values, 'host');
+  const explicitTargets = await targetArguments(values, io);
+  const concurrency = concurrencyOption(values);
+  let targets: Target[] = explicitTargets.map((t) => parseTarget(t, port));
   const base = {
     port,
     to: name,
@@ -218,13 +225,13 @@ async function runSend(ctx: CommandContext): Promise<number> {
   };
   // Usage problems (names, code page, size) fail before any traffic, for every target alike.
   // An IP address as NAME (no --host) is asked for its messenger name first, like `net send <ip>`.
-  const byAddress = hosts.length === 0 && net.isIP(name) !== 0;
-  const prepared = prepareMessage({ ...base, to: byAddress ? 'X' : name, host: hosts[0] ?? '0.0.0.0' });
+  const byAddress = targets.length === 0 && net.isIP(name) !== 0;
+  const prepared = prepareMessage({ ...base, to: byAddress ? 'X' : name, host: targets[0]?.host ?? '0.0.0.0' });
   if (prepared.unmappable.length > 0) {
     io.stderr.write(`netsend: warning: ${unmappableWarning(prepared.unmappable, base.codepage)}\n`);
   }
 
-  if (hosts.length === 0) {
+  if (targets.length === 0) {
     try {
       const wins = stringOption(values, 'wins');
       const broadcast = stringOption(values, 'broadcast');
@@ -237,7 +244,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
         ...(lmhosts !== undefined ? { lmhosts } : {}),
         ...(values['no-dns'] === true ? { dns: false } : {}),
       });
-      hosts = [t.host];
+      targets = [{ host: t.host, port, explicitPort: false }];
       base.to = t.to;
     } catch (e) {
       if (e instanceof NetsendError && e.layer === 'usage') throw e;
@@ -245,27 +252,28 @@ async function runSend(ctx: CommandContext): Promise<number> {
     }
   }
   const capture = openCapture(values, io);
-  let outcomes: CliOutcome[];
+  let code: number;
   let captureFailed = 0;
   try {
-    outcomes = await Promise.all(
-      hosts.map(async (host): Promise<CliOutcome> => {
+    code = await fanOut(
+      targets,
+      async (t, signal): Promise<CliOutcome> => {
         const tap: TrafficTap | undefined = capture ? capture.tap('client') : undefined;
-        const target = `${base.to.toUpperCase()}@${host}`;
+        const target = `${base.to.toUpperCase()}@${t.explicitPort ? (net.isIPv6(t.host) ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`) : t.host}`;
         try {
-          return sendOutcome(target, await sendMessage({ ...base, host, ...(tap ? { tap } : {}) }));
+          return sendOutcome(target, await sendMessage({ ...base, host: t.host, port: t.port, signal, ...(tap ? { tap } : {}) }));
         } catch (e) {
           if (e instanceof NetsendError && e.layer === 'usage') throw e;
           return failureOutcome(target, e);
         }
-      }),
+      },
+      { concurrency, json, io },
     );
   } finally {
     captureFailed = closeCapture(capture, io);
   }
-  const code = reportOutcomes(outcomes, json, io);
   // A capture that could not be written is a failure, and a failure outranks "unconfirmed" (3).
-  return captureFailed && code !== 1 ? 1 : code;
+  return captureFailed && (code === 0 || code === EXIT_UNCONFIRMED) ? 1 : code;
 }
 
 // ---------------------------------------------------------------------------------------------

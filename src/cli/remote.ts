@@ -10,8 +10,10 @@ import { win32 } from '../status/index.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { closeCapture, openCapture } from './capture.js';
 import { errorLine, protocolNumber, whatHappened } from './error-line.js';
+import { concurrencyOption, fanOut } from './fanout.js';
+import { netApiStatusFor } from '../messenger/status-map.js';
 import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
-import { intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
+import { EXIT_UNCONFIRMED, intOption, listOption, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 
 const REMOTE = ['send', 'info'] as const;
 
@@ -145,19 +147,26 @@ export async function runRemoteSend(ctx: SendContext): Promise<number> {
   const from = stringOption(values, 'from');
   const capture = openCapture(values, io);
   let captureFailed = 0;
-  let outcomes: CliOutcome[];
+  let code: number;
   try {
-    outcomes = await Promise.all(
-      servers.map(async (server): Promise<CliOutcome> => {
-        const r = await sendViaWorkstation({ ...base, server: server.replace(/^\\\\/, ''), to: name, from: from ?? null, text, ...(capture ? { tap: capture.tap() } : {}) });
-        return { target: `${name.toUpperCase()} via ${server}`, ok: r.ok, delivery: r.delivery, netApiStatus: r.netApiStatus, status: r.status, detail: { path: 'wkssvc', attempts: r.attempts, ...sessionDetail(r.session) } };
-      }),
+    code = await fanOut(
+      servers,
+      async (server, signal): Promise<CliOutcome> => {
+        const target = `${name.toUpperCase()} via ${server}`;
+        try {
+          const r = await sendViaWorkstation({ ...base, server: server.replace(/^\\\\/, ''), to: name, from: from ?? null, text, signal, ...(capture ? { tap: capture.tap() } : {}) });
+          return { target, ok: r.ok, delivery: r.delivery, netApiStatus: r.netApiStatus, status: r.status, detail: { path: 'wkssvc', attempts: r.attempts, ...sessionDetail(r.session) } };
+        } catch (e) {
+          if (!(e instanceof NetsendError) || e.layer === 'usage') throw e;
+          return { target, ok: false, delivery: 'failed', netApiStatus: netApiStatusFor(e), status: { layer: e.layer, code: e.code, name: e.name, message: e.message } };
+        }
+      },
+      { concurrency: concurrencyOption(values), json: values.json === true, io },
     );
   } finally {
     captureFailed = closeCapture(capture, io);
   }
-  const code = reportOutcomes(outcomes, values.json === true, io);
-  return captureFailed && code !== 1 ? 1 : code;
+  return captureFailed && (code === 0 || code === EXIT_UNCONFIRMED) ? 1 : code;
 }
 
 const PLATFORMS: Record<number, string> = { 300: 'DOS', 400: 'OS/2', 500: 'NT', 600: 'OSF', 700: 'VMS' };

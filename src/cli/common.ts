@@ -43,6 +43,8 @@ export interface CommandContext {
 export interface CommandSpec {
   summary: string;
   usage: string;
+  /** [command line, what it does] pairs for --help and the man page. */
+  examples?: ReadonlyArray<readonly [string, string]>;
   run(ctx: CommandContext): Promise<number>;
 }
 

@@ -19,6 +19,7 @@ import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusFor } from '../messenger/status-map.js';
 import { resolveMessengerTarget } from '../messenger/resolve.js';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { LINE_ENDINGS, checkMessageText, unmappableWarning, type LineEndings } from '../messenger/text.js';
 import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
 import { formatPopup } from '../messenger/popup.js';
@@ -26,7 +27,8 @@ import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
 import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { errorLine } from './error-line.js';
-import { FANOUT_OPTIONS, concurrencyOption, fanOut, parseTarget, targetArguments, type Target } from './fanout.js';
+import { checkSendMode } from './modes.js';
+import { EXIT_INTERRUPTED, FANOUT_OPTIONS, concurrencyOption, fanOut, parseTarget, targetArguments, type Target } from './fanout.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type CommandSpec, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
@@ -35,7 +37,8 @@ export * from './common.js';
 /** Every option of every subcommand. */
 export const OPTIONS: OptionSpec[] = [
   { name: 'help', short: 'h', type: 'boolean', help: 'show help and exit', commands: '*' },
-  { name: 'host', type: 'string', multiple: true, arg: 'ADDR', help: { send: 'target address (repeatable: sent concurrently); without it NAME is resolved over NetBIOS', listen: 'address to listen on (default 127.0.0.1)' }, commands: ['send', 'listen'] },
+  { name: 'version', short: 'V', type: 'boolean', help: 'print the version and exit', commands: '*' },
+  { name: 'host', type: 'string', multiple: true, arg: 'ADDR', help: { send: 'target ADDR[:PORT], [IPv6]:PORT (repeatable; at most --concurrency in flight); without it NAME is resolved by name', listen: 'address to listen on (default 127.0.0.1)' }, commands: ['send', 'listen'] },
   { name: 'port', type: 'string', arg: 'N', help: { send: '139 (default): NetBIOS session to NAME<03>; any other port: Direct TCP', listen: '139 (default): NetBIOS sessions; any other port (0 = ephemeral): Direct TCP' }, commands: ['send', 'listen'] },
   { name: 'wins', type: 'string', arg: 'ADDR', help: 'resolve NAME<03> with a unicast name query to this NetBIOS name server', commands: ['send'] },
   { name: 'broadcast', type: 'string', arg: 'ADDR', help: 'resolve NAME<03> by broadcast to ADDR (default 255.255.255.255)', commands: ['send'] },
@@ -60,9 +63,35 @@ export const OPTIONS: OptionSpec[] = [
 
 /** Subcommands; the first positional picks one, anything else means `send`. */
 export const COMMANDS: Record<string, CommandSpec> = {
-  send: { summary: 'send a Messenger popup directly (SMB1 message commands)', usage: 'netsend [send] [options] NAME [message...]', run: runSend },
-  listen: { summary: 'receive Messenger popups and print them', usage: 'netsend listen [--host ADDR] [--port N] [--json] [--name NAME...]', run: runListen },
-  info: { summary: "ask a server's Workstation service who it is (wkssvc NetrWkstaGetInfo over SMB)", usage: 'netsend info --server HOST [-U USER[%PASS]] [--level 100|101|102] [--json]', run: runInfo },
+  send: {
+    summary: 'send a Messenger popup directly (SMB1 message commands)',
+    usage: 'netsend [send] [options] NAME [message...]',
+    run: runSend,
+    examples: [
+      ['netsend BOB "Lunch is ready"', 'resolve BOB<03> over NetBIOS and deliver on port 139'],
+      ['netsend --host 192.0.2.7 BOB "Lunch is ready"', 'deliver to that address'],
+      ['netsend --hosts-file office.txt --concurrency 64 BOB "Fire drill at 3"', 'many targets, one ADDR[:PORT] per line; results as each finishes'],
+      ['echo "from stdin" | netsend --host 192.0.2.7 --from HELPDESK BOB', 'the message from stdin'],
+      ["netsend --server HOST -U 'DOM\\admin' BOB \"text\"", "HOST's Workstation service sends it (wkssvc)"],
+    ],
+  },
+  listen: {
+    summary: 'receive Messenger popups and print them',
+    usage: 'netsend listen [--host ADDR] [--port N] [--json] [--name NAME...] [--exec CMD [ARG...]] [--notify]',
+    run: runListen,
+    examples: [
+      ['netsend listen --host 0.0.0.0 --port 139', 'a WinPopup-style receiver (port 139 needs root)'],
+      ["netsend listen --port 1139 --exec logger -t netsend", 'run a command per message (fields in NETSEND_* variables)'],
+      ['netsend listen --notify', 'a desktop notification per message (notify-send)'],
+    ],
+  },
+  info: {
+    summary: "ask a server's Workstation service who it is (wkssvc NetrWkstaGetInfo over SMB)",
+    usage: 'netsend info --server HOST [-U USER[%PASS]] [--level 100|101|102] [--json]',
+    run: runInfo,
+    examples: [['netsend info --server HOST -U user --level 101', 'does the RPC stack reach it?']],
+  },
+  help: { summary: 'show help for all commands or one', usage: 'netsend help [COMMAND]', run: runHelp },
 };
 
 const DEFAULT_COMMAND = 'send';
@@ -83,10 +112,33 @@ export function helpText(command?: string): string {
       const help = typeof o.help === 'string' ? o.help : (o.help[c] ?? Object.values(o.help)[0] ?? '');
       lines.push(`  ${flag.padEnd(28)} ${help}`);
     }
+    if (spec.examples?.length) {
+      lines.push('  Examples:');
+      for (const [cmd, what] of spec.examples) lines.push(`    ${cmd}`, `        ${what}`);
+    }
     lines.push('');
   }
-  if (!command) lines.push(`Exit status: 0 delivered, 1 refused or failed, 2 usage error, ${EXIT_UNCONFIRMED} unconfirmed (sent, no answer: it may have arrived).`, 'Message text is read from stdin when none is given.', '');
+  if (!command) lines.push(`Exit status: 0 delivered, 1 refused or failed, 2 usage error, ${EXIT_UNCONFIRMED} unconfirmed (sent, no answer: it may have arrived), ${EXIT_INTERRUPTED} interrupted (Ctrl-C).`, 'Message text is read from stdin when none is given. More: netsend help COMMAND, man netsend.', '');
   return lines.join('\n');
+}
+
+/** The version in package.json (next to dist/ in the package; next to src/ in the repository). */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** `netsend help [COMMAND]`. */
+async function runHelp({ positionals, io }: CommandContext): Promise<number> {
+  const [topic, ...rest] = positionals;
+  if (rest.length > 0) throw new UsageError(`help takes one COMMAND, got '${rest[0]}'`);
+  if (topic !== undefined && !Object.hasOwn(COMMANDS, topic)) throw new UsageError(`no command '${topic}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  io.stdout.write(helpText(topic));
+  return 0;
 }
 
 function defaultIO(): CliIO {
@@ -118,6 +170,10 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
   } catch (e) {
     fullIO.stderr.write(`netsend: ${e instanceof Error ? e.message : String(e)}\nTry 'netsend --help'.\n`);
     return 2;
+  }
+  if (values.version) {
+    fullIO.stdout.write(`netsend ${packageVersion()}\n`);
+    return 0;
   }
   if (values.help) {
     fullIO.stdout.write(helpText(command === DEFAULT_COMMAND && argv[0] !== 'send' ? undefined : command));
@@ -167,12 +223,21 @@ export interface SendDelegate {
 }
 export const SEND_DELEGATES: SendDelegate[] = [{ name: 'wkssvc', applies: (v) => listOption(v, 'server').length > 0, run: (ctx) => runRemoteSend(ctx) }];
 
+/** What smbclient -M says before reading a message typed at the terminal. */
+export const MESSAGE_PROMPT = 'Type your message, ending it with a Control-D\n';
+
+/** Prompt only when a person is typing: stdin is a terminal (never for a pipe or a file). */
+export function promptsForMessage(stdin: unknown): boolean {
+  return (stdin as { isTTY?: unknown } | null)?.isTTY === true;
+}
+
 /** Recipient and text from the positionals, or from stdin when only NAME is given. */
 export async function readRecipientAndText({ positionals, io }: CommandContext): Promise<{ name: string; text: string }> {
   const [name, ...words] = positionals;
   if (!name) throw new UsageError('missing recipient NAME');
   let text = words.join(' ');
   if (words.length === 0) {
+    if (promptsForMessage(io.stdin)) io.stderr.write(MESSAGE_PROMPT);
     // A single trailing newline from `echo` or a heredoc is not part of the message.
     text = (await readAll(io.stdin)).replace(/\r?\n$/, '');
   }
@@ -192,6 +257,7 @@ function sendOutcome(target: string, r: SendResult): CliOutcome {
 
 async function runSend(ctx: CommandContext): Promise<number> {
   const { values, io } = ctx;
+  checkSendMode(values);
   if (values['hosts-file'] === '-' && ctx.positionals.length < 2) throw new UsageError('--hosts-file - reads the targets from stdin: give the message on the command line');
   const { name, text } = await readRecipientAndText(ctx);
   const delegate = SEND_DELEGATES.find((d) => d.applies(values));

@@ -25,7 +25,8 @@ export function buildCli(): BuiltCli {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-cli-build-'));
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(dir, 'dist')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   fs.cpSync(path.join(ROOT, 'bin'), path.join(dir, 'bin'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version, type: 'module' }) + '\n');
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return { bin: path.join(dir, 'bin/netsend.js'), binOf: (name) => path.join(dir, 'bin', name), dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

@@ -69,7 +69,7 @@ describe('npm pack: what a dependent project gets', () => {
   it('ships only dist, bin, man, README, LICENSE and package.json; source maps carry their sources', () => {
     const allowed = /^(dist\/|bin\/|man\/|README\.md$|LICENSE$|package\.json$)/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
-    for (const must of ['LICENSE', 'README.md', 'bin/netsend.js', 'bin/sendnetmsg.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/sendnetmsg.js']) expect(files).toContain(must);
+    for (const must of ['LICENSE', 'README.md', 'bin/netsend.js', 'bin/sendnetmsg.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/sendnetmsg.js', 'man/netsend.1', 'man/sendnetmsg.1']) expect(files).toContain(must);
     const map = JSON.parse(fs.readFileSync(path.join(proj, 'node_modules/netsend/dist/index.js.map'), 'utf8')) as { sourcesContent?: unknown[] };
     expect(map.sourcesContent?.length).toBeGreaterThan(0);
   });

@@ -28,6 +28,7 @@ import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { errorLine } from './error-line.js';
 import { checkSendMode } from './modes.js';
+import { LISTEN_ACTION_OPTIONS, listenActions } from './listen-actions.js';
 import { EXIT_INTERRUPTED, FANOUT_OPTIONS, concurrencyOption, fanOut, parseTarget, targetArguments, type Target } from './fanout.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
@@ -59,6 +60,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
   ...REMOTE_OPTIONS,
   ...LISTEN_LIMIT_OPTIONS,
+  ...LISTEN_ACTION_OPTIONS,
 ];
 
 /** Subcommands; the first positional picks one, anything else means `send`. */
@@ -81,7 +83,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: runListen,
     examples: [
       ['netsend listen --host 0.0.0.0 --port 139', 'a WinPopup-style receiver (port 139 needs root)'],
-      ["netsend listen --port 1139 --exec logger -t netsend", 'run a command per message (fields in NETSEND_* variables)'],
+      ["netsend listen --port 1139 --exec 'logger -t netsend'", 'run a command per message, no shell (fields in NETSEND_* variables, text on stdin)'],
       ['netsend listen --notify', 'a desktop notification per message (notify-send)'],
     ],
   },
@@ -353,7 +355,9 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   const json = values.json === true;
   const names = listOption(values, 'name');
   const codepage = stringOption(values, 'codepage');
+  const actions = listenActions(values, io);
   const print = (m: ReceivedMessage): void => {
+    actions?.onMessage(m);
     if (json) {
       io.stdout.write(toSafeJson({ from: m.from, to: m.to, text: m.text, receivedAt: m.receivedAt.toISOString(), remoteAddress: m.remoteAddress, transport: m.transport }) + '\n');
     } else {
@@ -386,5 +390,6 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     process.on('SIGTERM', stop);
   });
   await rx.close();
+  await actions?.close();
   return closeCapture(capture, io);
 }

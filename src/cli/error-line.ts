@@ -87,7 +87,8 @@ export function whatHappened(s: StatusParts): string {
 export function hintFor(s: StatusParts): string | undefined {
   if (s.layer === 'netbios') return 'use --host ADDR to give its address';
   if (s.layer === 'protocol' && /MALFORMED|unexpected|not an? (SMB|NBSS)|protocol id|magic/i.test(`${s.name} ${s.message}`)) return 'not a NetBIOS/SMB server';
-  if (s.layer === 'nbss' && s.code === 0x80) return 'the host answers NetBIOS but has no messenger name; try the name it shows (netsend NAME with its address as NAME)';
+  // RFC 1002 §4.3.4: 0x80 not listening on called name, 0x82 called name not present.
+  if (s.layer === 'nbss' && (s.code === 0x80 || s.code === 0x82)) return 'the host does not serve that name; give its address as NAME to ask it for its messenger name';
   return undefined;
 }
 

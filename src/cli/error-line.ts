@@ -75,8 +75,9 @@ export function whatHappened(s: StatusParts): string {
     if (node.test(m)) m = m.replace(node, words ? `$1${words}` : '$1').replace(/: $/, '');
     else if (words && !m.includes(words)) m = `${m}: ${words}`;
   }
-  // "NAME: rest" or "NAME rest" at the start repeats what precedes it on the line.
-  if (m.startsWith(`${s.name}: `)) m = m.slice(s.name.length + 2);
+  // Lower layers put their own label ("ERRDOS/ERRreqnotaccep (0x00010047): ") into the message;
+  // the line already starts with it.
+  m = m.replace(new RegExp(`${escapeRegExp(s.name)}(?: \\([^)]*\\))?(?:: |$)`, 'g'), '').replace(/(?:: )+$/, '').replace(/^: /, '').trim();
   return m.length > 0 ? m : (SOCKET_WORDS[s.name] ?? s.name);
 }
 

@@ -78,5 +78,10 @@ describe('one error line: TARGET: NAME (NUMBER): what happened → NET_API_STATU
     expect(errorLine('S', { layer: 'win32', code: 5, name: 'ERROR_ACCESS_DENIED', message: 'Access is denied.' }, { netApiStatus: 5, netApiStatusName: 'ERROR_ACCESS_DENIED' })).toBe('S: ERROR_ACCESS_DENIED (5): Access is denied.');
     expect(errorLine('S', { layer: 'dos', code: (1 << 16) | 71, name: 'ERRDOS/ERRreqnotaccep', message: 'request not accepted' }, { netApiStatus: 71, netApiStatusName: 'ERROR_REQ_NOT_ACCEP' })).toBe('S: ERRDOS/ERRreqnotaccep (class 0x01, code 71): request not accepted → NET_API_STATUS 71 ERROR_REQ_NOT_ACCEP');
     expect(whatHappened({ layer: 'timeout', code: 0, name: 'TIMEOUT', message: 'TIMEOUT: late' })).toBe('late');
+    // The messages lower layers write (observed against Samba): their label is said once, up front.
+    expect(whatHappened({ layer: 'dos', code: 0x10047, name: 'ERRDOS/ERRreqnotaccep', message: 'message server refused SMB 0xD5: ERRDOS/ERRreqnotaccep (0x00010047): The server has no more connections available.' })).toBe('message server refused SMB 0xD5: The server has no more connections available.');
+    expect(errorLine('BOB via S', { layer: 'rpc-fault', code: 0x1c010002, name: 'nca_s_op_rng_error', message: 'opnum 12: nca_s_op_rng_error (0x1C010002): The operation number is out of range for this interface.' }, { netApiStatus: 1745, netApiStatusName: 'RPC_S_PROCNUM_OUT_OF_RANGE' })).toBe(
+      'BOB via S: nca_s_op_rng_error (0x1C010002): opnum 12: The operation number is out of range for this interface. → NET_API_STATUS 1745 RPC_S_PROCNUM_OUT_OF_RANGE',
+    );
   });
 });

@@ -195,6 +195,7 @@ describe.runIf(interopEnabled())('netsend CLI against Samba', () => {
     const t = io();
     expect(await main(['--host', refusing.host, 'bob', 'x'], t.io)).toBe(1);
     expect(t.err.join('')).toMatch(new RegExp(`^BOB@${refusing.host.replace(/\./g, '\\.')}: ERRDOS/ERRreqnotaccep \\(class 0x01, code 71\\): .* → NET_API_STATUS 71 ERROR_REQ_NOT_ACCEP$`, 'm'));
+    expect(t.err.join('').match(/ERRreqnotaccep/g)).toHaveLength(1);
     const j = io();
     expect(await main(['--json', '--host', refusing.host, 'bob', 'x'], j.io)).toBe(1);
     expect(JSON.parse(j.out[0]!)).toMatchObject({ ok: false, status: { layer: 'dos', code: 0x10047, name: 'ERRDOS/ERRreqnotaccep' }, netApiStatus: 71 });

@@ -86,6 +86,7 @@ describe.runIf(interopEnabled())('netsend --server and info against Samba', () =
     const t = io();
     expect(await main(['--server', samba.host, '-U', user, '--from', 'ALICE', 'BOB', 'hello', 'there'], t.io)).toBe(1);
     expect(t.err.join('')).toMatch(/^BOB via 127\.77\.\d+\.\d+: nca_s_op_rng_error \(0x1C010002\): .* → NET_API_STATUS 1745 RPC_S_PROCNUM_OUT_OF_RANGE$/m);
+    expect(t.err.join('').match(/nca_s_op_rng_error|0x1C010002/gi)).toHaveLength(2); // name and number, once each
   });
 
   it('send --server --json --sign with the password from $NETSEND_PASSWORD', async () => {

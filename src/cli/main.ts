@@ -18,7 +18,7 @@ import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.
 import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusFor } from '../messenger/status-map.js';
 import { resolveMessengerTarget } from '../messenger/resolve.js';
-import net from 'node:net';
+import * as net from 'node:net';
 import { LINE_ENDINGS, checkMessageText, unmappableWarning, type LineEndings } from '../messenger/text.js';
 import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
 import { formatPopup } from '../messenger/popup.js';

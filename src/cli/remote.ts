@@ -16,7 +16,10 @@ const REMOTE = ['send', 'info'] as const;
 
 /** Option rows for the remote path (merged into OPTIONS by main.ts). */
 export const REMOTE_OPTIONS: OptionSpec[] = [
-  { name: 'server', type: 'string', multiple: true, arg: 'HOST', help: { send: "ask HOST's Workstation service to send it (wkssvc NetrMessageBufferSend over SMB; needs admin on HOST)", info: 'server to query' }, commands: REMOTE },
+  { name: 'server', type: 'string', multiple: true, arg: 'HOST', help: { send: "ask HOST's Workstation service to send it (wkssvc NetrMessageBufferSend over SMB; needs admin on HOST)", info: 'server to query', endpoints: 'server whose endpoint mapper (TCP 135) to list' }, commands: [...REMOTE, 'endpoints'] },
+  { name: 'binding', type: 'string', arg: 'STRING', help: 'RPC string binding: ncacn_np:HOST[\\pipe\\wkssvc], ncacn_ip_tcp:HOST[PORT] or ncacn_ip_tcp:HOST (port from the endpoint mapper); options [sign] [seal] [connect] [spnego]', commands: REMOTE },
+  { name: 'auth-level', type: 'string', arg: 'LEVEL', help: 'RPC auth level: none (np default), connect, integrity or privacy (tcp default)', commands: REMOTE },
+  { name: 'epm-port', type: 'string', arg: 'N', help: 'endpoint mapper port (default 135)', commands: ['endpoints'] },
   { name: 'user', short: 'U', type: 'string', arg: 'USER[%PASS]', help: 'SMB user (password after %, or $NETSEND_PASSWORD, or a prompt on a terminal)', commands: REMOTE },
   { name: 'workgroup', short: 'W', type: 'string', arg: 'DOMAIN', help: 'domain or workgroup of the user', commands: REMOTE },
   { name: 'hashes', type: 'string', arg: '[LM:]NT', help: 'authenticate with an NT hash instead of a password', commands: REMOTE },
@@ -29,8 +32,8 @@ export const REMOTE_OPTIONS: OptionSpec[] = [
   { name: 'allow-guest', type: 'boolean', help: 'accept a guest session when -U USER is given (refused by default: unsigned, spoofable)', commands: REMOTE },
   { name: 'allow-unsigned', type: 'boolean', help: 'SMB1: go on unsigned when the logon is not signed (refused by default)', commands: REMOTE },
   { name: 'level', type: 'string', arg: 'N', help: 'NetrWkstaGetInfo level: 100 (default), 101 or 102', commands: ['info'] },
-  { name: 'json', type: 'boolean', help: 'one JSON object per server', commands: ['info'] },
-  { name: 'timeout', type: 'string', arg: 'MS', help: 'per-server deadline in milliseconds (default 10000)', commands: ['info'] },
+  { name: 'json', type: 'boolean', help: 'one JSON object per server', commands: ['info', 'endpoints'] },
+  { name: 'timeout', type: 'string', arg: 'MS', help: 'per-server deadline in milliseconds (default 10000)', commands: ['info', 'endpoints'] },
   { name: 'port', type: 'string', arg: 'N', help: 'SMB port (445 default, or 139)', commands: ['info'] },
   { name: 'pcap', type: 'string', arg: 'FILE', help: 'write our own traffic to a pcap file', commands: ['info'] },
 ];
@@ -106,7 +109,7 @@ export async function credentialsFrom(values: ParsedValues, io: CliIO): Promise<
 }
 
 /** Connection options shared by `send --server` and `info`. */
-async function connectOptionsFrom(values: ParsedValues, io: CliIO): Promise<Omit<RemoteConnectOptions, 'server'>> {
+export async function connectOptionsFrom(values: ParsedValues, io: CliIO): Promise<Omit<RemoteConnectOptions, 'server'>> {
   const smbMin = dialectOption(values, 'smb-min');
   const smbMax = dialectOption(values, 'smb-max');
   const smb1 = values.smb1 === true || smbMax === 'NT1';
@@ -135,6 +138,8 @@ function sessionDetail(s: SmbSessionInfo | undefined): Record<string, string | n
 /** `netsend --server HOST NAME text`: one concurrent wkssvc call per --server. */
 export async function runRemoteSend(ctx: SendContext): Promise<number> {
   const { values, io, name, text } = ctx;
+  const rpcCli = await import('./rpc-commands.js');
+  if (rpcCli.usesRpcBinding(values)) return rpcCli.runSendViaBinding(ctx);
   const servers = listOption(values, 'server');
   const base = await connectOptionsFrom(values, io);
   const { sendViaWorkstation } = await import('../messenger/remote.js');
@@ -163,6 +168,8 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
   if (servers.length === 0) throw new UsageError('info needs --server HOST');
   const level = intOption(values, 'level', 100, 102) ?? 100;
   if (level !== 100 && level !== 101 && level !== 102) throw new UsageError('--level must be 100, 101 or 102');
+  const rpcCli = await import('./rpc-commands.js');
+  if (rpcCli.usesRpcBinding(values)) return rpcCli.runInfoViaBinding({ values, positionals, io }, level);
   const base = await connectOptionsFrom(values, io);
   const { workstationInfo } = await import('../messenger/remote.js');
   const json = values.json === true;

@@ -12,6 +12,9 @@ import { createNtlmSecurityContext } from '../../src/auth/security-context.js';
 import { AUTH_TYPE, RpcVerifierError, type AuthLevelName } from '../../src/rpc/security.js';
 import { decodeWkstaGetInfo, encodeMessageBufferSend, encodeWkstaGetInfo, NetrWkstaGetInfo, WKSSVC } from '../../src/rpc/interfaces/wkssvc.js';
 import { decodeHeader } from '../../src/rpc/pdu.js';
+import { connectSmb2 } from '../../src/smb/smb2/index.js';
+import { connectSmb1 } from '../../src/smb/smb1/client.js';
+import { connectSmbTransport } from '../../src/transport/nbss.js';
 
 type Level = Exclude<AuthLevelName, 'none'>;
 
@@ -50,7 +53,8 @@ describe.runIf(interopEnabled())('RPC auth over ncacn_np against Samba', () => {
             const b = await rpc.bind(WKSSVC);
             expect(rpc.security?.authType).toBe(spnego ? AUTH_TYPE.spnego : AUTH_TYPE.ntlmssp);
             expect(a.context.complete).toBe(true);
-            expect(typeof b.headerSigning).toBe('boolean');
+            // Asked for (PFC_SUPPORT_HEADER_SIGN) at integrity and privacy only; Samba agrees by echoing it.
+            expect(b.headerSigning).toBe(level !== 'connect');
             const i100 = decodeWkstaGetInfo(await rpc.call(0, encodeWkstaGetInfo(samba.host, 100)), 100);
             expect(i100).toMatchObject({ status: 0, info: { level: 100, platformId: 500, computerName: samba.netbiosName, lanGroup: samba.workgroup } });
             const o101 = await rpc.invoke(NetrWkstaGetInfo, { ServerName: samba.host, Level: 101 });
@@ -93,6 +97,28 @@ describe.runIf(interopEnabled())('RPC auth over ncacn_np against Samba', () => {
       expect((e as Error).message).toContain('AUTH3');
     } finally {
       await smb.close();
+    }
+  }, 30_000);
+
+  it('the same SecurityContext drives SMB session setup (SMB 3.1.1 and SMB1) and RPC auth on the pipe it opened', async () => {
+    const used: string[] = [];
+    const smbContext = (c: { user: string; password?: string }) => {
+      used.push('smb');
+      return createNtlmSecurityContext({ ...c, domain: samba.workgroup }, { spnego: true });
+    };
+    const smb2 = await connectSmb2({ host: samba.host, credentials: smbCreds(), authenticator: smbContext, timeoutMs: 10_000 });
+    const stream = await connectSmbTransport({ host: samba.host, port: 445, timeoutMs: 5000 });
+    const smb1 = await connectSmb1({ stream, host: samba.host, credentials: smbCreds(), createAuthenticator: (c) => smbContext(c), timeoutMs: 5000 });
+    try {
+      expect(used).toEqual(['smb', 'smb']);
+      for (const smb of [smb2, smb1]) {
+        const rpc = new RpcClient(await smb.openPipe('wkssvc'), { auth: auth('privacy', true) });
+        await rpc.bind(WKSSVC);
+        expect(decodeWkstaGetInfo(await rpc.call(0, encodeWkstaGetInfo(null, 100)), 100).status).toBe(0);
+      }
+    } finally {
+      await smb2.close();
+      await smb1.close();
     }
   }, 30_000);
 

@@ -88,7 +88,6 @@ describe.runIf(interopEnabled())('protected multi-fragment calls against Samba (
     expect(count(`Pointer to Server Name (uint16): ${samba.host}`)).toBe(2);
     expect(count('Platform Id: PLATFORM_ID_NT (500)')).toBe(2);
     expect(count(`Server Name: ${samba.netbiosName}`)).toBe(2);
-    if (process.env.NETSEND_KEEP_PCAP) console.log('PCAP', file, samba.user.password, port.join(','));
-    else fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }, 60_000);
 });

@@ -17,7 +17,7 @@ const REMOTE = ['send', 'info'] as const;
 /** Option rows for the remote path (merged into OPTIONS by main.ts). */
 export const REMOTE_OPTIONS: OptionSpec[] = [
   { name: 'server', type: 'string', multiple: true, arg: 'HOST', help: { send: "ask HOST's Workstation service to send it (wkssvc NetrMessageBufferSend over SMB; needs admin on HOST)", info: 'server to query', endpoints: 'server whose endpoint mapper (TCP 135) to list' }, commands: [...REMOTE, 'endpoints'] },
-  { name: 'binding', type: 'string', arg: 'STRING', help: 'RPC string binding: ncacn_np:HOST[\\pipe\\wkssvc], ncacn_ip_tcp:HOST[PORT] or ncacn_ip_tcp:HOST (port from the endpoint mapper); options [sign] [seal] [connect] [spnego]', commands: REMOTE },
+  { name: 'binding', type: 'string', arg: 'STRING', help: 'RPC string binding: ncacn_np:HOST[\\pipe\\wkssvc], ncacn_ip_tcp:HOST[PORT] or ncacn_ip_tcp:HOST (port from the endpoint mapper); options [sign] [seal] [connect], [ntlm] for raw NTLMSSP (default SPNEGO)', commands: REMOTE },
   { name: 'auth-level', type: 'string', arg: 'LEVEL', help: 'RPC auth level: none (np default), connect, integrity or privacy (tcp default)', commands: REMOTE },
   { name: 'epm-port', type: 'string', arg: 'N', help: 'endpoint mapper port (default 135)', commands: ['endpoints'] },
   { name: 'user', short: 'U', type: 'string', arg: 'USER[%PASS]', help: 'SMB user (password after %, or $NETSEND_PASSWORD, or a prompt on a terminal)', commands: REMOTE },

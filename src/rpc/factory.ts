@@ -31,7 +31,11 @@ export interface OpenRpcOptions extends WaitOptions {
    * on ncacn_ip_tcp with credentials (`none` when anonymous).
    */
   authLevel?: AuthLevelName;
-  /** 'ntlmssp' (auth_type 10, default) or 'spnego' (auth_type 9); binding options [ntlm] / [spnego] too. */
+  /**
+   * 'spnego' (auth_type 9, default: its last leg has a reply, so a refused logon fails the bind, and the
+   * server's mechListMIC is checked) or 'ntlmssp' (auth_type 10, ends with AUTH3, which has no reply);
+   * binding options [spnego] / [ntlm] too.
+   */
   authType?: 'ntlmssp' | 'spnego';
   /** ncacn_np: SMB options as connectSmb takes them. */
   smbPort?: number;
@@ -82,7 +86,7 @@ function authFor(level: AuthLevelName, b: StringBinding, o: OpenRpcOptions): Rpc
   if (level === 'none') return undefined;
   const creds = o.credentials;
   if (!creds || creds.anonymous) throw new NetsendError('usage', 0, 'RPC_S_UNSUPPORTED_AUTHN_LEVEL', `auth level ${level} needs credentials`);
-  const spnego = has(b, 'spnego') ? true : has(b, 'ntlm') ? false : o.authType === 'spnego';
+  const spnego = has(b, 'spnego') ? true : has(b, 'ntlm') ? false : o.authType !== 'ntlmssp';
   const context = createNtlmSecurityContext(creds, { spnego, sign: level !== 'connect', seal: level === 'privacy' });
   return { level, context, authType: spnego ? AUTH_TYPE.spnego : AUTH_TYPE.ntlmssp };
 }

@@ -112,7 +112,9 @@ describe.runIf(interopEnabled())('ncacn_ip_tcp and the endpoint mapper against s
   it('SPNEGO with a wrong password fails the bind by name; NTLMSSP fails the first call', async () => {
     const bad = { ...creds(), password: 'not-the-password' };
     await expect(openRpc(`ncacn_ip_tcp:${samba.host}[spnego]`, WKSSVC, { credentials: bad, authLevel: 'privacy' })).rejects.toMatchObject({ name: 'RPC_S_SEC_PKG_ERROR' });
-    const rpc = await openRpc(`ncacn_ip_tcp:${samba.host}`, WKSSVC, { credentials: bad, authLevel: 'privacy' });
+    // The default auth type is SPNEGO: the refusal comes with the bind.
+    await expect(openRpc(`ncacn_ip_tcp:${samba.host}`, WKSSVC, { credentials: bad })).rejects.toMatchObject({ name: 'RPC_S_SEC_PKG_ERROR' });
+    const rpc = await openRpc(`ncacn_ip_tcp:${samba.host}[ntlm]`, WKSSVC, { credentials: bad, authLevel: 'privacy' });
     const e = await rpc.call(0, encodeWkstaGetInfo(null, 100)).catch((x: unknown) => x);
     await rpc.close();
     expect(e).toBeInstanceOf(RpcFaultError);

@@ -13,7 +13,9 @@ import { DCERPCD_GLOBAL, startDcerpcd, type Dcerpcd } from '../harness/dcerpcd.j
 import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
 import { openRpc } from '../../src/rpc/factory.js';
 import { decodeShareEnum, encodeShareEnum, netrShareEnum, NetrShareEnum, SRVSVC } from '../../src/rpc/interfaces/srvsvc.js';
-import { decodeWkstaGetInfo, encodeWkstaGetInfo, WKSSVC } from '../../src/rpc/interfaces/wkssvc.js';
+import { decodeWkstaGetInfo, encodeMessageBufferSend, encodeWkstaGetInfo, WKSSVC } from '../../src/rpc/interfaces/wkssvc.js';
+import { decodeHeader, NP_MAX_FRAG } from '../../src/rpc/pdu.js';
+import { TCP_MAX_FRAG } from '../../src/rpc/tcp.js';
 import { CaptureFile } from '../../src/pcap/writer.js';
 
 const EXTRA_SHARES = 400;
@@ -53,6 +55,40 @@ describe.runIf(interopEnabled())('protected multi-fragment calls against Samba (
     expect(r.shares.length).toBe(EXTRA_SHARES + 2);
     expect(r.shares.find((s) => s.name === 's399')).toMatchObject({ remark: 'remark of share 399, long enough to need many fragments' });
     for (const [what, s] of stubs) expect(s.equals(stubs[0]![1]), what).toBe(true);
+  }, 60_000);
+
+  it('a request above max_xmit_frag at privacy: every fragment fits, carries its own verifier, pads only at the end', async () => {
+    for (const [binding, size] of [[`ncacn_ip_tcp:${samba.host}`, TCP_MAX_FRAG], [`ncacn_np:${samba.host}`, NP_MAX_FRAG]] as const) {
+      const rpc = await openRpc(binding, WKSSVC, { credentials: creds(), authLevel: 'privacy', timeoutMs: 15_000 });
+      const sent: Buffer[] = [];
+      const inner = rpc.client.transport;
+      const origWrite = inner.write.bind(inner);
+      const origTransact = inner.transact.bind(inner);
+      // TCP's transact is write + read: record each PDU once.
+      const record = (d: Buffer) => {
+        if (!sent.some((x) => x.equals(d))) sent.push(Buffer.from(d));
+      };
+      inner.write = (d, o) => (record(d), origWrite(d, o));
+      inner.transact = (d, m, o) => (record(d), origTransact(d, m, o));
+      try {
+        const stub = encodeMessageBufferSend('BOB', 'z'.repeat(7000), { serverName: samba.host });
+        await expect(rpc.call(12, stub)).rejects.toMatchObject({ name: 'nca_s_op_rng_error' });
+        expect(rpc.bind.maxXmitFrag).toBe(size);
+        expect(sent.length).toBe(Math.ceil(stub.length / Math.floor((size - 24 - 8 - 16) / 16) / 16));
+        sent.forEach((f, i) => {
+          const h = decodeHeader(f.subarray(0, 16));
+          expect(h.fragLength).toBeLessThanOrEqual(size);
+          expect(h.authLength).toBe(16);
+          expect(h.flags & 3).toBe((i === 0 ? 1 : 0) | (i === sent.length - 1 ? 2 : 0));
+          const pad = f[f.length - 16 - 8 + 2]!;
+          if (i < sent.length - 1) expect(pad).toBe(0);
+          // The stub bytes are sealed: the UTF-16 'z' run must not show.
+          expect(f.includes(Buffer.from('zzzz', 'utf16le'))).toBe(false);
+        });
+      } finally {
+        await rpc.close();
+      }
+    }
   }, 60_000);
 
   it('a second interface on an authenticated association: alter_context to srvsvc after wkssvc, at privacy', async () => {

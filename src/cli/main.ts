@@ -60,6 +60,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   send: { summary: 'send a Messenger popup directly (SMB1 message commands)', usage: 'netsend [send] [options] NAME [message...]', run: runSend },
   listen: { summary: 'receive Messenger popups and print them', usage: 'netsend listen [--host ADDR] [--port N] [--json] [--name NAME...]', run: runListen },
   info: { summary: "ask a server's Workstation service who it is (wkssvc NetrWkstaGetInfo over SMB)", usage: 'netsend info --server HOST [-U USER[%PASS]] [--level 100|101|102] [--json]', run: runInfo },
+  endpoints: { summary: "list what a server's endpoint mapper knows (ept_lookup on TCP 135)", usage: 'netsend endpoints --server HOST [--json]', run: async (ctx) => (await import('./rpc-commands.js')).runEndpoints(ctx) },
 };
 
 const DEFAULT_COMMAND = 'send';

@@ -8,6 +8,7 @@ export {
   type NtlmOptions,
 } from './ntlm.js';
 export { NtlmSecurityContext } from './ntlm-session.js';
+export { createNtlmSecurityContext, NTLMSSP_SIGNATURE_LENGTH, type SecurityContext, type NtlmContextOptions, type SignedBytes } from './security-context.js';
 export {
   ntHash,
   parseHashes,

@@ -35,6 +35,15 @@ export class NtlmSecurityContext {
     this.recvHandle = new Rc4(sealKey(flags, exportedSessionKey, peer));
   }
 
+  /**
+   * Moves the sequence counters on without touching the RC4 handles: after SPNEGO's mechListMIC the
+   * handles restart but the numbers used by the MICs stay used ([MS-SPNG] §3.3.5.1).
+   */
+  advanceSequence(send: number, recv: number): void {
+    this.sendSeq += send;
+    this.recvSeq += recv;
+  }
+
   private mac(key: Buffer, handle: Rc4, seq: number, message: Buffer): Buffer {
     const seqBuf = Buffer.alloc(4);
     seqBuf.writeUInt32LE(seq >>> 0, 0);

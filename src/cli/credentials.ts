@@ -21,8 +21,8 @@
  *    `username`, `password` and `domain`; a warning when the file is readable by group or others.
  * 3. `--password-fd N`: the first line read from inherited descriptor N (`3<file`, a pipe, ...).
  */
-import fs from 'node:fs';
-import net from 'node:net';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
 import { NetsendError } from '../status/error.js';
 import { raceWait } from '../util/abort.js';
 import type { CliIO, OptionSpec, ParsedValues } from './common.js';

@@ -7,8 +7,8 @@
  * Memory stays bounded by the concurrency: outcomes are printed and dropped, never collected.
  */
 import { setMaxListeners } from 'node:events';
-import fs from 'node:fs';
-import net from 'node:net';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
 import { OutcomeReporter, intOption, listOption, stringOption, UsageError, type CliIO, type CliOutcome, type OptionSpec, type ParsedValues } from './common.js';
 
 export const DEFAULT_CONCURRENCY = 32;

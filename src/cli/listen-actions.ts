@@ -14,8 +14,8 @@
  *   HTML in the body) and terminal controls shown as escapes.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ReceivedMessage } from '../messenger/receiver.js';
 import { sanitizeForTerminal } from '../util/sanitize.js';
 import { intOption, stringOption, UsageError, type CliIO, type OptionSpec, type ParsedValues } from './common.js';

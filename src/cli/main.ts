@@ -18,7 +18,7 @@ import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.
 import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusFor } from '../messenger/status-map.js';
 import { resolveMessengerTarget } from '../messenger/resolve.js';
-import net from 'node:net';
+import * as net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { LINE_ENDINGS, checkMessageText, unmappableWarning, type LineEndings } from '../messenger/text.js';
 import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
@@ -93,6 +93,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: runInfo,
     examples: [['netsend info --server HOST -U user --level 101', 'does the RPC stack reach it?']],
   },
+  endpoints: { summary: "list what a server's endpoint mapper knows (ept_lookup on TCP 135)", usage: 'netsend endpoints --server HOST [--json]', run: async (ctx) => (await import('./rpc-commands.js')).runEndpoints(ctx) },
   help: { summary: 'show help for all commands or one', usage: 'netsend help [COMMAND]', run: runHelp },
 };
 

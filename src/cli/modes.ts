@@ -7,7 +7,7 @@
 import { UsageError, type ParsedValues } from './common.js';
 
 /** Options of `send` that only the remote (`--server`) path reads. */
-export const REMOTE_ONLY = ['user', 'workgroup', 'hashes', 'authentication-file', 'password-fd', 'anonymous', 'smb1', 'smb-min', 'smb-max', 'sign', 'encrypt', 'allow-guest', 'allow-unsigned'] as const;
+export const REMOTE_ONLY = ['user', 'workgroup', 'hashes', 'authentication-file', 'password-fd', 'anonymous', 'smb1', 'smb-min', 'smb-max', 'sign', 'encrypt', 'allow-guest', 'allow-unsigned', 'binding', 'auth-level'] as const;
 
 /** Options of `send` that only direct delivery reads (the remote path sends UTF-16 text through RPC). */
 export const DIRECT_ONLY = ['host', 'hosts-file', 'wins', 'broadcast', 'lmhosts', 'no-dns', 'codepage', 'single-block', 'no-negotiate', 'line-endings', 'max-bytes'] as const;

@@ -4,7 +4,8 @@
  * The SMB/RPC/NTLM stack is imported only when one of these runs, so direct sends start faster.
  */
 import type { RemoteConnectOptions } from '../messenger/remote.js';
-import { SMB_DIALECTS, type Credentials, type SmbDialectName, type SmbSessionInfo } from '../messenger/session-options.js';
+import { SMB_DIALECTS, type Credentials, type RpcPathInfo, type SmbDialectName, type SmbSessionInfo } from '../messenger/session-options.js';
+import { bindingOptionsFrom } from './rpc-commands.js';
 import { NetsendError } from '../status/error.js';
 import { win32 } from '../status/index.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
@@ -19,7 +20,10 @@ const REMOTE = ['send', 'info'] as const;
 
 /** Option rows for the remote path (merged into OPTIONS by main.ts). */
 export const REMOTE_OPTIONS: OptionSpec[] = [
-  { name: 'server', type: 'string', multiple: true, arg: 'HOST', help: { send: "ask HOST's Workstation service to send it (wkssvc NetrMessageBufferSend over SMB; needs admin on HOST)", info: 'server to query' }, commands: REMOTE },
+  { name: 'server', type: 'string', multiple: true, arg: 'HOST', help: { send: "ask HOST's Workstation service to send it (wkssvc NetrMessageBufferSend over SMB; needs admin on HOST)", info: 'server to query', endpoints: 'server whose endpoint mapper (TCP 135) to list' }, commands: [...REMOTE, 'endpoints'] },
+  { name: 'binding', type: 'string', arg: 'STRING', help: 'RPC string binding: ncacn_np:HOST[\\pipe\\wkssvc], ncacn_ip_tcp:HOST[PORT] or ncacn_ip_tcp:HOST (port from the endpoint mapper); options [sign] [seal] [connect], [ntlm] for raw NTLMSSP (default SPNEGO)', commands: REMOTE },
+  { name: 'auth-level', type: 'string', arg: 'LEVEL', help: 'RPC auth level: none (np default), connect, integrity or privacy (tcp default)', commands: REMOTE },
+  { name: 'epm-port', type: 'string', arg: 'N', help: 'endpoint mapper port (default 135)', commands: ['endpoints'] },
   { name: 'user', short: 'U', type: 'string', arg: 'USER[%PASS]', help: 'SMB user (password after %, blanked from ps once parsed; or -A, --password-fd, $NETSEND_PASSWORD, a prompt on a terminal)', commands: REMOTE },
   { name: 'workgroup', short: 'W', type: 'string', arg: 'DOMAIN', help: 'domain or workgroup of the user', commands: REMOTE },
   { name: 'hashes', type: 'string', arg: '[LM:]NT', help: 'authenticate with an NT hash instead of a password (blanked from ps once parsed)', commands: REMOTE },
@@ -33,8 +37,8 @@ export const REMOTE_OPTIONS: OptionSpec[] = [
   { name: 'allow-guest', type: 'boolean', help: 'accept a guest session when -U USER is given (refused by default: unsigned, spoofable)', commands: REMOTE },
   { name: 'allow-unsigned', type: 'boolean', help: 'SMB1: go on unsigned when the logon is not signed (refused by default)', commands: REMOTE },
   { name: 'level', type: 'string', arg: 'N', help: 'NetrWkstaGetInfo level: 100 (default), 101 or 102', commands: ['info'] },
-  { name: 'json', type: 'boolean', help: 'one JSON object per server', commands: ['info'] },
-  { name: 'timeout', type: 'string', arg: 'MS', help: 'per-server deadline in milliseconds (default 10000)', commands: ['info'] },
+  { name: 'json', type: 'boolean', help: 'one JSON object per server', commands: ['info', 'endpoints'] },
+  { name: 'timeout', type: 'string', arg: 'MS', help: 'per-server deadline in milliseconds (default 10000)', commands: ['info', 'endpoints'] },
   { name: 'port', type: 'string', arg: 'N', help: 'SMB port (445 default, or 139)', commands: ['info'] },
 ];
 
@@ -112,7 +116,7 @@ export async function credentialsFrom(values: ParsedValues, io: CliIO): Promise<
 }
 
 /** Connection options shared by `send --server` and `info`. */
-async function connectOptionsFrom(values: ParsedValues, io: CliIO): Promise<Omit<RemoteConnectOptions, 'server'>> {
+export async function connectOptionsFrom(values: ParsedValues, io: CliIO): Promise<Omit<RemoteConnectOptions, 'server'>> {
   const smbMin = dialectOption(values, 'smb-min');
   const smbMax = dialectOption(values, 'smb-max');
   const smb1 = values.smb1 === true || smbMax === 'NT1';
@@ -130,7 +134,12 @@ async function connectOptionsFrom(values: ParsedValues, io: CliIO): Promise<Omit
     ...(values['allow-unsigned'] === true ? { allowUnsigned: true } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...bindingOptionsFrom(values),
   };
+}
+
+function pathDetail(p: RpcPathInfo | undefined): Record<string, string> {
+  return p ? { binding: p.binding, authLevel: p.authLevel } : {};
 }
 
 function sessionDetail(s: SmbSessionInfo | undefined): Record<string, string | number | boolean> {
@@ -155,7 +164,7 @@ export async function runRemoteSend(ctx: SendContext): Promise<number> {
         const target = `${name.toUpperCase()} via ${server}`;
         try {
           const r = await sendViaWorkstation({ ...base, server: server.replace(/^\\\\/, ''), to: name, from: from ?? null, text, signal, ...(capture ? { tap: capture.tap() } : {}) });
-          return { target, ok: r.ok, delivery: r.delivery, netApiStatus: r.netApiStatus, status: r.status, detail: { path: 'wkssvc', attempts: r.attempts, ...sessionDetail(r.session) } };
+          return { target, ok: r.ok, delivery: r.delivery, netApiStatus: r.netApiStatus, status: r.status, detail: { path: 'wkssvc', attempts: r.attempts, ...pathDetail(r.path), ...sessionDetail(r.session) } };
         } catch (e) {
           if (!(e instanceof NetsendError) || e.layer === 'usage') throw e;
           return { target, ok: false, delivery: 'failed', netApiStatus: netApiStatusFor(e), status: { layer: e.layer, code: e.code, name: e.name, message: e.message } };
@@ -186,16 +195,19 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
   try {
     for (const server of servers) {
       try {
-        const { session, result } = await workstationInfo({ ...base, server: server.replace(/^\\\\/, ''), ...(capture ? { tap: capture.tap() } : {}) }, level);
+        const { session, path, result } = await workstationInfo({ ...base, server: server.replace(/^\\\\/, ''), ...(capture ? { tap: capture.tap() } : {}) }, level);
         const status = win32(result.status);
         if (result.status !== 0) failed++;
         if (json) {
-          io.stdout.write(toSafeJson({ server, ok: result.status === 0, status: { layer: 'win32', code: result.status, name: status.name }, session: sessionDetail(session), info: result.info ?? null }) + '\n');
+          io.stdout.write(toSafeJson({ server, ok: result.status === 0, status: { layer: 'win32', code: result.status, name: status.name }, ...pathDetail(path), session: sessionDetail(session), info: result.info ?? null }) + '\n');
           continue;
         }
-        const sec = [session.signing ? 'signed' : 'unsigned', session.encryption ? `encrypted${session.cipher ? ` ${session.cipher}` : ''}` : ''].filter(Boolean).join(', ');
+        const carrier = [
+          ...(path ? [`${path.binding}, auth level ${path.authLevel}`] : []),
+          ...(session ? [`SMB ${session.dialect}`, session.signing ? 'signed' : 'unsigned', ...(session.encryption ? [`encrypted${session.cipher ? ` ${session.cipher}` : ''}`] : [])] : []),
+        ].join(', ');
         // Names below are the server's own words: shown() escapes controls and bidi overrides.
-        const lines = [`server:        ${shown(server)} (SMB ${session.dialect}, ${sec})`];
+        const lines = [`server:        ${shown(server)} (${shown(carrier)})`];
         if (result.status !== 0 || !result.info) {
           io.stdout.write(lines.join('\n') + '\n');
           io.stderr.write(errorLine(shown(server), { layer: 'win32', code: result.status, name: status.name, message: `NetrWkstaGetInfo level ${level}: ${status.message}` }) + '\n');

@@ -15,7 +15,7 @@
  *   per-address cap, from the same address). A connection mid-message is never evicted; its phases
  *   have deadlines instead (request, message, lifetime), so it cannot hold a slot for long either.
  */
-import type net from 'node:net';
+import type * as net from 'node:net';
 import { NetsendError, TimeoutError } from '../status/error.js';
 import { addressKey, type ResolvedReceiverLimits } from './receiver-limits.js';
 

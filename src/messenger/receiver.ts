@@ -10,7 +10,7 @@
  * oldest idle connection, a deadline for every phase, and a per-address message rate limit. The
  * limits and their defaults are in receiver-limits.ts; docs/receiver.md explains them.
  */
-import net from 'node:net';
+import * as net from 'node:net';
 import { ByteStream, type TrafficTap } from '../transport/tcp.js';
 import { MalformedError, NetsendError } from '../status/error.js';
 import { DOS, DOS_CLASS } from '../status/dos.js';

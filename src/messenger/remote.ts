@@ -52,6 +52,8 @@ import { WIN32, NERR } from '../status/win32.js';
 import { ntStatusToWin32, rpcFaultToWin32, dosError, DOS_CLASS, win32 } from '../status/index.js';
 import type { WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
+import { formatStringBinding } from '../rpc/binding.js';
+import { usesBinding, wkssvcBinding, type BindingOptions, type RpcPathInfo } from './rpc-binding.js';
 import type { SendStatus } from './send.js';
 import { checkRetryOptions, withRetries, type Delivery, type RetryOptions } from './outcome.js';
 
@@ -59,7 +61,7 @@ import { checkRetryOptions, withRetries, type Delivery, type RetryOptions } from
  * How to reach and authenticate to the server that runs the call. `timeoutMs` (default 10 s) is the
  * per-target deadline: one budget from TCP connect to the last byte of teardown, shared by every step.
  */
-export interface RemoteConnectOptions extends WaitOptions {
+export interface RemoteConnectOptions extends WaitOptions, BindingOptions {
   server: string;
   /** 445 (default) or 139. */
   port?: number;
@@ -104,10 +106,12 @@ export interface RemoteSendResult {
   status: SendStatus | null;
   /** The SMB session that carried the call, when one was established. */
   session?: SmbSessionInfo;
+  /** The binding and RPC auth level, when a binding or auth level was asked for. */
+  path?: RpcPathInfo;
 }
 
 /** Which step failed: decides how socket errors and missing pipes map. */
-type Stage = 'connect' | 'pipe' | 'bind' | 'call';
+export type Stage = 'connect' | 'pipe' | 'bind' | 'call';
 
 const PIPE_MISSING = new Set<number>([NT.STATUS_OBJECT_NAME_NOT_FOUND, NT.STATUS_PIPE_NOT_AVAILABLE, NT.STATUS_BAD_NETWORK_NAME]);
 
@@ -160,11 +164,13 @@ function toStatus(e: NetsendError): SendStatus {
 }
 
 /** How far a remote call got: decides how a failure maps (the table above). */
-interface Progress {
+export interface Progress {
   stage: Stage;
   session?: SmbSessionInfo;
   /** The last fragment of the opnum-12 request: not yet sent, being written, or written. */
   request?: 'writing' | 'written';
+  /** The binding that carried the call, when a binding or RPC auth level was asked for. */
+  path?: RpcPathInfo;
 }
 
 /** Failures that are the server's answer (not a lost one): the call was refused, not lost. */
@@ -182,8 +188,9 @@ function deliveryOf(err: NetsendError, progress: Progress): Delivery {
  * Opens an SMB session, \pipe\wkssvc and a wkssvc binding; runs `body`; closes everything. One
  * deadline covers all of it, teardown included; `body` gets its wait options.
  */
-async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: (rpc: RpcClient, wait: WaitOptions) => Promise<T>): Promise<T> {
+async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: (rpc: WkssvcCaller, wait: WaitOptions) => Promise<T>): Promise<T> {
   const wait = Deadline.of(o).waitOptions();
+  if (usesBinding(o)) return withBinding(o, progress, wait, body);
   let smb: SmbClient | undefined;
   try {
     progress.stage = 'connect';
@@ -217,13 +224,47 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
   }
 }
 
-function failure(e: unknown, progress: Progress): RemoteSendResult {
+/** What the wkssvc calls need of a bound connection (RpcClient on a pipe, or the factory's connection). */
+type WkssvcCaller = Pick<RpcClient, 'call'>;
+
+/** The same through the RPC factory: any string binding, RPC-level auth ([MS-RPCE] §3.3.1.5.2). */
+async function withBinding<T>(o: RemoteConnectOptions, progress: Progress, wait: WaitOptions, body: (rpc: WkssvcCaller, wait: WaitOptions) => Promise<T>): Promise<T> {
+  const { openRpc } = await import('../rpc/factory.js');
+  progress.stage = 'connect';
+  const rpc = await openRpc(wkssvcBinding(o.server, o.binding), WKSSVC, {
+    credentials: o.credentials ?? { user: '', anonymous: true },
+    ...(o.authLevel ? { authLevel: o.authLevel } : {}),
+    ...(o.authType ? { authType: o.authType } : {}),
+    ...(o.port !== undefined ? { smbPort: o.port } : {}),
+    ...(o.dialect ? { dialect: o.dialect } : {}),
+    ...(o.smbMin ? { smbMin: o.smbMin } : {}),
+    ...(o.smbMax ? { smbMax: o.smbMax } : {}),
+    ...(o.requireSigning ? { requireSigning: true } : {}),
+    ...(o.requireEncryption ? { requireEncryption: true } : {}),
+    ...(o.allowGuest ? { allowGuest: true } : {}),
+    ...(o.allowUnsigned ? { allowUnsigned: true } : {}),
+    ...(o.tap ? { tap: o.tap } : {}),
+    ...wait,
+  });
+  if (rpc.session) progress.session = rpc.session;
+  progress.path = { binding: formatStringBinding(rpc.binding), authLevel: rpc.authLevel, ...(rpc.session ? { session: rpc.session } : {}) };
+  try {
+    progress.stage = 'call';
+    return await body(rpc, wait);
+  } finally {
+    await rpc.close(wait).catch(() => undefined);
+  }
+}
+
+/** A failed attempt as a result: delivery and NET_API_STATUS from how far it got. */
+export function failure(e: unknown, progress: Progress): RemoteSendResult {
   const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', String(e), { cause: e });
   const delivery = deliveryOf(err, progress);
   let netApiStatus = remoteNetApiStatusFor(err, progress.stage);
   if (delivery === 'unconfirmed') netApiStatus = WIN32.RPC_S_CALL_FAILED;
   const r: RemoteSendResult = { ok: false, delivery, attempts: 1, netApiStatus, status: toStatus(err) };
   if (progress.session) r.session = progress.session;
+  if (progress.path) r.path = progress.path;
   return r;
 }
 
@@ -248,17 +289,20 @@ async function sendViaWorkstationOnce(o: RemoteSendOptions): Promise<RemoteSendR
       progress.request = state;
     };
     const werror = await withWkssvc(o, progress, async (rpc, wait) => decodeMessageBufferSendResult(await rpc.call(12, stub, { ...wait, onLastFragment })));
-    const session = progress.session!;
-    if (werror === 0) return { ok: true, delivery: 'confirmed', attempts: 1, netApiStatus: 0, status: null, session };
+    const where = { ...(progress.session ? { session: progress.session } : {}), ...(progress.path ? { path: progress.path } : {}) };
+    if (werror === 0) return { ok: true, delivery: 'confirmed', attempts: 1, netApiStatus: 0, status: null, ...where };
     const w = win32(werror);
-    return { ok: false, delivery: 'failed', attempts: 1, netApiStatus: werror, status: { layer: 'win32', code: werror, name: w.name, message: w.message }, session };
+    return { ok: false, delivery: 'failed', attempts: 1, netApiStatus: werror, status: { layer: 'win32', code: werror, name: w.name, message: w.message }, ...where };
   } catch (e) {
     return failure(e, progress);
   }
 }
 
 export interface WorkstationInfoResult {
-  session: SmbSessionInfo;
+  /** The SMB session (absent over ncacn_ip_tcp). */
+  session?: SmbSessionInfo;
+  /** The binding and RPC auth level, when a binding or auth level was asked for. */
+  path?: RpcPathInfo;
   result: WkstaGetInfoResult;
 }
 
@@ -266,5 +310,5 @@ export interface WorkstationInfoResult {
 export async function workstationInfo(o: RemoteConnectOptions, level: 100 | 101 | 102 = 100): Promise<WorkstationInfoResult> {
   const progress: Progress = { stage: 'connect' };
   const result = await withWkssvc(o, progress, async (rpc, wait) => decodeWkstaGetInfo(await rpc.call(0, encodeWkstaGetInfo(o.server, level), wait), level));
-  return { session: progress.session!, result };
+  return { ...(progress.session ? { session: progress.session } : {}), ...(progress.path ? { path: progress.path } : {}), result };
 }

@@ -8,9 +8,9 @@
  *   2. the NetBIOS name query (WINS server when `wins` is given, else broadcast);
  *   3. DNS / the hosts file (`getaddrinfo`), when the name query found no owner, unless `dns: false`.
  */
-import dns from 'node:dns';
-import fs from 'node:fs';
-import net from 'node:net';
+import * as dns from 'node:dns';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
 import { NetsendError } from '../status/error.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
 import { findMessengerName, queryName } from '../transport/nameservice.js';

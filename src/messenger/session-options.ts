@@ -6,3 +6,5 @@
 export type { Credentials } from '../auth/types.js';
 export { SMB_DIALECTS, type SmbDialectName } from '../smb/dialects.js';
 export type { SmbSessionInfo } from '../smb/types.js';
+export type { AuthLevelName } from '../rpc/security.js';
+export type { BindingOptions, RpcPathInfo } from './rpc-binding.js';

@@ -2,7 +2,7 @@
  * Message text and names for the SMB message commands: OEM code page conversion, line endings,
  * NetBIOS name rules and block splitting ([MS-MSRP] §2.2.3, §3.2.4.4; protocol-notes §2.4, §6).
  */
-import os from 'node:os';
+import * as os from 'node:os';
 import iconv from 'iconv-lite';
 import { NetsendError } from '../status/error.js';
 import { MAX_NAME_BYTES } from '../smb/smb1/message-commands.js';

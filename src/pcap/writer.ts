@@ -4,8 +4,8 @@
  * real sequence numbers and checksums, and the FIN exchange, so Wireshark follows the stream.
  * Format: classic libpcap (magic 0xa1b2c3d4, version 2.4), https://www.tcpdump.org/manpages/pcap-savefile.5.html
  */
-import fs from 'node:fs';
-import net from 'node:net';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
 import { NetsendError } from '../status/error.js';
 import type { TrafficTap } from '../util/tap.js';
 

@@ -15,10 +15,14 @@ import {
   encodePdu,
   NP_MAX_FRAG,
   PFC,
+  REQUEST_HEADER_LENGTH,
+  type AuthVerifier,
   type BindAckBody,
+  type BindBody,
   type Pdu,
 } from './pdu.js';
 import { bindTimeFeatureSyntax, formatSyntax, NDR20, type SyntaxId } from './uuid.js';
+import { AUTH_PAD_ALIGNMENT, RpcSecurity, type RpcAuthOptions } from './security.js';
 
 /** What the RPC layer needs from a transport (structurally a NamedPipe, src/smb/types.ts). */
 export interface RpcTransport {
@@ -55,6 +59,8 @@ export interface BindResult {
   secAddr: string;
   /** Feature bits the server acknowledged, when negotiation was offered and acknowledged. */
   features?: number;
+  /** With RPC auth: the server agreed to header signing (PFC_SUPPORT_HEADER_SIGN in bind_ack). */
+  headerSigning?: boolean;
 }
 
 export interface CallOptions extends WaitOptions {
@@ -74,6 +80,8 @@ export interface RpcClientOptions {
   /** Largest reassembled response stub accepted (default 4 MiB, Samba's request limit). */
   maxResponseStub?: number;
   ndrLimits?: Partial<NdrLimits>;
+  /** RPC-level authentication ([MS-RPCE] §3.3.1.5.2); absent = auth level none. */
+  auth?: RpcAuthOptions;
 }
 
 /** A FAULT PDU as an error: layer 'rpc-fault', name nca_s_* (or Win32 name for Win32-valued faults). */
@@ -117,6 +125,9 @@ export class RpcClient {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly maxResponseStub: number;
   private readonly ndrLimits: Partial<NdrLimits>;
+  /** RPC-level security of this association, when auth was asked for. */
+  readonly security: RpcSecurity | undefined;
+  private auth3Unconfirmed = false;
 
   constructor(
     readonly transport: RpcTransport,
@@ -124,6 +135,7 @@ export class RpcClient {
   ) {
     this.maxResponseStub = opts.maxResponseStub ?? 4 * 1024 * 1024;
     this.ndrLimits = opts.ndrLimits ?? {};
+    this.security = opts.auth ? new RpcSecurity(opts.auth) : undefined;
   }
 
   /** Fragment sizes in force (after bind). */
@@ -166,7 +178,10 @@ export class RpcClient {
       }
       const callId = this.nextCallId++;
       const type = this.bound ? 'alter_context' : 'bind';
-      const pdu = encodePdu({ type, callId, maxXmitFrag, maxRecvFrag, assocGroupId: this.assocGroupId, contexts });
+      // The first bind carries the first leg of RPC authentication ([MS-RPCE] §3.3.1.5.2.1).
+      const sec = !this.bound ? this.security : undefined;
+      const authFields = sec ? { flags: PFC.FIRST_FRAG | PFC.LAST_FRAG | (sec.protectsFragments ? PFC.SUPPORT_HEADER_SIGN : 0), auth: sec.verifier(sec.context.next() ?? Buffer.alloc(0)) } : {};
+      const pdu = encodePdu({ type, callId, maxXmitFrag, maxRecvFrag, assocGroupId: this.assocGroupId, contexts, ...authFields });
       let reply: Pdu;
       try {
         const first = await onDeadline(deadline, (o) => this.transport.transact(pdu, maxRecvFrag, o));
@@ -193,11 +208,19 @@ export class RpcClient {
       const res = ack.results[0];
       if (!res) this.fail(new MalformedError('bind_ack', 'no result for the presentation context'));
       if (res.result !== 0) throw bindRejectError(res.result, res.reason, where);
+      if (sec) {
+        try {
+          await this.authenticate(sec, ack, { type, contexts, maxXmitFrag, maxRecvFrag }, where, deadline);
+        } catch (e) {
+          this.fail(e);
+        }
+      }
       this.defaultContext = contextId;
       const out: BindResult = { contextId, maxXmitFrag: this.sendFrag, maxRecvFrag: this.recvFrag, assocGroupId: this.assocGroupId, secAddr: ack.secAddr };
       const feat = ack.results[1];
       // negotiate_ack carries the accepted feature bits in `reason` ([MS-RPCE] §2.2.2.14).
       if (opts.featureNegotiation !== undefined && feat && feat.result === 3) out.features = feat.reason;
+      if (this.security) out.headerSigning = this.security.headerSigning;
       return out;
     });
   }
@@ -213,9 +236,13 @@ export class RpcClient {
       if (contextId === undefined) throw new NetsendError('usage', 0, 'RPC_NOT_BOUND', 'call before bind');
       const deadline = Deadline.of(opts).within(`RPC call opnum ${opnum}`);
       const callId = this.nextCallId++;
-      const header = 24 + (opts.object !== undefined ? 16 : 0);
-      // Stub bytes per fragment, kept a multiple of 8 so each fragment boundary keeps NDR alignment.
-      const room = Math.floor((this.sendFrag - header) / 8) * 8;
+      const header = REQUEST_HEADER_LENGTH + (opts.object !== undefined ? 16 : 0);
+      const sec = this.security;
+      // Stub bytes per fragment: room for the header and any sec_trailer + verifier, cut on a multiple
+      // of 8 (NDR alignment) or, with a verifier, of the auth padding alignment (so only the last
+      // fragment pads, and its padding fits in the room left: [MS-RPCE] §2.2.2.11).
+      const align = sec?.protectsFragments ? AUTH_PAD_ALIGNMENT : 8;
+      const room = Math.floor((this.sendFrag - header - (sec?.fragmentOverhead ?? 0)) / align) * align;
       if (room <= 0) throw new NetsendError('usage', 0, 'RPC_FRAGMENT_TOO_SMALL', `fragment size ${this.sendFrag} leaves no room for stub data`);
       const frags: Buffer[] = [];
       let at = 0;
@@ -224,18 +251,19 @@ export class RpcClient {
         let flags = 0;
         if (at === 0) flags |= PFC.FIRST_FRAG;
         if (at + piece.length >= stub.length) flags |= PFC.LAST_FRAG;
-        frags.push(
-          encodePdu({
-            type: 'request',
-            flags,
-            callId,
-            allocHint: stub.length - at,
-            contextId,
-            opnum,
-            ...(opts.object !== undefined ? { object: opts.object } : {}),
-            stub: piece,
-          }),
-        );
+        const verifier = sec?.requestVerifier();
+        const pdu = encodePdu({
+          type: 'request',
+          flags,
+          callId,
+          allocHint: stub.length - at,
+          contextId,
+          opnum,
+          ...(opts.object !== undefined ? { object: opts.object } : {}),
+          stub: piece,
+          ...(verifier ? { auth: verifier } : {}),
+        });
+        frags.push(sec ? sec.protect(pdu) : pdu);
         at += piece.length;
       } while (at < stub.length);
       try {
@@ -249,7 +277,11 @@ export class RpcClient {
         for (let i = 0; i < pdus.length; i++) {
           const p = pdus[i]!;
           if (p.callId !== callId) throw protocolError('RPC_CALL_ID_MISMATCH', `response call_id ${p.callId}, expected ${callId}`);
-          if (p.type === 'fault') throw new RpcFaultError(p.status, p.flags ?? 0, p.faultFlags, `opnum ${opnum}`);
+          if (p.type === 'fault') {
+            // AUTH3 draws no reply ([MS-RPCE] §3.3.1.5.2.1): the server's verdict on it arrives here.
+            const note = this.auth3Unconfirmed ? ' (first call after AUTH3: the server may have refused the credentials)' : '';
+            throw new RpcFaultError(p.status, p.flags ?? 0, p.faultFlags, `opnum ${opnum}${note}`);
+          }
           if (p.type !== 'response') throw protocolError('RPC_UNEXPECTED_PDU', `got ${p.type} in reply to a request`);
           if (i === 0 && ((p.flags ?? 0) & PFC.FIRST_FRAG) === 0) throw new MalformedError('DCE/RPC response', 'first fragment lacks PFC_FIRST_FRAG');
           if (p.contextId !== contextId) throw protocolError('RPC_CONTEXT_MISMATCH', `response context ${p.contextId}, expected ${contextId}`);
@@ -257,6 +289,7 @@ export class RpcClient {
           if (total > this.maxResponseStub) throw new MalformedError('DCE/RPC response', `stub over ${this.maxResponseStub} bytes`);
           parts.push(p.stub);
         }
+        this.auth3Unconfirmed = false;
         return Buffer.concat(parts, total);
       } catch (e) {
         this.fail(e);
@@ -269,6 +302,36 @@ export class RpcClient {
     const stub = def.encodeIn(args);
     const out = await this.call(def.opnum, stub, opts);
     return def.decodeOut(out, args, this.ndrLimits);
+  }
+
+  /**
+   * The remaining legs of RPC authentication after bind_ack ([MS-RPCE] §3.3.1.5.2.1): the server's
+   * token goes to the context; its answer goes back in AUTH3 (no reply) when that ends the exchange,
+   * or in alter_context when the mechanism waits for a last server token (SPNEGO).
+   */
+  private async authenticate(
+    sec: RpcSecurity,
+    ack: BindAckBody & { flags?: number; auth?: AuthVerifier },
+    bind: { type: 'bind' | 'alter_context'; contexts: BindBody['contexts']; maxXmitFrag: number; maxRecvFrag: number },
+    where: string,
+    deadline: Deadline,
+  ): Promise<void> {
+    sec.headerSigning = ((ack.flags ?? 0) & PFC.SUPPORT_HEADER_SIGN) !== 0;
+    const token = sec.context.next(sec.checkReplyVerifier(ack.auth, where).token);
+    if (token !== null && sec.context.expectsServerToken) {
+      const callId = this.nextCallId++;
+      const pdu = encodePdu({ type: 'alter_context', callId, maxXmitFrag: bind.maxXmitFrag, maxRecvFrag: bind.maxRecvFrag, assocGroupId: this.assocGroupId, contexts: bind.contexts, auth: sec.verifier(token) });
+      const first = await onDeadline(deadline, (o) => this.transport.transact(pdu, bind.maxRecvFrag, o));
+      const reply = (await this.readPdus(first, bind.maxRecvFrag, deadline, () => true))[0]!;
+      if (reply.callId !== callId) throw protocolError('RPC_CALL_ID_MISMATCH', `${where}: alter_context reply call_id ${reply.callId}, expected ${callId}`);
+      if (reply.type === 'fault') throw new RpcFaultError(reply.status, reply.flags ?? 0, reply.faultFlags, `${where} (authentication)`);
+      if (reply.type !== 'alter_context_resp') throw protocolError('RPC_UNEXPECTED_PDU', `${where}: got ${reply.type}, expected alter_context_resp`);
+      sec.context.next(sec.checkReplyVerifier(reply.auth, where).token);
+    } else if (token !== null) {
+      await onDeadline(deadline, (o) => this.transport.write(encodePdu({ type: 'auth3', callId: this.nextCallId++, auth: sec.verifier(token) }), o));
+      this.auth3Unconfirmed = true;
+    }
+    if (!sec.context.complete) throw new NetsendError('ntlm', 0, 'SEC_CONTEXT_INCOMPLETE', `${where}: the security context did not complete`);
   }
 
   /**
@@ -287,7 +350,8 @@ export class RpcClient {
         const h = decodeHeader(buf.subarray(0, COMMON_HEADER_LENGTH));
         if (h.fragLength > Math.max(readSize, NP_MAX_FRAG) * 16) throw new MalformedError('DCE/RPC PDU', `frag_length ${h.fragLength} beyond any negotiated size`);
         if (buf.length < h.fragLength) break;
-        const p = decodePdu(buf.subarray(0, h.fragLength));
+        const raw = buf.subarray(0, h.fragLength);
+        const p = decodePdu(this.security && this.bound ? this.security.unprotect(raw, out.length) : raw);
         buf = buf.subarray(h.fragLength);
         out.push(p);
         if (done(p) || p.type === 'fault') {

@@ -2,7 +2,7 @@
  * NetBIOS datagram service packets (RFC 1002 §4.4, UDP 138): the carrier of mailslot writes such
  * as \MAILSLOT\MESSNGR: codec and a one-shot sender; receiving belongs to the messenger layer.
  */
-import net from 'node:net';
+import * as net from 'node:net';
 import { MalformedError, NetsendError } from '../status/error.js';
 import type { WaitOptions } from '../util/abort.js';
 import { ByteReader, ByteWriter } from '../util/bytes.js';

@@ -2,9 +2,9 @@
  * NetBIOS name service on UDP 137 (RFC 1002 §4.2): packet codec, NODE STATUS (NBSTAT) and NAME
  * QUERY clients, and the messenger-name pick `net send <ip>` needs.
  */
-import dgram from 'node:dgram';
+import * as dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
-import net from 'node:net';
+import * as net from 'node:net';
 import { MalformedError, NetsendError, TimeoutError } from '../status/error.js';
 import { netbiosError } from '../status/builders.js';
 import { raceWait, DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../util/abort.js';

@@ -1,4 +1,4 @@
-import dgram from 'node:dgram';
+import * as dgram from 'node:dgram';
 import { DEFAULT_TIMEOUT_MS, raceWait, type WaitOptions } from '../util/abort.js';
 import { socketError } from './tcp.js';
 

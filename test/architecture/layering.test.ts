@@ -125,4 +125,16 @@ describe('layering of src/ (docs/architecture.md)', () => {
     expect(importCycles([{ from: 'cli/main.ts', to: 'cli/remote.ts' }, { from: 'cli/remote.ts', to: 'cli/main.ts' }])).toEqual(['cli/main.ts -> cli/remote.ts']);
     expect(importCycles([{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'c.ts' }, { from: 'c.ts', to: 'a.ts' }])).toEqual(['a.ts -> b.ts -> c.ts']);
   });
+  it('node builtins are imported as namespaces (declarations must type-check without esModuleInterop)', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.ts') && /^import (type )?[A-Za-z_$][\w$]* from 'node:/m.test(fs.readFileSync(p, 'utf8'))) offenders.push(path.relative(SRC, p));
+      }
+    };
+    walk(SRC);
+    expect(offenders).toEqual([]);
+  });
 });

@@ -65,6 +65,7 @@ import { WKSSVC, NetrWkstaGetInfo, NetrMessageBufferSend, decodeWkstaGetInfo, de
 import { NetrMessageNameAdd, NetrMessageNameDel, NetrMessageNameEnum, NetrMessageNameGetInfo } from '../../src/rpc/interfaces/msgsvc.js';
 import { netrSendMessage } from '../../src/rpc/interfaces/msgsvcsend.js';
 import { NetrShareEnum, decodeShareEnum, encodeShareEnum } from '../../src/rpc/interfaces/srvsvc.js';
+import { buildTower, decodeEptLookup, decodeEptMap, encodeEptMap, parseTower } from '../../src/rpc/interfaces/epm.js';
 // messenger
 import { decodeOemText, decodeOemName } from '../../src/messenger/text.js';
 import { startReceiver, type Receiver } from '../../src/messenger/receiver.js';
@@ -602,6 +603,13 @@ function addSynthetic(s: Seeds): void {
   tryAdd(s, 'srvsvc-in', () => encodeShareEnum(0, { serverName: 'AB', preferedMaximumLength: 100, resumeHandle: 3 }));
   const shares1 = [{ shi1_netname: 'IPC$', shi1_type: 0x80000003, shi1_remark: 'IPC Service' }, { shi1_netname: 'data', shi1_type: 0, shi1_remark: null }];
   tryAdd(s, 'srvsvc-out-1', () => NetrShareEnum.encodeOut({ InfoStruct: { Level: 1, ShareInfo: { tag: 1, value: { EntriesRead: 2, Buffer: shares1 } } }, TotalEntries: 2, ResumeHandle: null, status: 0 } as never));
+  // Endpoint mapper replies as samba-dcerpcd 4.17 sent them (test/rpc/epm.test.ts) and a built tower.
+  add(s, 'epm-map-out', Buffer.from('000000000000000000000000000000000000000001000000040000000000000001000000030000004b0000004b000000050013000d98d0ff6b12a11036983346c3f87e345a01000200000013000d045d888aeb1cc9119fe808002b10486002000200000001000b020000000100070200c00001000904007f4db16c0000000000', 'hex'));
+  add(s, 'epm-lookup-out', Buffer.from('00000000fdc4c76b2119e140820c4a53e02eadac02000000020000000000000002000000000000000000000000000000000000000100000000000000090000006576656e746c6f6700000000000000000000000000000000000000000200000000000000070000006e747376637300005500000055000000050013000ddc3f27822ae3c3183f78827929dc23ea00000200000013000d045d888aeb1cc9119fe808002b10486002000200000001000b0200000001000f0f005c706970655c6576656e746c6f67000100110100000000005300000053000000050013000d404e9f8d3da0ce118f6908003e30051b01000200000013000d045d888aeb1cc9119fe808002b10486002000200000001000b0200000001000f0d005c706970655c6e7473766373000100110100000000000000', 'hex'));
+  const wkssvcSyntax = { uuid: '6bffd098-a112-3610-9833-46c3f87e345a', major: 1, minor: 0 };
+  tryAdd(s, 'epm-tower', () => buildTower({ interface: wkssvcSyntax, protseq: 'ncacn_ip_tcp', endpoint: 49152, host: '127.0.0.1' }));
+  tryAdd(s, 'epm-tower', () => buildTower({ interface: wkssvcSyntax, protseq: 'ncacn_np', endpoint: '\\PIPE\\wkssvc', host: 'SRV' }));
+  tryAdd(s, 'epm-map-in', () => encodeEptMap(buildTower({ interface: wkssvcSyntax, protseq: 'ncadg_ip_udp' }), 4));
   tryAdd(s, 'srvsvc-out-0', () => NetrShareEnum.encodeOut({ InfoStruct: { Level: 0, ShareInfo: { tag: 0, value: { EntriesRead: 1, Buffer: [{ shi0_netname: 'IPC$' }] } } }, TotalEntries: 1, ResumeHandle: 9, status: 0 } as never));
   // 32-bit codes for the status catalogue: known ones and a spread.
   for (const v of [0, 0xc000006d, 0xc0000022, 0x80000005, 0x00000103, 0x1c010002, 0x000008b2, 0x00010002, 0x00020001, 0x82, 0x83, 0xffffffff, 0x7fffffff, 0x40000000]) {
@@ -802,6 +810,9 @@ export const TARGETS: FuzzTarget[] = [
   { name: 'msgsvc.NetrMessageNameAdd/Del.decodeOut', pools: ['msgsvc-status-out'], run: (b) => [NetrMessageNameAdd.decodeOut(b), NetrMessageNameDel.decodeOut(b)] },
   { name: 'msgsvcsend.NetrSendMessage.decodeIn/Out', pools: ['msgsvcsend-in'], run: (b) => [tolerate(() => NetrSendMessage.decodeIn(b)), tolerate(() => NetrSendMessage.decodeOut(b))] },
   { name: 'srvsvc.NetrShareEnum.decodeIn', pools: ['srvsvc-in'], run: (b) => NetrShareEnum.decodeIn(b) },
+  { name: 'epm.decodeEptMap', pools: ['epm-map-out'], run: (b) => decodeEptMap(b, 4) },
+  { name: 'epm.decodeEptLookup', pools: ['epm-lookup-out'], run: (b) => decodeEptLookup(b, 500) },
+  { name: 'epm.parseTower', pools: ['epm-tower', 'epm-map-in'], run: (b) => parseTower(b) },
   { name: 'srvsvc.decodeShareEnum', pools: ['srvsvc-out-0', 'srvsvc-out-1'], run: (b) => [0, 1].map((l) => tolerate(() => decodeShareEnum(b, l as 0))) },
   // messenger text
   { name: 'messenger.decodeOemText/Name', pools: ['oem'], run: (b) => ['cp850', 'cp437', 'cp1252', 'cp932'].map((cp) => [decodeOemText(b, cp), tolerate(() => decodeOemName(b, cp))]) },

@@ -64,7 +64,7 @@ for (const c of CASES) {
     it('succeeds through the slow proxy when the deadline is large enough', async () => {
       const conn = proxy.forwarded.length;
       const r = await workstationInfo({ ...base, timeoutMs: 60_000 }, 100);
-      expect(r.session.dialect).toBe(c.dialect);
+      expect(r.session!.dialect).toBe(c.dialect);
       expect(r.result.status).toBe(0);
       expect(r.result.info?.computerName).toBe(samba.netbiosName);
       fullRun = proxy.forwarded[conn]!;

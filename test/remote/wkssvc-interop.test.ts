@@ -51,9 +51,9 @@ for (const c of CASES) {
 
     it('NetrWkstaGetInfo level 100 and 101 return Samba names and version', async () => {
       const r100 = await workstationInfo(base, 100);
-      expect(r100.session.dialect).toBe(c.dialect);
-      if (c.signing) expect(r100.session.signing).toBe(true);
-      if (c.encryption) expect(r100.session.encryption).toBe(true);
+      expect(r100.session!.dialect).toBe(c.dialect);
+      if (c.signing) expect(r100.session!.signing).toBe(true);
+      if (c.encryption) expect(r100.session!.encryption).toBe(true);
       expect(r100.result.status).toBe(0);
       expect(r100.result.info).toMatchObject({ level: 100, platformId: 500, computerName: samba.netbiosName, lanGroup: samba.workgroup });
       expect(r100.result.info!.verMajor).toBeGreaterThanOrEqual(5);

@@ -7,7 +7,8 @@
 import { NetsendError } from '../../status/error.js';
 import { ndrCall, type InArgs, type OutArgs } from '../ndr/call.js';
 import { conformantArray, refPtr, struct, u32, union, uniquePtr, wstring, type UnionValue } from '../ndr/types.js';
-import type { CallOptions, RpcClient, RpcInterface } from '../client.js';
+import type { CallOptions, RpcInterface } from '../client.js';
+import type { RpcCaller } from '../caller.js';
 
 /** [MS-SRVS] §6 (Appendix A: uuid, version 3.0) and §2.1 (endpoint \PIPE\srvsvc). */
 export const SRVSVC: RpcInterface = { name: 'srvsvc', syntax: { uuid: '4b324fc8-1670-01d3-1278-5a47bf6ee188', major: 3, minor: 0 } };
@@ -178,7 +179,7 @@ export function shareEnumResult(out: NetrShareEnumOut, level: ShareEnumLevel): S
 }
 
 /** One NetrShareEnum call on a client already bound to SRVSVC. */
-export async function netrShareEnum(rpc: RpcClient, level: ShareEnumLevel, opts: ShareEnumOptions & CallOptions = {}): Promise<ShareEnumResult> {
+export async function netrShareEnum(rpc: RpcCaller, level: ShareEnumLevel, opts: ShareEnumOptions & CallOptions = {}): Promise<ShareEnumResult> {
   const { serverName, preferedMaximumLength, resumeHandle, ...call } = opts;
   const out = await rpc.invoke(NetrShareEnum, shareEnumArgs(level, { serverName, preferedMaximumLength, resumeHandle }), call);
   return shareEnumResult(out, level);

@@ -5,6 +5,7 @@
  * epmlookup).
  */
 import { NetsendError } from '../status/error.js';
+import { errorLine, protocolNumber, whatHappened } from './error-line.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import type { AuthLevelName, BindingOptions } from '../messenger/session-options.js';
 import { intOption, listOption, stringOption, UsageError, type CommandContext, type ParsedValues } from './common.js';
@@ -41,8 +42,8 @@ export async function runEndpoints({ values, positionals, io }: CommandContext):
     } catch (e) {
       failed++;
       if (!(e instanceof NetsendError) || e.layer === 'usage') throw e;
-      if (json) io.stdout.write(toSafeJson({ server, ok: false, status: { layer: e.layer, code: e.code, name: e.name } }) + '\n');
-      else io.stderr.write(`${shown(server)}: ${shown(e.name)}: ${shown(e.message)}\n`);
+      if (json) io.stdout.write(toSafeJson({ server, ok: false, message: whatHappened(e), status: { layer: e.layer, code: e.code, number: protocolNumber(e.layer, e.code) ?? null, name: e.name } }) + '\n');
+      else io.stderr.write(errorLine(shown(server), e) + '\n');
     }
   }
   return failed === 0 ? 0 : 1;

@@ -42,7 +42,7 @@ describe('CLI conventions', () => {
     expect(one.out.join('')).not.toContain('--server');
     const bad = io();
     expect(await main(['help', 'frobnicate'], bad.io)).toBe(2);
-    expect(bad.err.join('')).toMatch(/no command 'frobnicate'; commands: send, listen, info, help/);
+    expect(bad.err.join('')).toMatch(/no command 'frobnicate'; commands: send, listen, info, endpoints, help/);
   });
 
   const modeErrors: Array<[string[], RegExp]> = [
@@ -75,6 +75,11 @@ describe('man pages', () => {
   it('man/netsend.1 and man/sendnetmsg.1 are what scripts/man.js generates from the option table (run `npm run man`)', () => {
     expect(fs.readFileSync(path.join(ROOT, 'man/netsend.1'), 'utf8')).toBe(netsendManPage(OPTIONS, COMMANDS, packageVersion()));
     expect(fs.readFileSync(path.join(ROOT, 'man/sendnetmsg.1'), 'utf8')).toBe(sendnetmsgManPage(packageVersion()));
+  });
+
+  it('package.json lists both pages under "man", so npm installs them (man netsend)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { man?: string[] };
+    expect(pkg.man).toEqual(['./man/netsend.1', './man/sendnetmsg.1']);
   });
 
   it('every option of every command is in the OPTIONS section', () => {

@@ -61,7 +61,8 @@ export function protocolNumber(layer: string, code: number): string | undefined 
     case 'rpc-bind-nak':
       return String(code);
     default:
-      return code === 0 ? undefined : String(code);
+      // A protocol-layer error may carry an NTSTATUS-shaped code (e.g. 0xC05D0002): hex, as NTSTATUS is written.
+      return code === 0 ? undefined : code > 0xffff ? '0x' + (code >>> 0).toString(16).padStart(8, '0').toUpperCase() : String(code);
   }
 }
 
@@ -73,7 +74,6 @@ export function whatHappened(s: StatusParts): string {
     const words = SOCKET_WORDS[s.name];
     const node = new RegExp(`(^|: )(?:\\w+ )?${escapeRegExp(s.name)}(?: \\S+)?$`);
     if (node.test(m)) m = m.replace(node, words ? `$1${words}` : '$1').replace(/: $/, '');
-    else if (words && !m.includes(words)) m = `${m}: ${words}`;
   }
   // Lower layers put their own label ("ERRDOS/ERRreqnotaccep (0x00010047): ") into the message;
   // the line already starts with it.
@@ -87,7 +87,8 @@ export function whatHappened(s: StatusParts): string {
  */
 export function hintFor(s: StatusParts): string | undefined {
   if (s.layer === 'netbios') return 'use --host ADDR to give its address';
-  if (s.layer === 'protocol' && /MALFORMED|unexpected|not an? (SMB|NBSS)|protocol id|magic/i.test(`${s.name} ${s.message}`)) return 'not a NetBIOS/SMB server';
+  // The first bytes back were not NBSS / Direct TCP framing or an SMB header: some other service.
+  if (s.layer === 'protocol' && s.name === 'MALFORMED' && /(NBSS|Direct TCP|SMB2?) header|packet type|protocol id/i.test(s.message)) return 'not a NetBIOS/SMB server';
   // RFC 1002 §4.3.4: 0x80 not listening on called name, 0x82 called name not present.
   if (s.layer === 'nbss' && (s.code === 0x80 || s.code === 0x82)) return 'the host does not serve that name; give its address as NAME to ask it for its messenger name';
   return undefined;

@@ -72,6 +72,7 @@ describe('one error line: TARGET: NAME (NUMBER): what happened → NET_API_STATU
     expect(protocolNumber('netbios', 3)).toBe('RCODE 3');
     expect(protocolNumber('win32', 5)).toBe('5');
     expect(protocolNumber('timeout', 0)).toBeUndefined();
+    expect(protocolNumber('protocol', 0xc05d0002)).toBe('0xC05D0002');
   });
 
   it('the mapped status is left out when it repeats the protocol status', () => {

@@ -250,7 +250,7 @@ describe.runIf(interopEnabled())('session setup security defaults against Samba 
     it('CLI: send --server with an unknown user exits 1 naming STATUS_SMB_GUEST_LOGON_BLOCKED (NET_API_STATUS 1272); --allow-guest reaches the RPC call', async () => {
       const t = cliIo();
       expect(await main(['--server', samba.host, '-U', 'nosuchuser%whatever', 'BOB', 'hello'], t.io)).toBe(1);
-      expect(t.err.join('')).toMatch(/STATUS_SMB_GUEST_LOGON_BLOCKED \(1272\): .*--allow-guest/);
+      expect(t.err.join('')).toMatch(/STATUS_SMB_GUEST_LOGON_BLOCKED \(0xC05D0002\): .*--allow-guest.* → NET_API_STATUS 1272 /);
       const tj = cliIo();
       expect(await main(['--server', samba.host, '-U', 'nosuchuser%whatever', '--json', 'BOB', 'hello'], tj.io)).toBe(1);
       const line = JSON.parse(tj.out.join('').trim()) as { ok: boolean; netApiStatus: number; netApiStatusName: string; status: { layer: string; name: string } };

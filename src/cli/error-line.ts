@@ -70,10 +70,11 @@ export function protocolNumber(layer: string, code: number): string | undefined 
 export function whatHappened(s: StatusParts): string {
   let m = s.message;
   if (s.layer === 'socket' || s.layer === 'file') {
-    // Node: "<syscall> <CODE> <address>" or "<syscall> <CODE>" after our own "what: ".
+    // Node restates the failure after our own "what: ": "connect ECONNREFUSED 1.2.3.4:139",
+    // "listen EADDRINUSE: address already in use 1.2.3.4:139". Our words replace that tail.
     const words = SOCKET_WORDS[s.name];
-    const node = new RegExp(`(^|: )(?:\\w+ )?${escapeRegExp(s.name)}(?: \\S+)?$`);
-    if (node.test(m)) m = m.replace(node, words ? `$1${words}` : '$1').replace(/: $/, '');
+    const node = new RegExp(`(^|: )(?:\\w+ )?${escapeRegExp(s.name)}(?:(?::)? .*)?$`);
+    if (words && node.test(m)) m = m.replace(node, `$1${words}`);
   }
   // Lower layers put their own label ("ERRDOS/ERRreqnotaccep (0x00010047): ") into the message;
   // the line already starts with it.

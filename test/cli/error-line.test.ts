@@ -64,6 +64,19 @@ describe('one error line: TARGET: NAME (NUMBER): what happened → NET_API_STATU
     }
   });
 
+  it('info, endpoints and listen print the same form', async () => {
+    const port = await closedPort();
+    const info = io();
+    expect(await main(['info', '--server', '127.0.0.1', '--port', String(port), '--anonymous'], info.io)).toBe(1);
+    expect(info.err.join('')).toMatch(/^127\.0\.0\.1: ECONNREFUSED \(errno \d+\): [^\n]*connection refused[^\n]*\n$/);
+    const ep = io();
+    expect(await main(['endpoints', '--server', '127.0.0.1', '--epm-port', String(port)], ep.io)).toBe(1);
+    expect(ep.err.join('')).toMatch(/^127\.0\.0\.1: ECONNREFUSED \(errno \d+\): [^\n]*connection refused[^\n]*\n$/);
+    const ls = io();
+    expect(await main(['listen', '--host', '127.0.0.1', '--port', String(httpPort)], ls.io)).toBe(1);
+    expect(ls.err.join('')).toMatch(new RegExp(`^netsend: EADDRINUSE \\(errno \\d+\\): listen 127\\.0\\.0\\.1:${httpPort}: address already in use\\n$`));
+  });
+
   it('numbers as each protocol writes them', () => {
     expect(protocolNumber('ntstatus', 0xc000006d)).toBe('0xC000006D');
     expect(protocolNumber('rpc-fault', 0x1c010002)).toBe('0x1C010002');

@@ -27,6 +27,7 @@ import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
+import { MAILSLOT_OPTIONS, mailslotSendApplies, runMailslotSend, startListenMailslot } from './mailslot.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type CommandSpec, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 export * from './common.js';
 
@@ -53,6 +54,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
   ...REMOTE_OPTIONS,
   ...LISTEN_LIMIT_OPTIONS,
+  ...MAILSLOT_OPTIONS,
 ];
 
 /** Subcommands; the first positional picks one, anything else means `send`. */
@@ -187,6 +189,7 @@ function sendOutcome(target: string, r: SendResult): CliOutcome {
 
 async function runSend(ctx: CommandContext): Promise<number> {
   const { values, io } = ctx;
+  if (mailslotSendApplies(values, ctx.positionals)) return runMailslotSend(ctx, readRecipientAndText);
   const { name, text } = await readRecipientAndText(ctx);
   const delegate = SEND_DELEGATES.find((d) => d.applies(values));
   if (delegate) return delegate.run({ ...ctx, name, text });
@@ -296,6 +299,13 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     ...listenLimits(values),
   });
   io.stderr.write(`listening on ${rx.host}:${rx.port} (${rx.transport === 'nbss' ? 'NetBIOS session' : 'Direct TCP'})\n`);
+  let dgram;
+  try {
+    dgram = await startListenMailslot(values, rx.host, print, io);
+  } catch (e) {
+    await rx.close();
+    throw e;
+  }
   await new Promise<void>((resolve) => {
     if (io.signal) {
       if (io.signal.aborted) return resolve();
@@ -311,5 +321,6 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     process.on('SIGTERM', stop);
   });
   await rx.close();
+  await dgram?.close();
   return closeCapture(capture, io);
 }

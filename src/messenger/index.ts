@@ -45,3 +45,5 @@ export {
   type RemoteSendResult,
   type WorkstationInfoResult,
 } from './remote.js';
+export { sendBroadcast, sendMailslotMessage, subnetBroadcastAddresses, mailslotUnmappable, BROADCAST_MAX_CHARS, DEFAULT_WORKGROUP, MAILSLOT_DEFAULT_MAX_BYTES, type BroadcastOptions, type DirectedMailslotOptions, type MailslotSendOptions, type MailslotSendResult } from './mailslot.js';
+export { startMailslotReceiver, type MailslotReceiver, type MailslotReceiverOptions, type MailslotReceiverStats } from './mailslot-receiver.js';

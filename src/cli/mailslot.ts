@@ -6,6 +6,7 @@
 import { NetsendError } from '../status/error.js';
 import { sendBroadcast, sendMailslotMessage, mailslotUnmappable, BROADCAST_MAX_CHARS, DEFAULT_WORKGROUP, type MailslotSendResult } from '../messenger/mailslot.js';
 import { startMailslotReceiver, type MailslotReceiver } from '../messenger/mailslot-receiver.js';
+import { startMessengerNames, type MessengerNames } from '../messenger/message-names.js';
 import type { ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusName } from '../messenger/status-map.js';
 import { unmappableWarning, type LineEndings } from '../messenger/text.js';
@@ -13,9 +14,10 @@ import { intOption, listOption, stringOption, UsageError, type CliIO, type Comma
 
 export const MAILSLOT_OPTIONS: OptionSpec[] = [
   { name: 'domain', type: 'string', arg: 'WG', help: `broadcast to workgroup/domain WG (WG<00>, \\MAILSLOT\\MESSNGR); every argument is text (at most ${BROADCAST_MAX_CHARS} characters)`, commands: ['send'] },
-  { name: 'broadcast-address', type: 'string', multiple: true, arg: 'ADDR', help: "where '*' and --domain broadcasts go (repeatable; default: every IPv4 interface's subnet broadcast address)", commands: ['send'] },
+  { name: 'broadcast-address', type: 'string', multiple: true, arg: 'ADDR', help: { send: "where '*' and --domain broadcasts go (repeatable; default: every IPv4 interface's subnet broadcast address)", listen: "subnet broadcast address on which --name claims its names (default: the first IPv4 interface's)" }, commands: ['send', 'listen'] },
   { name: 'mailslot', type: 'boolean', help: 'send NAME one \\MAILSLOT\\MESSNGR datagram (NAME<03>) to each --host instead of an SMB session; nothing confirms it', commands: ['send'] },
   { name: 'dgram-port', type: 'string', arg: 'N', help: 'UDP port for mailslot datagrams (default 138; skipped with a note when it cannot be bound; 0 = ephemeral)', commands: ['listen'] },
+  { name: 'no-register', type: 'boolean', help: 'with --name on a non-loopback --host: do not claim NAME<03> on the subnet nor answer name queries for it', commands: ['listen'] },
   { name: 'workgroup', type: 'string', multiple: true, arg: 'WG', help: `accept broadcasts to WG<00> (repeatable; default ${DEFAULT_WORKGROUP})`, commands: ['listen'] },
 ];
 
@@ -110,4 +112,33 @@ export async function startListenMailslot(values: ParsedValues, host: string, on
     io.stderr.write(`netsend: note: no mailslot datagrams: ${e.message} (use --dgram-port)\n`);
     return null;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return /^127\./.test(host) || host === '::1' || host === 'localhost';
+}
+
+/**
+ * With --name on a listener that the subnet can reach (not loopback): claims each NAME<03> and the
+ * computer's <03> by broadcast and answers name queries and node status for them on UDP 137
+ * ([MS-MSRP] §3.1.1; RFC 1002 §5.1.1), so `netsend NAME` and `netsend <ip>` find this listener.
+ * A name another node defends is reported and left out; the listener runs on.
+ */
+export async function startListenNames(values: ParsedValues, host: string, io: CliIO): Promise<MessengerNames | null> {
+  const names = listOption(values, 'name');
+  if (names.length === 0 || values['no-register'] === true || isLoopback(host)) return null;
+  const broadcasts = listOption(values, 'broadcast-address');
+  if (broadcasts.length > 1) throw new UsageError('listen takes one --broadcast-address');
+  const reg = await startMessengerNames({
+    names,
+    ...(host !== '0.0.0.0' ? { address: host } : {}),
+    ...(broadcasts[0] !== undefined ? { broadcast: broadcasts[0] } : {}),
+  });
+  for (const c of reg.claims) {
+    if (c.ok) io.stderr.write(`registered ${c.name}<03> for ${reg.address}\n`);
+    else io.stderr.write(`netsend: note: ${c.name}<03> not registered: ${c.error!.name}: ${c.error!.message} [NERR_DuplicateName]\n`);
+  }
+  if (reg.responderError) io.stderr.write(`netsend: note: not answering name queries: ${reg.responderError.message}\n`);
+  else if (reg.responderPort !== null) io.stderr.write(`answering name queries and node status on udp ${reg.responderPort}\n`);
+  return reg;
 }

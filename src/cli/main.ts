@@ -27,7 +27,7 @@ import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
-import { MAILSLOT_OPTIONS, mailslotSendApplies, runMailslotSend, startListenMailslot } from './mailslot.js';
+import { MAILSLOT_OPTIONS, mailslotSendApplies, runMailslotSend, startListenMailslot, startListenNames } from './mailslot.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type CommandSpec, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 export * from './common.js';
 
@@ -300,10 +300,13 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   });
   io.stderr.write(`listening on ${rx.host}:${rx.port} (${rx.transport === 'nbss' ? 'NetBIOS session' : 'Direct TCP'})\n`);
   let dgram;
+  let registered;
   try {
     dgram = await startListenMailslot(values, rx.host, print, io);
+    registered = await startListenNames(values, rx.host, io);
   } catch (e) {
     await rx.close();
+    await dgram?.close();
     throw e;
   }
   await new Promise<void>((resolve) => {
@@ -322,5 +325,6 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   });
   await rx.close();
   await dgram?.close();
+  await registered?.close();
   return closeCapture(capture, io);
 }

@@ -9,7 +9,7 @@ import { startMailslotReceiver, type MailslotReceiver } from '../messenger/mails
 import { startMessengerNames, type MessengerNames } from '../messenger/message-names.js';
 import type { ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusName } from '../messenger/status-map.js';
-import { unmappableWarning, type LineEndings } from '../messenger/text.js';
+import { defaultFromName, unmappableWarning, type LineEndings } from '../messenger/text.js';
 import { intOption, listOption, stringOption, UsageError, type CliIO, type CommandContext, type OptionSpec, type ParsedValues } from './common.js';
 
 export const MAILSLOT_OPTIONS: OptionSpec[] = [
@@ -94,7 +94,7 @@ export async function runMailslotSend(ctx: CommandContext, readRecipientAndText:
 export async function startListenMailslot(values: ParsedValues, host: string, onMessage: (m: ReceivedMessage) => void, io: CliIO): Promise<MailslotReceiver | null> {
   const given = intOption(values, 'dgram-port', 0, 65535);
   const workgroups = listOption(values, 'workgroup');
-  const names = listOption(values, 'name');
+  const names = listenAcceptNames(values, host);
   const codepage = stringOption(values, 'codepage');
   try {
     const rx = await startMailslotReceiver({
@@ -114,6 +114,20 @@ export async function startListenMailslot(values: ParsedValues, host: string, on
   }
 }
 
+/** Whether `listen` claims its names on the subnet: --name given, a non-loopback host, no --no-register. */
+function registers(values: ParsedValues, host: string): boolean {
+  return listOption(values, 'name').length > 0 && values['no-register'] !== true && !isLoopback(host);
+}
+
+/**
+ * The recipient names `listen` accepts: the --name list, plus the computer name when it claims
+ * that too (so `netsend <ip>`, which asks node status for a <03> name, reaches it).
+ */
+export function listenAcceptNames(values: ParsedValues, host: string): string[] {
+  const names = listOption(values, 'name');
+  return registers(values, host) ? [...names, defaultFromName()] : names;
+}
+
 function isLoopback(host: string): boolean {
   return /^127\./.test(host) || host === '::1' || host === 'localhost';
 }
@@ -125,8 +139,8 @@ function isLoopback(host: string): boolean {
  * A name another node defends is reported and left out; the listener runs on.
  */
 export async function startListenNames(values: ParsedValues, host: string, io: CliIO): Promise<MessengerNames | null> {
+  if (!registers(values, host)) return null;
   const names = listOption(values, 'name');
-  if (names.length === 0 || values['no-register'] === true || isLoopback(host)) return null;
   const broadcasts = listOption(values, 'broadcast-address');
   if (broadcasts.length > 1) throw new UsageError('listen takes one --broadcast-address');
   const reg = await startMessengerNames({

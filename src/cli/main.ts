@@ -27,7 +27,7 @@ import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
-import { MAILSLOT_OPTIONS, mailslotSendApplies, runMailslotSend, startListenMailslot, startListenNames } from './mailslot.js';
+import { MAILSLOT_OPTIONS, mailslotSendApplies, runMailslotSend, startListenMailslot, startListenNames, listenAcceptNames } from './mailslot.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type CommandSpec, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 export * from './common.js';
 
@@ -279,7 +279,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   if (hosts.length > 1) throw new UsageError('listen takes one --host');
   const port = intOption(values, 'port', 0, 65535) ?? 139;
   const json = values.json === true;
-  const names = listOption(values, 'name');
+  const names = listenAcceptNames(values, hosts[0] ?? '127.0.0.1');
   const codepage = stringOption(values, 'codepage');
   const print = (m: ReceivedMessage): void => {
     if (json) {

@@ -27,6 +27,7 @@ import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
+import { NAMES_OPTIONS, runNames } from './names.js';
 import { MAILSLOT_OPTIONS, mailslotSendApplies, runMailslotSend, startListenMailslot, startListenNames, listenAcceptNames } from './mailslot.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type CommandSpec, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 export * from './common.js';
@@ -55,12 +56,14 @@ export const OPTIONS: OptionSpec[] = [
   ...REMOTE_OPTIONS,
   ...LISTEN_LIMIT_OPTIONS,
   ...MAILSLOT_OPTIONS,
+  ...NAMES_OPTIONS,
 ];
 
 /** Subcommands; the first positional picks one, anything else means `send`. */
 export const COMMANDS: Record<string, CommandSpec> = {
   send: { summary: 'send a Messenger popup directly (SMB1 message commands)', usage: 'netsend [send] [options] NAME [message...]', run: runSend },
   listen: { summary: 'receive Messenger popups and print them', usage: 'netsend listen [--host ADDR] [--port N] [--json] [--name NAME...]', run: runListen },
+  names: { summary: "list, add, get or delete a Messenger's message names (msgsvc on \\PIPE\\msgsvc over SMB, as `net name`)", usage: 'netsend names --server HOST [-U USER[%PASS]] [list | add NAME | del NAME | get NAME] [--level 0|1] [--json]', run: runNames },
   info: { summary: "ask a server's Workstation service who it is (wkssvc NetrWkstaGetInfo over SMB)", usage: 'netsend info --server HOST [-U USER[%PASS]] [--level 100|101|102] [--json]', run: runInfo },
 };
 

@@ -12,7 +12,7 @@ import { closeCapture, openCapture } from './capture.js';
 import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
 import { intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 
-const REMOTE = ['send', 'info'] as const;
+const REMOTE = ['send', 'info', 'names'] as const;
 
 /** Option rows for the remote path (merged into OPTIONS by main.ts). */
 export const REMOTE_OPTIONS: OptionSpec[] = [
@@ -109,7 +109,7 @@ export async function credentialsFrom(values: ParsedValues, io: CliIO): Promise<
 }
 
 /** Connection options shared by `send --server` and `info`. */
-async function connectOptionsFrom(values: ParsedValues, io: CliIO): Promise<Omit<RemoteConnectOptions, 'server'>> {
+export async function connectOptionsFrom(values: ParsedValues, io: CliIO): Promise<Omit<RemoteConnectOptions, 'server'>> {
   const smbMin = dialectOption(values, 'smb-min');
   const smbMax = dialectOption(values, 'smb-max');
   const smb1 = values.smb1 === true || smbMax === 'NT1';

@@ -10,6 +10,7 @@ import { startMessengerNames, type MessengerNames } from '../messenger/message-n
 import type { ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusName } from '../messenger/status-map.js';
 import { defaultFromName, unmappableWarning, type LineEndings } from '../messenger/text.js';
+import { listenLimits } from './listen-limits.js';
 import { intOption, listOption, stringOption, UsageError, type CliIO, type CommandContext, type OptionSpec, type ParsedValues } from './common.js';
 
 export const MAILSLOT_OPTIONS: OptionSpec[] = [
@@ -96,8 +97,11 @@ export async function startListenMailslot(values: ParsedValues, host: string, on
   const workgroups = listOption(values, 'workgroup');
   const names = listenAcceptNames(values, host);
   const codepage = stringOption(values, 'codepage');
+  const { messageRate, messageBurst } = listenLimits(values);
   try {
     const rx = await startMailslotReceiver({
+      ...(messageRate !== undefined ? { messageRate } : {}),
+      ...(messageBurst !== undefined ? { messageBurst } : {}),
       host,
       port: given ?? 138,
       onMessage,

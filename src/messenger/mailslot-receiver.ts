@@ -13,6 +13,7 @@ import { formatNetbiosName, NB_SUFFIX } from '../transport/names.js';
 import { decodeMailslotWrite, decodeMessengerBody, isMailslot, MESSENGER_MAILSLOT } from '../smb/smb1/mailslot.js';
 import { decodeOemName, decodeOemText, resolveCodepage } from './text.js';
 import type { ReceivedMessage } from './receiver.js';
+import { MessageRateLimiter, RECEIVER_LIMIT_DEFAULTS } from './receiver-limits.js';
 
 /** Largest UDP payload considered at all (a NetBIOS datagram is at most 14 + 65535). */
 const MAX_UDP = 14 + 0xffff;
@@ -34,6 +35,13 @@ export interface MailslotReceiverOptions {
   reassembly?: ReassemblyLimits;
   /** Longest Text accepted, in bytes (default 4096). */
   maxTextBytes?: number;
+  /**
+   * Messages per second accepted from one source address, and the burst allowed before that
+   * (defaults: the TCP receiver's, RECEIVER_LIMIT_DEFAULTS). Datagrams cannot be held back, so
+   * messages over the rate are dropped.
+   */
+  messageRate?: number;
+  messageBurst?: number;
   signal?: AbortSignal;
 }
 
@@ -62,6 +70,10 @@ export async function startMailslotReceiver(opts: MailslotReceiverOptions): Prom
   const workgroups = new Set((opts.workgroups ?? ['WORKGROUP']).map((n) => n.trim().toUpperCase()));
   const reassembler = new DatagramReassembler(opts.reassembly);
   const counters = { datagrams: 0, messages: 0, dropped: 0 };
+  const messageRate = opts.messageRate ?? RECEIVER_LIMIT_DEFAULTS.messageRate;
+  const messageBurst = opts.messageBurst ?? RECEIVER_LIMIT_DEFAULTS.messageBurst;
+  if (!(messageRate > 0) || !(messageBurst >= 1)) throw new NetsendError('usage', 0, 'EINVAL', 'messageRate must be > 0 and messageBurst >= 1');
+  const rate = new MessageRateLimiter(messageRate, messageBurst, 0);
   const what = `mailslot receiver on ${host}:${port}`;
 
   const drop = (remote: string, reason: string, cause?: unknown): void => {
@@ -111,6 +123,7 @@ export async function startMailslotReceiver(opts: MailslotReceiverOptions): Prom
     } catch (e) {
       return drop(remote, 'malformed MESSNGR body', e);
     }
+    if (rate.take(remote, Date.now()) !== 0) return drop(remote, `over ${messageRate} messages per second`);
     counters.messages++;
     const m: ReceivedMessage = {
       from: decodeOemName(body.from, codepage),

@@ -39,7 +39,7 @@ afterEach(async () => {
   while (open.length) await open.pop()!.close();
 });
 
-async function receiver(opts: { names?: string[]; workgroups?: string[] } = {}): Promise<{ rx: MailslotReceiver; got: ReceivedMessage[] }> {
+async function receiver(opts: { names?: string[]; workgroups?: string[]; messageRate?: number; messageBurst?: number } = {}): Promise<{ rx: MailslotReceiver; got: ReceivedMessage[] }> {
   const got: ReceivedMessage[] = [];
   const rx = await startMailslotReceiver({ host: '127.0.0.1', port: 0, onMessage: (m) => got.push(m), ...opts });
   open.push(rx);
@@ -109,6 +109,16 @@ describe('mailslot send and receive over loopback', () => {
     await until(() => rx.stats().datagrams === 6, 'all datagrams');
     expect(got.map((m) => m.text)).toEqual(['ok']);
     expect(rx.stats()).toMatchObject({ messages: 1, dropped: 4, pending: 1 });
+  });
+});
+
+describe('mailslot receiver rate limit', () => {
+  it('drops messages from one address beyond the burst (the rate refills one per 100 s here)', async () => {
+    const { rx, got } = await receiver({ messageRate: 0.01, messageBurst: 2 });
+    for (let i = 0; i < 5; i++) await sendMailslotMessage({ to: 'BOB', hosts: ['127.0.0.1'], port: rx.port, text: `m${i}` });
+    await until(() => rx.stats().datagrams === 5, 'all datagrams');
+    expect(got.map((m) => m.text)).toEqual(['m0', 'm1']);
+    expect(rx.stats()).toMatchObject({ messages: 2, dropped: 3 });
   });
 });
 

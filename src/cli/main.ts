@@ -5,6 +5,8 @@
  *   netsend [send] [options] NAME [message...]    (message from stdin when absent)
  *   netsend [send] --server HOST -U USER NAME [message...]   (HOST's Workstation service sends it)
  *   netsend info --server HOST -U USER           (NetrWkstaGetInfo)
+ *   netsend '*' TEXT | --domain WG TEXT | --mailslot --host H NAME TEXT   (\MAILSLOT\MESSNGR, cli/mailslot.ts)
+ *   netsend names --server HOST [list|add|del|get NAME]   (msgsvc, cli/names.ts)
  *   netsend listen [--host 127.0.0.1] [--port 139] [--json]
  *
  * Exit codes: 0 delivered (or listener stopped cleanly), 1 refused/failed, 2 usage, 3 unconfirmed

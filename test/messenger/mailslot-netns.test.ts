@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildNsClient } from '../transport/netns/build-client.js';
+import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -112,6 +113,8 @@ async function until(cond: () => boolean, what: string, ms = 20_000): Promise<vo
 
 describe.runIf(netnsPossible)('mailslot broadcasts between network namespaces', () => {
   const listeners: Record<'a' | 'b' | 'c', Listener | null> = { a: null, b: null, c: null };
+  let dumpcap: ChildProcess | null = null;
+  const pcapPath = (): string => path.join(dir, 'mailslot.pcap');
 
   beforeAll(async () => {
     removeStaleNamespaces();
@@ -132,10 +135,31 @@ describe.runIf(netnsPossible)('mailslot broadcasts between network namespaces', 
       ip('-n', ns[k], 'link', 'set', 'lo', 'up');
       ip('-n', ns[k], 'link', 'set', inner, 'up');
     }
+    if (which('dumpcap') && tsharkAvailable()) {
+      // Receiver C's side of the bridge: it sees every broadcast, whatever its workgroup.
+      dumpcap = spawn('ip', ['netns', 'exec', ns.c, 'dumpcap', '-q', '-i', `ms${tag}c`.slice(0, 15), '-f', 'udp port 138', '-w', pcapPath()], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let capErr = '';
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 15_000);
+        dumpcap!.stderr!.on('data', (d: Buffer) => {
+          capErr += d.toString();
+          if (/Capturing on|File:/.test(capErr)) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+        dumpcap!.once('exit', () => {
+          clearTimeout(t);
+          dumpcap = null;
+          resolve();
+        });
+      });
+    }
     [listeners.a, listeners.b, listeners.c] = await Promise.all([startListener(ns.a, 'WORKGROUP'), startListener(ns.b, 'WORKGROUP'), startListener(ns.c, 'OTHER')]);
   }, 120_000);
 
   afterAll(() => {
+    if (dumpcap && dumpcap.exitCode === null) dumpcap.kill('SIGTERM');
     for (const l of Object.values(listeners)) if (l && l.child.exitCode === null) l.child.kill('SIGTERM');
     for (const n of Object.values(ns)) {
       try {
@@ -183,4 +207,21 @@ describe.runIf(netnsPossible)('mailslot broadcasts between network namespaces', 
     await until(() => listeners.c!.messages().length === before.c + 1, 'the sentinel');
     expect(listeners.a!.messages().length).toBe(before.a);
   }, 90_000);
+
+  it('tshark -V decodes the captured broadcasts as NBDS → SMB → Mailslot with the MESSNGR body, no Malformed', async (ctx) => {
+    if (!dumpcap) ctx.skip();
+    const child = dumpcap!;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    await exited;
+    dumpcap = null;
+    const res = await tsharkDecode(pcapPath(), { display: 'nbdgm.type == 0x11' });
+    expect(res.expertErrors).toEqual([]);
+    expect(res.text).toContain('Destination name: WORKGROUP<00>');
+    expect(res.text).toContain('Destination name: OTHER<00>');
+    expect(res.text).toContain('Source name: SENDER<03>');
+    expect(res.text).toContain(`Source IP: ${addr.snd}`);
+    expect(res.text).toContain('Mailslot Name: \\MAILSLOT\\MESSNGR');
+    expect(res.text).toContain(`Data: ${Buffer.from('SENDER\0WORKGROUP\0hello subnet\0').toString('hex')}`);
+  });
 });

@@ -123,6 +123,21 @@ function prepareText(opts: MailslotSendOptions, limitChars: number | null, overL
   return { from, text: data, truncated, unmappable: unmappableChars(text, codepage) };
 }
 
+/**
+ * The datagram's SOURCE_NAME: the sender's NAME<03> (clrpc-mailslot-notes §5.5). A From that is
+ * no valid NetBIOS name (e.g. "dom:j") still goes in the body; the datagram then names this host.
+ */
+function sourceName(from: Buffer): ReturnType<typeof netbiosName> {
+  for (const candidate of [from, defaultFromName(), 'NETSEND']) {
+    try {
+      return netbiosName(candidate, NB_SUFFIX.MESSENGER);
+    } catch {
+      /* try the next */
+    }
+  }
+  return netbiosName('NETSEND', NB_SUFFIX.MESSENGER);
+}
+
 function checkAddress(address: string, what: string): void {
   if (net.isIPv4(address)) return;
   throw usageError(`${what} must be an IPv4 address, got "${address}"`);
@@ -175,7 +190,7 @@ export async function sendBroadcast(opts: BroadcastOptions): Promise<MailslotSen
   const wg = encodeName(workgroup, codepage, 'to');
   const destination = netbiosName(wg, NB_SUFFIX.WORKSTATION);
   const p = prepareText(opts, BROADCAST_MAX_CHARS, opts.overLimit ?? 'truncate', MAILSLOT_DEFAULT_MAX_BYTES);
-  const source = netbiosName(p.from.subarray(0, 15), NB_SUFFIX.MESSENGER);
+  const source = sourceName(p.from);
   const addresses = opts.broadcastAddresses ?? subnetBroadcastAddresses();
   if (addresses.length === 0) throw usageError('no IPv4 interface with a broadcast address: give the broadcast address');
   for (const a of addresses) checkAddress(a, 'broadcast address');
@@ -191,7 +206,7 @@ export async function sendMailslotMessage(opts: DirectedMailslotOptions): Promis
   const maxBytes = opts.maxBytes ?? MAILSLOT_DEFAULT_MAX_BYTES;
   if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > 60_000) throw usageError('maxBytes must be 1..60000');
   const p = prepareText(opts, null, 'truncate', maxBytes);
-  const source = netbiosName(p.from.subarray(0, 15), NB_SUFFIX.MESSENGER);
+  const source = sourceName(p.from);
   if (opts.hosts.length === 0) throw usageError('a mailslot message needs the recipient address (--host)');
   for (const h of opts.hosts) checkAddress(h, 'host');
   const smb = encodeMailslotWrite({ name: MESSENGER_MAILSLOT, data: encodeMessengerBody({ from: p.from, to, text: p.text }) });

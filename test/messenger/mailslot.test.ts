@@ -82,6 +82,10 @@ describe('mailslot send and receive over loopback', () => {
     expect(got[0]!.text).toBe('x'.repeat(BROADCAST_MAX_CHARS));
     await expect(sendBroadcast({ broadcastAddresses: ['127.0.0.1'], port: rx.port, text, overLimit: 'refuse' })).rejects.toMatchObject({ layer: 'usage' });
     await expect(sendBroadcast({ broadcastAddresses: ['localhost'], text: 'x' })).rejects.toMatchObject({ layer: 'usage' });
+    // A From that is no NetBIOS name (':' is forbidden in one) is still the body's From.
+    await sendBroadcast({ broadcastAddresses: ['127.0.0.1'], port: rx.port, from: 'dom:j', text: 'dotted' });
+    await until(() => got.length === 2, 'the dotted sender');
+    expect(got[1]).toMatchObject({ from: 'dom:j', text: 'dotted' });
   });
 
   it('drops hostile datagrams silently and keeps serving', async () => {

@@ -5,6 +5,8 @@
  *   netsend [send] [options] NAME [message...]    (message from stdin when absent)
  *   netsend [send] --server HOST -U USER NAME [message...]   (HOST's Workstation service sends it)
  *   netsend info --server HOST -U USER           (NetrWkstaGetInfo)
+ *   netsend '*' TEXT | --domain WG TEXT | --mailslot --host H NAME TEXT   (\MAILSLOT\MESSNGR, cli/mailslot.ts)
+ *   netsend names --server HOST [list|add|del|get NAME]   (msgsvc, cli/names.ts)
  *   netsend listen [--host 127.0.0.1] [--port 139] [--json]
  *
  * Exit codes: 0 delivered (or listener stopped cleanly), 1 refused/failed, 2 usage, 3 unconfirmed
@@ -27,6 +29,8 @@ import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
+import { NAMES_OPTIONS, runNames } from './names.js';
+import { MAILSLOT_OPTIONS, mailslotSendApplies, runMailslotSend, startListenMailslot, startListenNames, listenAcceptNames } from './mailslot.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type CommandSpec, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 export * from './common.js';
 
@@ -53,12 +57,15 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
   ...REMOTE_OPTIONS,
   ...LISTEN_LIMIT_OPTIONS,
+  ...MAILSLOT_OPTIONS,
+  ...NAMES_OPTIONS,
 ];
 
 /** Subcommands; the first positional picks one, anything else means `send`. */
 export const COMMANDS: Record<string, CommandSpec> = {
   send: { summary: 'send a Messenger popup directly (SMB1 message commands)', usage: 'netsend [send] [options] NAME [message...]', run: runSend },
   listen: { summary: 'receive Messenger popups and print them', usage: 'netsend listen [--host ADDR] [--port N] [--json] [--name NAME...]', run: runListen },
+  names: { summary: "list, add, get or delete a Messenger's message names (msgsvc on \\PIPE\\msgsvc over SMB, as `net name`)", usage: 'netsend names --server HOST [-U USER[%PASS]] [list | add NAME | del NAME | get NAME] [--level 0|1] [--json]', run: runNames },
   info: { summary: "ask a server's Workstation service who it is (wkssvc NetrWkstaGetInfo over SMB)", usage: 'netsend info --server HOST [-U USER[%PASS]] [--level 100|101|102] [--json]', run: runInfo },
   endpoints: { summary: "list what a server's endpoint mapper knows (ept_lookup on TCP 135)", usage: 'netsend endpoints --server HOST [--json]', run: async (ctx) => (await import('./rpc-commands.js')).runEndpoints(ctx) },
 };
@@ -188,6 +195,7 @@ function sendOutcome(target: string, r: SendResult): CliOutcome {
 
 async function runSend(ctx: CommandContext): Promise<number> {
   const { values, io } = ctx;
+  if (mailslotSendApplies(values, ctx.positionals)) return runMailslotSend(ctx, readRecipientAndText);
   const { name, text } = await readRecipientAndText(ctx);
   const delegate = SEND_DELEGATES.find((d) => d.applies(values));
   if (delegate) return delegate.run({ ...ctx, name, text });
@@ -277,7 +285,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   if (hosts.length > 1) throw new UsageError('listen takes one --host');
   const port = intOption(values, 'port', 0, 65535) ?? 139;
   const json = values.json === true;
-  const names = listOption(values, 'name');
+  const names = listenAcceptNames(values, hosts[0] ?? '127.0.0.1');
   const codepage = stringOption(values, 'codepage');
   const print = (m: ReceivedMessage): void => {
     if (json) {
@@ -297,6 +305,16 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     ...listenLimits(values),
   });
   io.stderr.write(`listening on ${rx.host}:${rx.port} (${rx.transport === 'nbss' ? 'NetBIOS session' : 'Direct TCP'})\n`);
+  let dgram;
+  let registered;
+  try {
+    dgram = await startListenMailslot(values, rx.host, print, io);
+    registered = await startListenNames(values, rx.host, io);
+  } catch (e) {
+    await rx.close();
+    await dgram?.close();
+    throw e;
+  }
   await new Promise<void>((resolve) => {
     if (io.signal) {
       if (io.signal.aborted) return resolve();
@@ -312,5 +330,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     process.on('SIGTERM', stop);
   });
   await rx.close();
+  await dgram?.close();
+  await registered?.close();
   return closeCapture(capture, io);
 }

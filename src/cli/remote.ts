@@ -13,7 +13,7 @@ import { closeCapture, openCapture } from './capture.js';
 import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
 import { intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 
-const REMOTE = ['send', 'info'] as const;
+const REMOTE = ['send', 'info', 'names'] as const;
 
 /** Option rows for the remote path (merged into OPTIONS by main.ts). */
 export const REMOTE_OPTIONS: OptionSpec[] = [

@@ -48,8 +48,9 @@ export interface ReceivedMessage {
   text: string;
   receivedAt: Date;
   remoteAddress: string;
-  transport: 'nbss' | 'direct';
-  /** 'single' for 0xD0, 'multi' for 0xD5/0xD7/0xD6. */
+  /** 'mailslot': a \MAILSLOT\MESSNGR datagram (mailslot-receiver.ts). */
+  transport: 'nbss' | 'direct' | 'mailslot';
+  /** 'single' for 0xD0 (and mailslot writes), 'multi' for 0xD5/0xD7/0xD6. */
   kind: 'single' | 'multi';
   /** The OEM bytes as received (all blocks concatenated). */
   raw: Buffer;

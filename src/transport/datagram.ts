@@ -191,3 +191,54 @@ export async function sendDatagram(packet: Buffer, opts: SendDatagramOptions): P
   const port = opts.port ?? DATAGRAM_PORT;
   await sendUdpOnce(`NetBIOS datagram to ${opts.address}:${port}`, packet, opts.address, port, opts);
 }
+
+/** Bytes of a data datagram before USER_DATA with two unscoped names (14 + 34 + 34, RFC 1002 §4.4.2). */
+export const DATA_DATAGRAM_OVERHEAD = 14 + 34 + 34;
+
+/**
+ * Splits user data into data datagrams of at most `maxDatagramSize` bytes each (RFC 1002 §4.4.1
+ * and §5.3.3): all carry the same DGM_ID and both names; the first has F set and PACKET_OFFSET 0,
+ * every fragment but the last has M set, and PACKET_OFFSET is where its user data starts in the whole.
+ * Data that fits gives exactly one datagram, as `directDatagram` would.
+ */
+export function fragmentDatagram(
+  opts: {
+    type: DataDatagram['type'];
+    id: number;
+    sourceIp: string;
+    sourcePort?: number;
+    nodeType?: number;
+    source: NetbiosName;
+    destination: NetbiosName;
+    data: Buffer;
+  },
+  maxDatagramSize: number = MAX_DATAGRAM_SIZE,
+): Buffer[] {
+  const overhead = 14 + encodeName(opts.source).length + encodeName(opts.destination).length;
+  const room = maxDatagramSize - overhead;
+  if (!Number.isInteger(maxDatagramSize) || room < 1) throw new NetsendError('usage', 0, 'EINVAL', `datagram size ${maxDatagramSize} leaves no room for data after ${overhead} header bytes`);
+  if (opts.data.length > 0xffff) throw new NetsendError('usage', 0, 'EMSGSIZE', `${opts.data.length} bytes of user data: PACKET_OFFSET is 16 bits`);
+  const out: Buffer[] = [];
+  let offset = 0;
+  do {
+    const chunk = opts.data.subarray(offset, offset + room);
+    const more = offset + chunk.length < opts.data.length;
+    out.push(
+      encodeDatagram({
+        type: opts.type,
+        id: opts.id,
+        sourceIp: opts.sourceIp,
+        sourcePort: opts.sourcePort ?? DATAGRAM_PORT,
+        nodeType: opts.nodeType ?? DGM_NODE_TYPE.H,
+        first: offset === 0,
+        more,
+        packetOffset: offset,
+        source: opts.source,
+        destination: opts.destination,
+        data: Buffer.from(chunk),
+      }),
+    );
+    offset += chunk.length;
+  } while (offset < opts.data.length);
+  return out;
+}

@@ -5,7 +5,7 @@
  * `From\0To\0Text\0` body become messages. Everything else is dropped silently, as [MS-MAIL]
  * §3.2.5.1 requires (counted in stats(), and reported through onError when asked).
  */
-import dgram from 'node:dgram';
+import * as dgram from 'node:dgram';
 import { NetsendError } from '../status/error.js';
 import { DATAGRAM_PORT, decodeDatagram, DGM_TYPE, type DataDatagram } from '../transport/datagram.js';
 import { DatagramReassembler, type ReassemblyLimits } from '../transport/datagram-reassembly.js';

@@ -5,8 +5,8 @@
  * DIRECT_UNIQUE to NAME<03> at one address. There is no reply: a result says what was sent, never
  * that it arrived.
  */
-import os from 'node:os';
-import net from 'node:net';
+import * as os from 'node:os';
+import * as net from 'node:net';
 import { NetsendError } from '../status/error.js';
 import { NERR } from '../status/win32.js';
 import type { WaitOptions } from '../util/abort.js';

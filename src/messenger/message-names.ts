@@ -6,7 +6,7 @@
  * stop (§5.1.1.5). A name someone else defends is not ours: it is reported (NERR_DuplicateName)
  * and left out, never taken over.
  */
-import os from 'node:os';
+import * as os from 'node:os';
 import { NetsendError } from '../status/error.js';
 import { NERR } from '../status/win32.js';
 import { NB_SUFFIX } from '../transport/names.js';

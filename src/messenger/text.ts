@@ -5,7 +5,7 @@
 import os from 'node:os';
 import iconv from 'iconv-lite';
 import { NetsendError } from '../status/error.js';
-import { MAX_NAME_BYTES } from '../smb/smb1/message-commands.js';
+import { MESSAGE_MAX_NAME_BYTES as MAX_NAME_BYTES } from '../smb/index.js';
 
 /** Samba's default `dos charset` and the Western European OEM code page. */
 export const DEFAULT_CODEPAGE = 'cp850';

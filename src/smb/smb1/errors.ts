@@ -1,6 +1,6 @@
 /** Maps SMB1 reply status (NT or DOS form, [MS-CIFS] §2.2.3.1) to typed errors from the status catalogue. */
 import { NetsendError, dosStatusError, ntStatusError } from '../../status/index.js';
-import { smb1Status, type Smb1Header } from './header.js';
+import { smb1Status, type Smb1Header, type Smb1Status } from './header.js';
 
 export const STATUS_MORE_PROCESSING_REQUIRED = 0xc0000016;
 export const STATUS_BUFFER_OVERFLOW = 0x80000005;
@@ -8,11 +8,15 @@ export const STATUS_BUFFER_OVERFLOW = 0x80000005;
 export const ERRDOS = 0x01;
 export const ERRmoredata = 234;
 
+/** A typed error for a reply status in either form: the 'ntstatus' or the 'dos' layer. */
+export function smb1StatusError(s: Smb1Status, context: string): NetsendError {
+  return s.form === 'nt' ? ntStatusError(s.code, context) : dosStatusError(s.errorClass, s.errorCode, context);
+}
+
 /** A typed error for the status of `h`, or null when it is success. */
 export function smb1Error(h: Pick<Smb1Header, 'status' | 'flags2'>, context: string): NetsendError | null {
   if (h.status >>> 0 === 0) return null;
-  const s = smb1Status(h);
-  return s.form === 'nt' ? ntStatusError(s.code, context) : dosStatusError(s.errorClass, s.errorCode, context);
+  return smb1StatusError(smb1Status(h), context);
 }
 
 /** True for STATUS_BUFFER_OVERFLOW in either form: more data of a message-mode pipe read remains. */

@@ -18,7 +18,7 @@
  *
  * Retries therefore repeat only `failed` sends, unless the caller asks for `unconfirmed` ones too.
  */
-import { NetsendError } from '../status/error.js';
+import { NetsendError, usageError } from '../status/error.js';
 import { raceWait } from '../util/abort.js';
 
 export type Delivery = 'confirmed' | 'failed' | 'unconfirmed';
@@ -41,9 +41,9 @@ export const DEFAULT_RETRY_DELAY_MS = 250;
 /** Usage errors for retry options, thrown before any traffic. */
 export function checkRetryOptions(o: RetryOptions): void {
   const r = o.retries ?? 0;
-  if (!Number.isInteger(r) || r < 0 || r > MAX_RETRIES) throw new NetsendError('usage', 0, 'EINVAL', `retries must be 0..${MAX_RETRIES}`);
+  if (!Number.isInteger(r) || r < 0 || r > MAX_RETRIES) throw usageError(`retries must be 0..${MAX_RETRIES}`);
   const d = o.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-  if (!Number.isFinite(d) || d < 0 || d > 3_600_000) throw new NetsendError('usage', 0, 'EINVAL', 'retryDelayMs must be 0..3600000');
+  if (!Number.isFinite(d) || d < 0 || d > 3_600_000) throw usageError('retryDelayMs must be 0..3600000');
 }
 
 interface Attempted {

@@ -12,7 +12,7 @@
  */
 import net from 'node:net';
 import { ByteStream, type TrafficTap } from '../transport/tcp.js';
-import { NetsendError } from '../status/error.js';
+import { NetsendError, toNetsendError } from '../status/error.js';
 import { decodeMessageServerRequest } from '../smb/index.js';
 import { acceptDirectTcp, acceptNbss, encodeNbssPacket, NBSS_TYPE, type FramedMessageStream } from '../transport/nbss.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
@@ -100,7 +100,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
 
   const report = (e: unknown, remote: string): void => {
     if (!opts.onError) return;
-    const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e));
+    const err = toNetsendError(e);
     try {
       opts.onError(err, remote);
     } catch {

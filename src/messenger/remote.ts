@@ -27,7 +27,7 @@ import {
   encodeWkstaGetInfo,
   type WkstaGetInfoResult,
 } from '../rpc/interfaces/wkssvc.js';
-import { NetsendError } from '../status/error.js';
+import { NetsendError, toNetsendError } from '../status/error.js';
 import { win32 } from '../status/win32.js';
 import { REMOTE_UNCONFIRMED_NET_API_STATUS, remoteNetApiStatusFor, type RemoteStage } from './status-map.js';
 import type { WaitOptions } from '../util/abort.js';
@@ -154,7 +154,7 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
 }
 
 function failure(e: unknown, progress: Progress): RemoteSendResult {
-  const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', String(e), { cause: e });
+  const err = toNetsendError(e);
   const delivery = deliveryOf(err, progress);
   let netApiStatus = remoteNetApiStatusFor(err, progress.stage);
   if (delivery === 'unconfirmed') netApiStatus = REMOTE_UNCONFIRMED_NET_API_STATUS;

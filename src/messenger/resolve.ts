@@ -11,7 +11,7 @@
 import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
-import { NetsendError } from '../status/error.js';
+import { NetsendError, usageError } from '../status/error.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
 import { findMessengerName, queryName } from '../transport/nameservice.js';
 import { formatNetbiosName, NB_SUFFIX, netbiosName, type NetbiosName } from '../transport/names.js';
@@ -65,9 +65,9 @@ function readLmhosts(path: string): string {
   try {
     st = fs.statSync(path);
   } catch (e) {
-    throw new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', `cannot read LMHOSTS file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw usageError(`cannot read LMHOSTS file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  if (!st.isFile() || st.size > MAX_LMHOSTS_BYTES) throw new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', `LMHOSTS ${path} is not a regular file of at most 1 MiB`);
+  if (!st.isFile() || st.size > MAX_LMHOSTS_BYTES) throw usageError(`LMHOSTS ${path} is not a regular file of at most 1 MiB`);
   return fs.readFileSync(path, 'latin1');
 }
 

@@ -4,7 +4,7 @@
  * which Samba requires for 0xD0) or the 0xD5 / 0xD7... / 0xD6 sequence that needs no NEGOTIATE.
  */
 import type { TrafficTap } from '../transport/tcp.js';
-import { NetsendError } from '../status/error.js';
+import { NetsendError, toNetsendError } from '../status/error.js';
 import { throwIfAborted, type WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
 import { MessageCommandSession, replyStatusError } from '../smb/index.js';
@@ -211,7 +211,7 @@ async function sendOnce(opts: SendMessageOptions, p: PreparedMessage): Promise<S
     result.ok = true;
     result.delivery = 'confirmed';
   } catch (e) {
-    const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e), { cause: e });
+    const err = toNetsendError(e);
     result.status = toStatus(err);
     result.delivery = deliveryOf(final, err);
     result.netApiStatus = result.delivery === 'unconfirmed' ? UNCONFIRMED_NET_API_STATUS : netApiStatusFor(err);

@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import iconv from 'iconv-lite';
-import { NetsendError } from '../status/error.js';
+import { usageError } from '../status/error.js';
 import { MESSAGE_MAX_NAME_BYTES as MAX_NAME_BYTES } from '../smb/index.js';
 
 /** Samba's default `dos charset` and the Western European OEM code page. */
@@ -40,9 +40,8 @@ export const MAX_MAX_BYTES = 65_024;
 export type LineEndings = 'crlf' | 'msrp' | 'lf' | 'raw';
 export const LINE_ENDINGS: readonly LineEndings[] = ['crlf', 'msrp', 'lf', 'raw'];
 
-export function usageError(message: string): NetsendError {
-  return new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', message);
-}
+/** Usage errors of the messenger: the one builder in src/status. */
+export { usageError };
 
 /** Double-byte ANSI code pages iconv-lite knows by name (932, 936, 949, 950 by number). */
 const DBCS_NAMES = ['shiftjis', 'gbk', 'euckr', 'big5'];

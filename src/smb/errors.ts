@@ -52,3 +52,11 @@ export function isPipeMissing(e: NetsendError): boolean {
   if (e.layer !== 'dos') return false;
   return e.code >>> 16 === DOS_CLASS.ERRDOS && PIPE_MISSING_DOS.has(e.code & 0xffff);
 }
+
+/**
+ * A reply whose SMB1 or SMB2 signature does not verify ([MS-CIFS] §3.2.5.1, [MS-SMB2] §3.2.5.1.3):
+ * STATUS_INVALID_SIGNATURE raised locally, so on the 'protocol' layer (no server sent it).
+ */
+export function invalidSignatureError(message: string): NetsendError {
+  return new NetsendError('protocol', NT.STATUS_INVALID_SIGNATURE, 'STATUS_INVALID_SIGNATURE', message);
+}

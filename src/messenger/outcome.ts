@@ -9,7 +9,7 @@
  * - `failed`: the message certainly did not complete: nothing connected, the peer answered with
  *   an error status, or the exchange broke before the completing request was handed to the
  *   kernel. A multi-block message is shown only at SMB_COM_SEND_END_MB_MESSAGE ([MS-MSRP]
- *   §2.2.3.4, §3.2.4.5; Samba runs its message command there, protocol-notes §2.6), a single
+ *   §2.2.3.4, §3.2.4.5; Samba runs its message command there, observed), a single
  *   block at SMB_COM_SEND_MESSAGE, and an RPC call runs only once its last request fragment
  *   (PFC_LAST_FRAG, C706 ch. 12) arrived, so before those nothing was shown.
  * - `unconfirmed`: the completing request (0xD6, 0xD0, or the last RPC request fragment) was

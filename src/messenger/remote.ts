@@ -1,7 +1,7 @@
 /**
  * NetMessageBufferSend with a server name: ask that server's Workstation service to send the
  * message, wkssvc NetrMessageBufferSend (opnum 12) on \pipe\wkssvc over SMB1 or SMB 2/3
- * (protocol-notes §1.1, §7; [MS-WKST] §2.1). The server then relays it (it needs admin rights there).
+ * ([MS-WKST] §2.1, §3.2.4.8; [MS-RPCE] §2.1.1.2 for ncacn_np). The server then relays it (it needs admin rights there).
  *
  * Failures map to the NET_API_STATUS a Windows caller would see (the "remote" column of the table in
  * status-map.ts); the raw status stays on the result.

@@ -1,5 +1,5 @@
 /**
- * Finding where a Messenger name lives, the way `net send` does (protocol-notes §2.1):
+ * Finding where a Messenger name lives, the way `net send` does (RFC 1001 §15, RFC 1002 §4.2; [MS-MSRP] §3.2.4.4):
  * NAME -> NetBIOS NAME QUERY for NAME<03> (RFC 1002 §4.2.12), unicast to a WINS/NBNS server or
  * broadcast; an IP address -> NODE STATUS (RFC 1002 §4.2.17) to learn its NAME<03>.
  *

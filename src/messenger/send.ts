@@ -1,5 +1,5 @@
 /**
- * Direct Messenger delivery over SMB1 message commands ([MS-MSRP] §3.2.4.4; protocol-notes §2):
+ * Direct Messenger delivery over SMB1 message commands ([MS-MSRP] §3.2.4.4; RFC 1002 §4.3 for the NBSS session):
  * NBSS to TO<03> on 139 (Direct TCP elsewhere), then either one 0xD0 (after an SMB1 NEGOTIATE,
  * which Samba requires for 0xD0) or the 0xD5 / 0xD7... / 0xD6 sequence that needs no NEGOTIATE.
  */
@@ -136,7 +136,7 @@ export function prepareMessage(opts: SendMessageOptions): PreparedMessage {
 
 /**
  * NET_API_STATUS of an `unconfirmed` direct send: NERR_NetworkError (2136). NetMessageBufferSend
- * has no "may have arrived" code; its documented returns (MSDN lmmsg.h; protocol-notes §4.1) are
+ * has no "may have arrived" code; its documented returns (MSDN lmmsg.h; values from [MS-ERREF] §2.2) are
  * 0, 5, 50, 87, 2136 and 2273, and of those only NERR_NetworkError ("a general network error")
  * is true of a lost answer. NERR_BadReceive (2282, "sent but not received") would claim it did
  * not arrive; a timeout code (121 ERROR_SEM_TIMEOUT, 1460 ERROR_TIMEOUT) does not fit a reset

@@ -1,6 +1,6 @@
 /**
  * Message text and names for the SMB message commands: OEM code page conversion, line endings,
- * NetBIOS name rules and block splitting ([MS-MSRP] §2.2.3, §3.2.4.4; protocol-notes §2.4, §6).
+ * NetBIOS name rules and block splitting ([MS-MSRP] §2.2.3, §3.2.4.4; RFC 1001 §14 for NetBIOS names).
  */
 import os from 'node:os';
 import iconv from 'iconv-lite';
@@ -28,7 +28,7 @@ export const DEFAULT_MAX_BYTES = 652;
 export const MAX_MAX_BYTES = 65_024;
 
 /**
- * How line breaks are sent ([MS-MSRP] §2.2.3.3.1 versus Samba, protocol-notes §2.4):
+ * How line breaks are sent ([MS-MSRP] §2.2.3.3.1 versus what Samba's smbd stores, observed):
  * - 'crlf' (default): every CR, LF, CRLF or LFCR becomes CR LF. Samba's smbd strips the CR and
  *   stores LF; Windows message boxes break lines on CR LF (inferred, no Windows peer was
  *   available). smbclient -M sends the same.

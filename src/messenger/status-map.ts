@@ -46,7 +46,7 @@ import { NERR, WIN32, win32 } from '../status/win32.js';
 import { DOS, DOS_CLASS } from '../status/dos.js';
 import { NT } from '../status/ntstatus.js';
 import { rpcFaultToWin32 } from '../status/rpc.js';
-import { isPipeMissing, smbDosForm, smbStatusToWin32 } from '../smb/index.js';
+import { isPipeMissing, isSmbStatusError, smbDosForm, smbStatusToWin32 } from '../smb/index.js';
 
 /** The NET_API_STATUS values this mapping produces, from the catalogue (values in the table above). */
 export const NetApiStatus = {
@@ -130,17 +130,16 @@ export function netApiStatusFor(error: unknown): number {
   if (!(error instanceof NetsendError)) return NetApiStatus.NERR_NetworkError;
   const shared = sharedRow(error);
   if (shared !== undefined) return shared;
+  if (isSmbStatusError(error)) {
+    // A DOS error answers in either form ([MS-CIFS] §2.2.2.4 STATUS_SMB_*): src/smb reads it out.
+    const dos = smbDosForm(error);
+    return dos ? fromDos(dos.errorClass, dos.errorCode) : fromNt(error.code);
+  }
   switch (error.layer) {
     case 'nbss':
       return error.code === 0x80 || error.code === 0x81 || error.code === 0x82 ? NetApiStatus.NERR_NameNotFound : NetApiStatus.NERR_NetworkError;
     case 'netbios':
       return NetApiStatus.NERR_NameNotFound;
-    case 'dos':
-    case 'ntstatus': {
-      // A DOS error answers in either form ([MS-CIFS] §2.2.2.4 STATUS_SMB_*): src/smb reads it out.
-      const dos = smbDosForm(error);
-      return dos ? fromDos(dos.errorClass, dos.errorCode) : fromNt(error.code);
-    }
     default:
       return NetApiStatus.NERR_NetworkError;
   }
@@ -160,6 +159,10 @@ export function remoteNetApiStatusFor(e: unknown, stage: RemoteStage): number {
   if (!(e instanceof NetsendError)) return WIN32.RPC_S_CALL_FAILED;
   const shared = sharedRow(e);
   if (shared !== undefined) return shared;
+  if (isSmbStatusError(e)) {
+    if (stage === 'pipe' && isPipeMissing(e)) return WIN32.RPC_S_SERVER_UNAVAILABLE;
+    return smbStatusToWin32(e) ?? NERR.NERR_NetworkError;
+  }
   switch (e.layer) {
     case 'rpc-fault':
       return rpcFaultToWin32(e.code);
@@ -169,10 +172,6 @@ export function remoteNetApiStatusFor(e: unknown, stage: RemoteStage): number {
       return WIN32.RPC_S_CALL_FAILED_DNE;
     case 'rpc-bind-nak':
       return WIN32.RPC_S_CALL_FAILED_DNE;
-    case 'ntstatus':
-    case 'dos':
-      if (stage === 'pipe' && isPipeMissing(e)) return WIN32.RPC_S_SERVER_UNAVAILABLE;
-      return smbStatusToWin32(e) ?? NERR.NERR_NetworkError;
     case 'ntlm':
       return WIN32.ERROR_LOGON_FAILURE;
     case 'protocol':

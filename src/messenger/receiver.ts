@@ -13,7 +13,7 @@
 import net from 'node:net';
 import { ByteStream, type TrafficTap } from '../transport/tcp.js';
 import { NetsendError, toNetsendError } from '../status/error.js';
-import { decodeMessageServerRequest } from '../smb/index.js';
+import { decodeMessageServerRequest, MessageCommandCode as Cmd } from '../smb/index.js';
 import { acceptDirectTcp, acceptNbss, encodeNbssPacket, NBSS_TYPE, type FramedMessageStream } from '../transport/nbss.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
 import { decodeOemName, decodeOemText, resolveCodepage } from './text.js';
@@ -214,7 +214,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       const { request: req, refuse: fail } = event;
       const ok = (groupId?: number): Buffer => event.accept(groupId);
       switch (req.command) {
-        case 0xd0: {
+        case Cmd.SEND_MESSAGE: {
           const to = decodeOemName(req.to, codepage);
           if (!nameAccepted(to)) return fail('name-not-here');
           if (req.data.length > maxMessageBytes) return fail('no-room');
@@ -222,7 +222,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
           deliver(message(req.from, req.to, req.data, 'single'));
           return ok();
         }
-        case 0xd5: {
+        case Cmd.SEND_START_MB_MESSAGE: {
           const to = decodeOemName(req.to, codepage);
           if (!nameAccepted(to)) return fail('name-not-here');
           if (!(await admitMessage())) return fail('rate-limited');
@@ -232,7 +232,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
           slot.groupOpened(Date.now());
           return ok(id);
         }
-        case 0xd7: {
+        case Cmd.SEND_TEXT_MB_MESSAGE: {
           if (!group || group.id !== req.groupId) return fail('invalid-parameter');
           if (group.bytes + req.data.length > maxMessageBytes || group.blocks.length + 1 > maxBlocks) {
             group = null;
@@ -243,7 +243,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
           group.bytes += req.data.length;
           return ok();
         }
-        case 0xd6: {
+        case Cmd.SEND_END_MB_MESSAGE: {
           if (!group || group.id !== req.groupId) return fail('invalid-parameter');
           const g = group;
           group = null;

@@ -14,7 +14,7 @@
  * the message may have arrived; see src/messenger/outcome.ts).
  */
 import { parseArgs } from 'node:util';
-import { NetsendError } from '../status/error.js';
+import { NetsendError, toNetsendError } from '../status/error.js';
 import type { TrafficTap } from '../util/tap.js';
 import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.js';
 import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
@@ -185,7 +185,7 @@ export async function readRecipientAndText({ positionals, io }: CommandContext):
 }
 
 function failureOutcome(target: string, e: unknown): CliOutcome {
-  const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e));
+  const err = toNetsendError(e);
   return { target, ok: false, delivery: 'failed', netApiStatus: netApiStatusFor(err), status: { layer: err.layer, code: err.code, name: err.name, message: err.message } };
 }
 

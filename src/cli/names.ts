@@ -3,7 +3,7 @@
  * Messenger through msgsvc on \PIPE\msgsvc ([MS-MSRP] §3.1.4; Windows' `net name`). The
  * SMB/RPC stack loads only when this runs.
  */
-import { NetsendError } from '../status/error.js';
+import { NetsendError, toNetsendError } from '../status/error.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { netApiStatusName } from '../messenger/status-map.js';
 import { connectOptionsFrom } from './remote.js';
@@ -42,7 +42,7 @@ export async function runNames({ values, positionals, io }: CommandContext): Pro
     } catch (e) {
       if (e instanceof NetsendError && e.layer === 'usage') throw e;
       failed++;
-      const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', String(e));
+      const err = toNetsendError(e);
       const net = err.layer === 'win32' ? err.code : 0;
       if (json) io.stdout.write(toSafeJson({ server, ok: false, op: verb, status: { layer: err.layer, code: err.code, name: err.name }, message: err.message, ...(net ? { netApiStatusName: netApiStatusName(net) } : {}) }) + '\n');
       else io.stderr.write(`${shown(server)}: ${err.name}: ${shown(err.message)}\n`);

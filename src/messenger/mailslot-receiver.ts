@@ -6,11 +6,11 @@
  * §3.2.5.1 requires (counted in stats(), and reported through onError when asked).
  */
 import * as dgram from 'node:dgram';
-import { NetsendError } from '../status/error.js';
+import { NetsendError, usageError } from '../status/error.js';
 import { DATAGRAM_PORT, decodeDatagram, DGM_TYPE, type DataDatagram } from '../transport/datagram.js';
 import { DatagramReassembler, type ReassemblyLimits } from '../transport/datagram-reassembly.js';
 import { formatNetbiosName, NB_SUFFIX } from '../transport/names.js';
-import { decodeMailslotWrite, decodeMessengerBody, isMailslot, MESSENGER_MAILSLOT } from '../smb/smb1/mailslot.js';
+import { decodeMailslotWrite, decodeMessengerBody, isMailslot, MESSENGER_MAILSLOT } from '../smb/index.js';
 import { decodeOemName, decodeOemText, resolveCodepage } from './text.js';
 import type { ReceivedMessage } from './receiver.js';
 import { MessageRateLimiter, RECEIVER_LIMIT_DEFAULTS } from './receiver-limits.js';
@@ -72,7 +72,7 @@ export async function startMailslotReceiver(opts: MailslotReceiverOptions): Prom
   const counters = { datagrams: 0, messages: 0, dropped: 0 };
   const messageRate = opts.messageRate ?? RECEIVER_LIMIT_DEFAULTS.messageRate;
   const messageBurst = opts.messageBurst ?? RECEIVER_LIMIT_DEFAULTS.messageBurst;
-  if (!(messageRate > 0) || !(messageBurst >= 1)) throw new NetsendError('usage', 0, 'EINVAL', 'messageRate must be > 0 and messageBurst >= 1');
+  if (!(messageRate > 0) || !(messageBurst >= 1)) throw usageError('messageRate must be > 0 and messageBurst >= 1');
   const rate = new MessageRateLimiter(messageRate, messageBurst, 0);
   const what = `mailslot receiver on ${host}:${port}`;
 

@@ -7,16 +7,16 @@
  */
 import * as os from 'node:os';
 import * as net from 'node:net';
-import { NetsendError } from '../status/error.js';
+import { toNetsendError } from '../status/error.js';
 import { NERR } from '../status/win32.js';
 import type { WaitOptions } from '../util/abort.js';
 import { DATAGRAM_PORT, DGM_TYPE, fragmentDatagram, MAX_DATAGRAM_SIZE } from '../transport/datagram.js';
 import { netbiosName, NB_SUFFIX } from '../transport/names.js';
 import { sendUdpPackets } from '../transport/udp.js';
-import { encodeMailslotWrite, encodeMessengerBody, MESSENGER_MAILSLOT } from '../smb/smb1/mailslot.js';
+import { encodeMailslotWrite, encodeMessengerBody, MESSENGER_MAILSLOT } from '../smb/index.js';
 import { defaultFromName, encodeMessageText, encodeName, resolveCodepage, unmappableChars, usageError, type LineEndings } from './text.js';
 
-/** "Broadcast messages can contain up to 128 characters" (XP `net send` reference; protocol-notes §3). */
+/** "Broadcast messages can contain up to 128 characters" (the Windows XP `net send` command reference). */
 export const BROADCAST_MAX_CHARS = 128;
 /** [MS-MSRP] §3.2.4.4's cap on message text, used for directed mailslot messages too. */
 export const MAILSLOT_DEFAULT_MAX_BYTES = 652;
@@ -144,7 +144,7 @@ function checkAddress(address: string, what: string): void {
 }
 
 function failed(target: string, e: unknown): MailslotSendResult {
-  const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e));
+  const err = toNetsendError(e);
   if (err.layer === 'usage') throw err;
   return {
     target, ok: false, delivery: 'failed', netApiStatus: NERR.NERR_NetworkError, transport: 'mailslot', datagrams: 0, bytes: 0, truncated: false,

@@ -7,7 +7,7 @@
  * and left out, never taken over.
  */
 import * as os from 'node:os';
-import { NetsendError } from '../status/error.js';
+import { NetsendError, toNetsendError } from '../status/error.js';
 import { NERR } from '../status/win32.js';
 import { NB_SUFFIX } from '../transport/names.js';
 import { registerName, releaseName, startNameResponder, type NameResponder, type RegisterNameOptions } from '../transport/nameservice.js';
@@ -85,7 +85,7 @@ export async function startMessengerNames(opts: MessengerNamesOptions): Promise<
       claims.push({ name, ok: true });
     } catch (e) {
       if (e instanceof NetsendError && e.layer === 'usage') throw e;
-      const err = e instanceof NetsendError ? e : new NetsendError('netbios', 0, 'INTERNAL', String(e));
+      const err = toNetsendError(e);
       const netApiStatus = err.layer === 'netbios' ? NERR.NERR_DuplicateName : NERR.NERR_NetworkError;
       claims.push({ name, ok: false, error: { layer: err.layer, code: err.code, name: err.name, message: err.message, netApiStatus } });
     }

@@ -5,7 +5,7 @@
  * and bytes per datagram, and how long a datagram may stay incomplete. Nothing here sets timers;
  * the caller passes the time, so expiry happens on the next fragment or sweep().
  */
-import { NetsendError } from '../status/error.js';
+import { usageError } from '../status/error.js';
 import { sameName } from './names.js';
 import type { DataDatagram } from './datagram.js';
 
@@ -46,7 +46,7 @@ interface Pending {
 }
 
 function checkLimit(name: string, v: number, min: number): number {
-  if (!Number.isInteger(v) || v < min) throw new NetsendError('usage', 0, 'EINVAL', `reassembly ${name} must be an integer >= ${min}`);
+  if (!Number.isInteger(v) || v < min) throw usageError(`reassembly ${name} must be an integer >= ${min}`);
   return v;
 }
 

@@ -501,7 +501,7 @@ export function loadSeeds(): Seeds {
     }
   }
   // SMB2 encrypted session (TRANSFORM messages) from the recorded 3.1.1 session.
-  const enc = path.join(path.dirname(fixturePath('x')), '..', '..', 'test', 'smb2', 'fixtures', 'smbclient-encrypted-311.json');
+  const enc = path.join(path.dirname(fixturePath('x')), '..', '..', 'test', 'smb', 'smb2', 'fixtures', 'smbclient-encrypted-311.json');
   if (fs.existsSync(enc)) {
     const j = JSON.parse(fs.readFileSync(enc, 'utf8')) as { sessions: Record<string, { client?: string[]; server?: string[] }> };
     for (const sess of Object.values(j.sessions)) {

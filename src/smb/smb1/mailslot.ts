@@ -4,7 +4,7 @@
  * (clrpc-mailslot-notes §5.3), and the Messenger body `From\0To\0Text\0` (§5.4).
  * There is no response: a mailslot write over datagrams is one-way.
  */
-import { MalformedError, NetsendError } from '../../status/error.js';
+import { MalformedError, NetsendError, usageError } from '../../status/error.js';
 import { ByteReader, ByteWriter } from '../../util/bytes.js';
 import { encodeSmb1Header, emptyHeader, SMB1_HEADER_SIZE, SMB1_PROTOCOL, Smb1Command } from './header.js';
 
@@ -43,7 +43,7 @@ export interface MailslotWrite {
 
 function checkName(name: string): Buffer {
   if (name.length === 0 || name.length > MAX_MAILSLOT_NAME || !/^[\x20-\x7e]+$/.test(name)) {
-    throw new NetsendError('usage', 0, 'EINVAL', `mailslot name must be 1..${MAX_MAILSLOT_NAME} printable ASCII characters`);
+    throw usageError(`mailslot name must be 1..${MAX_MAILSLOT_NAME} printable ASCII characters`);
   }
   return Buffer.from(name, 'latin1');
 }
@@ -58,9 +58,9 @@ export function encodeMailslotWrite(m: Partial<MailslotWrite> & Pick<MailslotWri
   const priority = m.priority ?? 0;
   const mailslotClass = m.mailslotClass ?? MAILSLOT_CLASS.SECOND;
   const timeout = m.timeout ?? 0;
-  if (!Number.isInteger(priority) || priority < 0 || priority > 0xffff) throw new NetsendError('usage', 0, 'EINVAL', `mailslot priority ${priority}`);
-  if (!Number.isInteger(mailslotClass) || mailslotClass < 0 || mailslotClass > 0xffff) throw new NetsendError('usage', 0, 'EINVAL', `mailslot class ${mailslotClass}`);
-  if (!Number.isInteger(timeout) || timeout < 0 || timeout > 0xffffffff) throw new NetsendError('usage', 0, 'EINVAL', `mailslot timeout ${timeout}`);
+  if (!Number.isInteger(priority) || priority < 0 || priority > 0xffff) throw usageError(`mailslot priority ${priority}`);
+  if (!Number.isInteger(mailslotClass) || mailslotClass < 0 || mailslotClass > 0xffff) throw usageError(`mailslot class ${mailslotClass}`);
+  if (!Number.isInteger(timeout) || timeout < 0 || timeout > 0xffffffff) throw usageError(`mailslot timeout ${timeout}`);
   const afterName = NAME_OFFSET + name.length + 1;
   const dataOffset = (afterName + 3) & ~3;
   const total = dataOffset + m.data.length;
@@ -137,7 +137,7 @@ export interface MessengerBody {
 
 export function encodeMessengerBody(b: MessengerBody): Buffer {
   for (const [field, v] of [['From', b.from], ['To', b.to], ['Text', b.text]] as const) {
-    if (v.includes(0)) throw new NetsendError('usage', 0, 'EINVAL', `MESSNGR ${field} contains NUL`);
+    if (v.includes(0)) throw usageError(`MESSNGR ${field} contains NUL`);
   }
   return Buffer.concat([b.from, Buffer.of(0), b.to, Buffer.of(0), b.text, Buffer.of(0)]);
 }

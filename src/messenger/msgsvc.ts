@@ -11,10 +11,10 @@ import { RpcClient } from '../rpc/client.js';
 import { MSGSVC, MSGSVC_PIPE, NetrMessageNameAdd, NetrMessageNameDel, NetrMessageNameEnum, NetrMessageNameGetInfo } from '../rpc/interfaces/msgsvc.js';
 import { NetsendError } from '../status/error.js';
 import { win32Error } from '../status/builders.js';
-import { NT } from '../status/ntstatus.js';
+import { isPipeMissing } from '../smb/index.js';
 import type { WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
-import type { RemoteConnectOptions } from './remote.js';
+import { sessionOptionsOf, type RemoteConnectOptions } from './remote.js';
 
 /** [MS-MSRP] §2.2.2.1-2: a message alias; level 1 adds the (obsolete) forwarding fields. */
 export interface MessageNameInfo {
@@ -24,8 +24,6 @@ export interface MessageNameInfo {
 }
 
 /** SMB statuses meaning "no such pipe": the Messenger service is not running there. */
-const PIPE_MISSING_NT = new Set<number>([NT.STATUS_OBJECT_NAME_NOT_FOUND, NT.STATUS_PIPE_NOT_AVAILABLE]);
-const PIPE_MISSING_DOS = new Set<string>(['ERRbadpipe', 'ERRbadfile']);
 
 function messengerNotRunning(server: string, e: NetsendError): NetsendError {
   return new NetsendError(e.layer, e.code, e.name, `the Messenger service is not running on ${server}: \\PIPE\\${MSGSVC_PIPE} is absent (${e.name})`, { cause: e });
@@ -39,22 +37,14 @@ async function withMsgsvc<T>(o: RemoteConnectOptions, body: (rpc: RpcClient, wai
     smb = await connectSmb({
       host: o.server,
       port: o.port ?? 445,
-      credentials: o.credentials ?? { user: '', anonymous: true },
-      dialect: o.dialect ?? 'auto',
-      ...(o.smbMin ? { smbMin: o.smbMin } : {}),
-      ...(o.smbMax ? { smbMax: o.smbMax } : {}),
-      ...(o.requireSigning ? { requireSigning: true } : {}),
-      ...(o.requireEncryption ? { requireEncryption: true } : {}),
-      ...(o.allowGuest ? { allowGuest: true } : {}),
-      ...(o.allowUnsigned ? { allowUnsigned: true } : {}),
-      ...(o.tap ? { tap: o.tap } : {}),
+      ...sessionOptionsOf(o),
       ...wait,
     });
     let pipe;
     try {
       pipe = await smb.openPipe(MSGSVC_PIPE, wait);
     } catch (e) {
-      if (e instanceof NetsendError && ((e.layer === 'ntstatus' && PIPE_MISSING_NT.has(e.code >>> 0)) || (e.layer === 'dos' && PIPE_MISSING_DOS.has(e.name)))) throw messengerNotRunning(o.server, e);
+      if (e instanceof NetsendError && isPipeMissing(e)) throw messengerNotRunning(o.server, e);
       throw e;
     }
     const rpc = new RpcClient(pipe);

@@ -120,6 +120,21 @@ function deliveryOf(err: NetsendError, progress: Progress): Delivery {
   return 'failed';
 }
 
+/** The SMB session options of a remote operation (host, port and deadline aside), in one place. */
+export function sessionOptionsOf(o: RemoteConnectOptions) {
+  return {
+    credentials: o.credentials ?? { user: '', anonymous: true },
+    dialect: o.dialect ?? 'auto',
+    ...(o.smbMin ? { smbMin: o.smbMin } : {}),
+    ...(o.smbMax ? { smbMax: o.smbMax } : {}),
+    ...(o.requireSigning ? { requireSigning: true } : {}),
+    ...(o.requireEncryption ? { requireEncryption: true } : {}),
+    ...(o.allowGuest ? { allowGuest: true } : {}),
+    ...(o.allowUnsigned ? { allowUnsigned: true } : {}),
+    ...(o.tap ? { tap: o.tap } : {}),
+  } as const;
+}
+
 /**
  * Opens an SMB session, \pipe\wkssvc and a wkssvc binding; runs `body`; closes everything. One
  * deadline covers all of it, teardown included; `body` gets its wait options.
@@ -133,15 +148,7 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
     smb = await connectSmb({
       host: o.server,
       port: o.port ?? 445,
-      credentials: o.credentials ?? { user: '', anonymous: true },
-      dialect: o.dialect ?? 'auto',
-      ...(o.smbMin ? { smbMin: o.smbMin } : {}),
-      ...(o.smbMax ? { smbMax: o.smbMax } : {}),
-      ...(o.requireSigning ? { requireSigning: true } : {}),
-      ...(o.requireEncryption ? { requireEncryption: true } : {}),
-      ...(o.allowGuest ? { allowGuest: true } : {}),
-      ...(o.allowUnsigned ? { allowUnsigned: true } : {}),
-      ...(o.tap ? { tap: o.tap } : {}),
+      ...sessionOptionsOf(o),
       ...wait,
     });
     progress.session = smb.info;
@@ -168,18 +175,10 @@ async function withBinding<T>(o: RemoteConnectOptions, progress: Progress, wait:
   const { openRpc } = await import('../rpc/factory.js');
   progress.stage = 'connect';
   const rpc = await openRpc(wkssvcBinding(o.server, o.binding), WKSSVC, {
-    credentials: o.credentials ?? { user: '', anonymous: true },
+    ...sessionOptionsOf(o),
     ...(o.authLevel ? { authLevel: o.authLevel } : {}),
     ...(o.authType ? { authType: o.authType } : {}),
     ...(o.port !== undefined ? { smbPort: o.port } : {}),
-    ...(o.dialect ? { dialect: o.dialect } : {}),
-    ...(o.smbMin ? { smbMin: o.smbMin } : {}),
-    ...(o.smbMax ? { smbMax: o.smbMax } : {}),
-    ...(o.requireSigning ? { requireSigning: true } : {}),
-    ...(o.requireEncryption ? { requireEncryption: true } : {}),
-    ...(o.allowGuest ? { allowGuest: true } : {}),
-    ...(o.allowUnsigned ? { allowUnsigned: true } : {}),
-    ...(o.tap ? { tap: o.tap } : {}),
     ...wait,
   });
   if (rpc.session) progress.session = rpc.session;

@@ -47,7 +47,7 @@ function stage() {
   fs.symlinkSync(path.join(root, 'fixtures'), path.join(dir, 'fixtures'), 'dir');
   fs.mkdirSync(path.join(dir, 'test', 'rpc'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'test', 'smb2'), { recursive: true });
-  for (const d of ['test/rpc/captures', 'test/smb2/fixtures']) {
+  for (const d of ['test/rpc/captures', 'test/smb/smb2/fixtures']) {
     if (fs.existsSync(path.join(root, d))) fs.symlinkSync(path.join(root, d), path.join(dir, d), 'dir');
   }
   return dir;

@@ -5,7 +5,7 @@
  * still never follows a symbolic link. Frames stream to disk as they come (src/pcap/writer.ts).
  */
 import { CaptureFile } from '../pcap/writer.js';
-import { NetsendError } from '../status/error.js';
+import { usageError } from '../status/error.js';
 import type { CliIO, OptionSpec, ParsedValues } from './common.js';
 
 const SAFETY = 'created mode 0600, refused if FILE exists or is a symlink: it holds the NTLM exchange, which can be cracked offline';
@@ -21,7 +21,7 @@ export function openCapture(values: ParsedValues, io: CliIO): CaptureFile | null
   const path = typeof values.pcap === 'string' ? values.pcap : undefined;
   const overwrite = values['pcap-overwrite'] === true;
   if (path === undefined) {
-    if (overwrite) throw new NetsendError('usage', 0, 'ERROR_INVALID_PARAMETER', '--pcap-overwrite needs --pcap FILE');
+    if (overwrite) throw usageError('--pcap-overwrite needs --pcap FILE');
     return null;
   }
   return new CaptureFile(path, {

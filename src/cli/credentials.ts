@@ -27,7 +27,7 @@ import { NetsendError } from '../status/error.js';
 import { raceWait } from '../util/abort.js';
 import type { CliIO, OptionSpec, ParsedValues } from './common.js';
 
-const REMOTE = ['send', 'info'] as const;
+const REMOTE = ['send', 'info', 'names'] as const;
 
 /** Option rows (merged into REMOTE_OPTIONS). */
 export const CREDENTIAL_OPTIONS: OptionSpec[] = [

@@ -5,6 +5,8 @@
  *   netsend [send] [options] NAME [message...]    (message from stdin when absent)
  *   netsend [send] --server HOST -U USER NAME [message...]   (HOST's Workstation service sends it)
  *   netsend info --server HOST -U USER           (NetrWkstaGetInfo)
+ *   netsend '*' TEXT | --domain WG TEXT | --mailslot --host H NAME TEXT   (\MAILSLOT\MESSNGR, cli/mailslot.ts)
+ *   netsend names --server HOST [list|add|del|get NAME]   (msgsvc, cli/names.ts)
  *   netsend listen [--host 127.0.0.1] [--port 139] [--json]
  *
  * Exit codes: 0 delivered (or listener stopped cleanly), 1 refused/failed, 2 usage, 3 unconfirmed
@@ -12,7 +14,7 @@
  * the message may have arrived; see src/messenger/outcome.ts).
  */
 import { parseArgs } from 'node:util';
-import { NetsendError } from '../status/error.js';
+import { NetsendError, toNetsendError } from '../status/error.js';
 import type { TrafficTap } from '../util/tap.js';
 import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.js';
 import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
@@ -32,6 +34,8 @@ import { LISTEN_ACTION_OPTIONS, listenActions } from './listen-actions.js';
 import { EXIT_INTERRUPTED, FANOUT_OPTIONS, concurrencyOption, fanOut, parseTarget, targetArguments, type Target } from './fanout.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
+import { NAMES_OPTIONS, runNames } from './names.js';
+import { MAILSLOT_OPTIONS, mailslotSendApplies, runMailslotSend, startListenMailslot, startListenNames, listenAcceptNames } from './mailslot.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type CommandSpec, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 export * from './common.js';
 
@@ -61,6 +65,8 @@ export const OPTIONS: OptionSpec[] = [
   ...REMOTE_OPTIONS,
   ...LISTEN_LIMIT_OPTIONS,
   ...LISTEN_ACTION_OPTIONS,
+  ...MAILSLOT_OPTIONS,
+  ...NAMES_OPTIONS,
 ];
 
 /** Subcommands; the first positional picks one, anything else means `send`. */
@@ -87,6 +93,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       ['netsend listen --notify', 'a desktop notification per message (notify-send)'],
     ],
   },
+  names: { summary: "list, add, get or delete a Messenger's message names (msgsvc on \\PIPE\\msgsvc over SMB, as `net name`)", usage: 'netsend names --server HOST [-U USER[%PASS]] [list | add NAME | del NAME | get NAME] [--level 0|1] [--json]', run: runNames },
   info: {
     summary: "ask a server's Workstation service who it is (wkssvc NetrWkstaGetInfo over SMB)",
     usage: 'netsend info --server HOST [-U USER[%PASS]] [--level 100|101|102] [--json]',
@@ -250,7 +257,7 @@ export async function readRecipientAndText({ positionals, io }: CommandContext):
 }
 
 function failureOutcome(target: string, e: unknown): CliOutcome {
-  const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e));
+  const err = toNetsendError(e);
   return { target, ok: false, delivery: 'failed', netApiStatus: netApiStatusFor(err), status: { layer: err.layer, code: err.code, name: err.name, message: err.message } };
 }
 
@@ -260,6 +267,7 @@ function sendOutcome(target: string, r: SendResult): CliOutcome {
 
 async function runSend(ctx: CommandContext): Promise<number> {
   const { values, io } = ctx;
+  if (mailslotSendApplies(values, ctx.positionals)) return runMailslotSend(ctx, readRecipientAndText);
   checkSendMode(values);
   if (values['hosts-file'] === '-' && ctx.positionals.length < 2) throw new UsageError('--hosts-file - reads the targets from stdin: give the message on the command line');
   const { name, text } = await readRecipientAndText(ctx);
@@ -354,7 +362,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   if (hosts.length > 1) throw new UsageError('listen takes one --host');
   const port = intOption(values, 'port', 0, 65535) ?? 139;
   const json = values.json === true;
-  const names = listOption(values, 'name');
+  const names = listenAcceptNames(values, hosts[0] ?? '127.0.0.1');
   const codepage = stringOption(values, 'codepage');
   const actions = listenActions(values, io);
   const print = (m: ReceivedMessage): void => {
@@ -376,6 +384,16 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     ...listenLimits(values),
   });
   io.stderr.write(`listening on ${rx.host}:${rx.port} (${rx.transport === 'nbss' ? 'NetBIOS session' : 'Direct TCP'})\n`);
+  let dgram;
+  let registered;
+  try {
+    dgram = await startListenMailslot(values, rx.host, print, io);
+    registered = await startListenNames(values, rx.host, io);
+  } catch (e) {
+    await rx.close();
+    await dgram?.close();
+    throw e;
+  }
   await new Promise<void>((resolve) => {
     if (io.signal) {
       if (io.signal.aborted) return resolve();
@@ -391,6 +409,8 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     process.on('SIGTERM', stop);
   });
   await rx.close();
+  await dgram?.close();
+  await registered?.close();
   await actions?.close();
   return closeCapture(capture, io);
 }

@@ -16,7 +16,7 @@ import { netApiStatusFor } from '../messenger/status-map.js';
 import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 
-const REMOTE = ['send', 'info'] as const;
+const REMOTE = ['send', 'info', 'names'] as const;
 
 /** Option rows for the remote path (merged into OPTIONS by main.ts). */
 export const REMOTE_OPTIONS: OptionSpec[] = [

@@ -9,7 +9,7 @@
  * - `failed`: the message certainly did not complete: nothing connected, the peer answered with
  *   an error status, or the exchange broke before the completing request was handed to the
  *   kernel. A multi-block message is shown only at SMB_COM_SEND_END_MB_MESSAGE ([MS-MSRP]
- *   §2.2.3.4, §3.2.4.5; Samba runs its message command there, protocol-notes §2.6), a single
+ *   §2.2.3.4, §3.2.4.5; Samba runs its message command there, observed), a single
  *   block at SMB_COM_SEND_MESSAGE, and an RPC call runs only once its last request fragment
  *   (PFC_LAST_FRAG, C706 ch. 12) arrived, so before those nothing was shown.
  * - `unconfirmed`: the completing request (0xD6, 0xD0, or the last RPC request fragment) was
@@ -18,7 +18,7 @@
  *
  * Retries therefore repeat only `failed` sends, unless the caller asks for `unconfirmed` ones too.
  */
-import { NetsendError } from '../status/error.js';
+import { NetsendError, usageError } from '../status/error.js';
 import { raceWait } from '../util/abort.js';
 
 export type Delivery = 'confirmed' | 'failed' | 'unconfirmed';
@@ -41,9 +41,9 @@ export const DEFAULT_RETRY_DELAY_MS = 250;
 /** Usage errors for retry options, thrown before any traffic. */
 export function checkRetryOptions(o: RetryOptions): void {
   const r = o.retries ?? 0;
-  if (!Number.isInteger(r) || r < 0 || r > MAX_RETRIES) throw new NetsendError('usage', 0, 'EINVAL', `retries must be 0..${MAX_RETRIES}`);
+  if (!Number.isInteger(r) || r < 0 || r > MAX_RETRIES) throw usageError(`retries must be 0..${MAX_RETRIES}`);
   const d = o.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-  if (!Number.isFinite(d) || d < 0 || d > 3_600_000) throw new NetsendError('usage', 0, 'EINVAL', 'retryDelayMs must be 0..3600000');
+  if (!Number.isFinite(d) || d < 0 || d > 3_600_000) throw usageError('retryDelayMs must be 0..3600000');
 }
 
 interface Attempted {

@@ -9,7 +9,7 @@
  * defines idle). Every phase of an admitted connection has its own deadline, so no peer can hold a
  * slot for long without completing requests.
  */
-import { NetsendError } from '../status/error.js';
+import { usageError } from '../status/error.js';
 
 export interface ReceiverLimits {
   /** Admitted (served) connections at once. */
@@ -104,7 +104,7 @@ export function resolveReceiverLimits(given: ReceiverLimits): ResolvedReceiverLi
     const [min, max] = BOUNDS[key];
     const integral = key !== 'messageRate';
     if (typeof v !== 'number' || !Number.isFinite(v) || (integral && !Number.isInteger(v)) || v < min || v > max) {
-      throw new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', `receiver limit ${key} must be ${integral ? 'a whole number ' : ''}${min}..${max}, got ${String(v)}`);
+      throw usageError(`receiver limit ${key} must be ${integral ? 'a whole number ' : ''}${min}..${max}, got ${String(v)}`);
     }
     out[key] = v;
   }

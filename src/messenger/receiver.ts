@@ -12,27 +12,8 @@
  */
 import * as net from 'node:net';
 import { ByteStream, type TrafficTap } from '../transport/tcp.js';
-import { MalformedError, NetsendError } from '../status/error.js';
-import { DOS, DOS_CLASS } from '../status/dos.js';
-import { NT } from '../status/ntstatus.js';
-import { ByteReader, ByteWriter } from '../util/bytes.js';
-import {
-  decodeSmb1Header,
-  encodeSmb1Message,
-  Smb1Command,
-  SMB1Flags,
-  SMB1Flags2,
-  decodeSmb1Message,
-  type Smb1Header,
-} from '../smb/smb1/header.js';
-import {
-  decodeMessageRequest,
-  dosStatusField,
-  encodeMessageResponse,
-  isMessageCommand,
-  type MessageResponseInit,
-} from '../smb/smb1/message-commands.js';
-import { DIALECT_NT_LM_012, decodeNegotiateRequestDialects } from '../smb/smb1/negotiate.js';
+import { NetsendError, toNetsendError } from '../status/error.js';
+import { decodeMessageServerRequest, MessageCommandCode as Cmd } from '../smb/index.js';
 import { acceptDirectTcp, acceptNbss, encodeNbssPacket, NBSS_TYPE, type FramedMessageStream } from '../transport/nbss.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
 import { decodeOemName, decodeOemText, resolveCodepage } from './text.js';
@@ -48,8 +29,9 @@ export interface ReceivedMessage {
   text: string;
   receivedAt: Date;
   remoteAddress: string;
-  transport: 'nbss' | 'direct';
-  /** 'single' for 0xD0, 'multi' for 0xD5/0xD7/0xD6. */
+  /** 'mailslot': a \MAILSLOT\MESSNGR datagram (mailslot-receiver.ts). */
+  transport: 'nbss' | 'direct' | 'mailslot';
+  /** 'single' for 0xD0 (and mailslot writes), 'multi' for 0xD5/0xD7/0xD6. */
   kind: 'single' | 'multi';
   /** The OEM bytes as received (all blocks concatenated). */
   raw: Buffer;
@@ -89,21 +71,6 @@ export interface Receiver {
 /** Largest SMB message accepted: a 0xD7 with 65535 text bytes fits, anything larger is not a message command. */
 const MAX_FRAME = 0x10000 + 64;
 
-/** DOS (class, code) as the 32-bit status field, and as NTSTATUS ([MS-CIFS] §2.2.2.4 STATUS_SMB_* form when there is no NT equivalent). */
-function statusPair(errClass: number, errCode: number, nt?: number): { nt: number; dos: number } {
-  return { nt: nt ?? (((errCode << 16) | errClass) >>> 0), dos: dosStatusField(errClass, errCode) };
-}
-/** The errors this server returns, in both forms. */
-const Errors = {
-  invalidParameter: statusPair(DOS_CLASS.ERRDOS, DOS.ERRDOS.ERRinvalidparam, NT.STATUS_INVALID_PARAMETER),
-  notSupported: statusPair(DOS_CLASS.ERRDOS, DOS.ERRDOS.ERRbadfunc, NT.STATUS_NOT_SUPPORTED),
-  msgOff: statusPair(DOS_CLASS.ERRSRV, DOS.ERRSRV.ERRmsgoff), // no such name here
-  noRoom: statusPair(DOS_CLASS.ERRSRV, DOS.ERRSRV.ERRnoroom), // [MS-MSRP] §3.2.4.5 SMB_ERR_NO_ROOM
-  // [MS-CIFS] §2.2.2.4: ERRSRV/ERRnoresource, NT form STATUS_REQUEST_NOT_ACCEPTED: "no resources
-  // currently available for this request" is what an over-rate message gets.
-  rateLimited: statusPair(DOS_CLASS.ERRSRV, DOS.ERRSRV.ERRnoresource, NT.STATUS_REQUEST_NOT_ACCEPTED),
-} as const;
-
 /** listen(2) backlog (the kernel caps it at net.core.somaxconn). */
 const LISTEN_BACKLOG = 1024;
 /** Refusals past this many in flight are reset at once instead of closed gracefully (each holds an fd). */
@@ -134,7 +101,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
 
   const report = (e: unknown, remote: string): void => {
     if (!opts.onError) return;
-    const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e));
+    const err = toNetsendError(e);
     try {
       opts.onError(err, remote);
     } catch {
@@ -236,63 +203,49 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
 
     /** One SMB request -> its reply, or null to drop the connection (unparseable header). */
     async function handle(msg: Buffer): Promise<Buffer | null> {
-      let header: Smb1Header;
-      try {
-        header = decodeSmb1Header(new ByteReader(msg, 'SMB1 request'));
-      } catch (e) {
-        report(e, remote);
+      const event = decodeMessageServerRequest(msg);
+      if (event.kind === 'drop') {
+        report(event.error, remote);
         return null;
       }
-      if (header.flags & SMB1Flags.REPLY) {
-        report(new MalformedError('SMB1 request', 'reply flag set'), remote);
-        return null;
+      if (event.kind === 'reply') {
+        if (event.error !== undefined) report(event.error, remote);
+        return event.reply;
       }
-      const nt = (header.flags2 & SMB1Flags2.NT_STATUS) !== 0;
-      const fail = (err: { nt: number; dos: number }): Buffer => errorReply(header, nt ? err.nt : err.dos, nt);
-      const ok = (init: MessageResponseInit = {}): Buffer => encodeMessageResponse(header, { ...init, ntStatus: nt });
-
-      if (header.command === Smb1Command.NEGOTIATE) return negotiateReply(msg, header);
-      if (!isMessageCommand(header.command)) return fail(Errors.notSupported);
-
-      let req;
-      try {
-        req = decodeMessageRequest(msg).request;
-      } catch (e) {
-        report(e, remote);
-        return fail(Errors.invalidParameter);
-      }
+      const { request: req, refuse: fail } = event;
+      const ok = (groupId?: number): Buffer => event.accept(groupId);
       switch (req.command) {
-        case 0xd0: {
+        case Cmd.SEND_MESSAGE: {
           const to = decodeOemName(req.to, codepage);
-          if (!nameAccepted(to)) return fail(Errors.msgOff);
-          if (req.data.length > maxMessageBytes) return fail(Errors.noRoom);
-          if (!(await admitMessage())) return fail(Errors.rateLimited);
+          if (!nameAccepted(to)) return fail('name-not-here');
+          if (req.data.length > maxMessageBytes) return fail('no-room');
+          if (!(await admitMessage())) return fail('rate-limited');
           deliver(message(req.from, req.to, req.data, 'single'));
           return ok();
         }
-        case 0xd5: {
+        case Cmd.SEND_START_MB_MESSAGE: {
           const to = decodeOemName(req.to, codepage);
-          if (!nameAccepted(to)) return fail(Errors.msgOff);
-          if (!(await admitMessage())) return fail(Errors.rateLimited);
+          if (!nameAccepted(to)) return fail('name-not-here');
+          if (!(await admitMessage())) return fail('rate-limited');
           const id = nextGroupId;
           nextGroupId = nextGroupId >= 0xffff ? 1 : nextGroupId + 1;
           group = { id, from: req.from, to: req.to, blocks: [], bytes: 0 };
           slot.groupOpened(Date.now());
-          return ok({ groupId: id });
+          return ok(id);
         }
-        case 0xd7: {
-          if (!group || group.id !== req.groupId) return fail(Errors.invalidParameter);
+        case Cmd.SEND_TEXT_MB_MESSAGE: {
+          if (!group || group.id !== req.groupId) return fail('invalid-parameter');
           if (group.bytes + req.data.length > maxMessageBytes || group.blocks.length + 1 > maxBlocks) {
             group = null;
             slot.groupClosed(Date.now());
-            return fail(Errors.noRoom);
+            return fail('no-room');
           }
           group.blocks.push(req.data);
           group.bytes += req.data.length;
           return ok();
         }
-        case 0xd6: {
-          if (!group || group.id !== req.groupId) return fail(Errors.invalidParameter);
+        case Cmd.SEND_END_MB_MESSAGE: {
+          if (!group || group.id !== req.groupId) return fail('invalid-parameter');
           const g = group;
           group = null;
           slot.groupClosed(Date.now());
@@ -350,45 +303,4 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   if (opts.signal?.aborted) await close();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
   return { host, port, transport, connections: () => sockets.size, stats: () => gate.stats(), close };
-}
-
-function errorReply(request: Smb1Header, status: number, nt: boolean): Buffer {
-  return encodeSmb1Message(
-    { ...request, signature: Buffer.alloc(8), status, flags: SMB1Flags.REPLY, flags2: nt ? SMB1Flags2.NT_STATUS : 0 },
-    Buffer.alloc(0),
-    Buffer.alloc(0),
-  );
-}
-
-/**
- * [MS-CIFS] §2.2.4.52: pick "NT LM 0.12" from the dialect list and answer with the 17-word
- * NT LM response (share-level security, no challenge, CAP_STATUS32), or DialectIndex 0xFFFF.
- */
-function negotiateReply(msg: Buffer, header: Smb1Header): Buffer {
-  const nt = (header.flags2 & SMB1Flags2.NT_STATUS) !== 0;
-  let index = 0xffff;
-  try {
-    const dialects = decodeNegotiateRequestDialects(decodeSmb1Message(msg));
-    index = dialects.indexOf(DIALECT_NT_LM_012);
-    if (index < 0) index = 0xffff;
-  } catch {
-    return errorReply(header, nt ? Errors.invalidParameter.nt : Errors.invalidParameter.dos, nt);
-  }
-  const h: Smb1Header = { ...header, signature: Buffer.alloc(8), status: 0, flags: SMB1Flags.REPLY | SMB1Flags.CASE_INSENSITIVE | SMB1Flags.CANONICALIZED_PATHS, flags2: SMB1Flags2.NT_STATUS | SMB1Flags2.LONG_NAMES };
-  if (index === 0xffff) return encodeSmb1Message(h, Buffer.from([0xff, 0xff]), Buffer.alloc(0));
-  const filetime = BigInt(Date.now()) * 10_000n + 116_444_736_000_000_000n;
-  const words = new ByteWriter(34)
-    .u16le(index)
-    .u8(0) // SecurityMode: share level, plaintext (no authentication is ever asked for)
-    .u16le(1) // MaxMpxCount
-    .u16le(1) // MaxNumberVcs
-    .u32le(4356) // MaxBufferSize
-    .u32le(4356) // MaxRawSize
-    .u32le(0) // SessionKey
-    .u32le(0x40) // Capabilities: CAP_STATUS32
-    .u64le(filetime)
-    .u16le(0) // ServerTimeZone
-    .u8(0) // ChallengeLength
-    .finish();
-  return encodeSmb1Message(h, words, Buffer.from('\0', 'latin1'));
 }

@@ -1,28 +1,10 @@
 /**
  * NetMessageBufferSend with a server name: ask that server's Workstation service to send the
  * message, wkssvc NetrMessageBufferSend (opnum 12) on \pipe\wkssvc over SMB1 or SMB 2/3
- * (protocol-notes §1.1, §7; [MS-WKST] §2.1). The server then relays it (it needs admin rights there).
+ * ([MS-WKST] §2.1, §3.2.4.8; [MS-RPCE] §2.1.1.2 for ncacn_np). The server then relays it (it needs admin rights there).
  *
- * Failures map to the NET_API_STATUS a Windows caller would see; the raw status stays on the result.
- *
- * | failure (NetsendError layer / status)                                | NET_API_STATUS                     |
- * |----------------------------------------------------------------------|------------------------------------|
- * | none, WERROR 0                                                       | 0    NERR_Success                  |
- * | WERROR returned by the server                                        | that value (e.g. 5, 50, 2273)      |
- * | rpc-fault (FAULT PDU)                                                | its Win32 equivalent ([MS-RPCE] §3.1.1.5.5): nca_s_op_rng_error -> 1745 RPC_S_PROCNUM_OUT_OF_RANGE, nca_s_unk_if -> 1717, Win32-valued faults (5, 0x6F7) as they are |
- * | rpc-bind, abstract_syntax_not_supported                              | 1717 RPC_S_UNKNOWN_IF              |
- * | rpc-bind, proposed_transfer_syntaxes_not_supported                   | 1730 RPC_S_UNSUPPORTED_TRANS_SYN   |
- * | rpc-bind other, rpc-bind-nak                                         | 1727 RPC_S_CALL_FAILED_DNE         |
- * | pipe open: STATUS_OBJECT_NAME_NOT_FOUND, PIPE_NOT_AVAILABLE, BAD_NETWORK_NAME (no wkssvc) | 1722 RPC_S_SERVER_UNAVAILABLE |
- * | ntstatus at session setup or elsewhere                               | its Win32 equivalent: STATUS_LOGON_FAILURE -> 1326 ERROR_LOGON_FAILURE, ACCESS_DENIED -> 5, ... |
- * | dos (SMB1 DOS form)                                                  | ERRDOS codes are Win32 codes (ERRnoaccess 5 ...); others via their NTSTATUS |
- * | socket (refused, unreachable), timeout before the session exists     | 53   ERROR_BAD_NETPATH             |
- * | protocol STATUS_SMB_GUEST_LOGON_BLOCKED (guest session for a logon with credentials refused) | 1272 ERROR_SMB_GUEST_LOGON_BLOCKED (what a Windows caller gets when its SMB client refuses a guest logon) |
- * | socket / timeout later, before the call's request was written ('failed') | 1727 RPC_S_CALL_FAILED_DNE     |
- * | protocol, ntlm                                                       | 1726 RPC_S_CALL_FAILED / 1326 (ntlm) |
- * | abort                                                                | 995  ERROR_OPERATION_ABORTED       |
- * | usage                                                                | 87   ERROR_INVALID_PARAMETER       |
- * | anything but an answer after the request was written ('unconfirmed') | 1726 RPC_S_CALL_FAILED             |
+ * Failures map to the NET_API_STATUS a Windows caller would see (the "remote" column of the table in
+ * status-map.ts); the raw status stays on the result.
  *
  * Delivery (outcome.ts): an answer (WERROR 0) is 'confirmed'; any failure before the last request
  * fragment was written, and any answer carrying an error (WERROR, FAULT PDU, SMB error status), is
@@ -34,8 +16,7 @@ import type { Credentials } from '../auth/types.js';
 /** Pass-the-hash input (`LM:NT` or `NT` hex) for callers that only see the messenger (the CLI). */
 export { parseHashes } from '../auth/ntlm-crypto.js';
 import type { TrafficTap } from '../transport/tcp.js';
-import { connectSmb, type SmbDialectName } from '../smb/connect.js';
-import type { SmbClient, SmbSessionInfo } from '../smb/types.js';
+import { connectSmb, isSmbStatusError, type SmbClient, type SmbDialectName, type SmbSessionInfo } from '../smb/index.js';
 import { RpcClient } from '../rpc/client.js';
 import {
   WKSSVC,
@@ -46,10 +27,9 @@ import {
   encodeWkstaGetInfo,
   type WkstaGetInfoResult,
 } from '../rpc/interfaces/wkssvc.js';
-import { NetsendError } from '../status/error.js';
-import { NT } from '../status/ntstatus.js';
-import { WIN32, NERR } from '../status/win32.js';
-import { ntStatusToWin32, rpcFaultToWin32, dosError, DOS_CLASS, win32 } from '../status/index.js';
+import { NetsendError, toNetsendError } from '../status/error.js';
+import { win32 } from '../status/win32.js';
+import { REMOTE_UNCONFIRMED_NET_API_STATUS, remoteNetApiStatusFor, type RemoteStage } from './status-map.js';
 import type { WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
 import { formatStringBinding } from '../rpc/binding.js';
@@ -111,53 +91,9 @@ export interface RemoteSendResult {
 }
 
 /** Which step failed: decides how socket errors and missing pipes map. */
-export type Stage = 'connect' | 'pipe' | 'bind' | 'call';
+export type Stage = RemoteStage;
 
-const PIPE_MISSING = new Set<number>([NT.STATUS_OBJECT_NAME_NOT_FOUND, NT.STATUS_PIPE_NOT_AVAILABLE, NT.STATUS_BAD_NETWORK_NAME]);
-
-/** NET_API_STATUS for a failure of the remote path (the table above). */
-export function remoteNetApiStatusFor(e: unknown, stage: Stage): number {
-  if (!(e instanceof NetsendError)) return WIN32.RPC_S_CALL_FAILED;
-  switch (e.layer) {
-    case 'win32':
-      return e.code;
-    case 'rpc-fault':
-      return rpcFaultToWin32(e.code);
-    case 'rpc-bind':
-      if (e.name === 'abstract_syntax_not_supported') return WIN32.RPC_S_UNKNOWN_IF;
-      if (e.name === 'proposed_transfer_syntaxes_not_supported') return WIN32.RPC_S_UNSUPPORTED_TRANS_SYN;
-      return WIN32.RPC_S_CALL_FAILED_DNE;
-    case 'rpc-bind-nak':
-      return WIN32.RPC_S_CALL_FAILED_DNE;
-    case 'ntstatus':
-      if (stage === 'pipe' && PIPE_MISSING.has(e.code >>> 0)) return WIN32.RPC_S_SERVER_UNAVAILABLE;
-      return ntStatusToWin32(e.code);
-    case 'dos': {
-      const cls = e.code >>> 16;
-      const code = e.code & 0xffff;
-      if (stage === 'pipe' && cls === DOS_CLASS.ERRDOS && (code === 2 || code === 230 || code === 231)) return WIN32.RPC_S_SERVER_UNAVAILABLE;
-      if (cls === DOS_CLASS.ERRDOS) return code;
-      const nt = dosError(cls, code).ntStatus;
-      return nt !== undefined ? ntStatusToWin32(nt) : NERR.NERR_NetworkError;
-    }
-    case 'ntlm':
-      return WIN32.ERROR_LOGON_FAILURE;
-    case 'abort':
-      return WIN32.ERROR_OPERATION_ABORTED;
-    case 'protocol':
-      if (e.name === 'STATUS_SMB_GUEST_LOGON_BLOCKED') return WIN32.ERROR_SMB_GUEST_LOGON_BLOCKED;
-      return WIN32.RPC_S_CALL_FAILED;
-    case 'usage':
-      return WIN32.ERROR_INVALID_PARAMETER;
-    case 'socket':
-    case 'nbss':
-    case 'timeout':
-      // Only reached for failures before the call's request was written (failure() maps the rest).
-      return stage === 'connect' ? WIN32.ERROR_BAD_NETPATH : WIN32.RPC_S_CALL_FAILED_DNE;
-    default:
-      return WIN32.RPC_S_CALL_FAILED;
-  }
-}
+export { remoteNetApiStatusFor };
 
 function toStatus(e: NetsendError): SendStatus {
   return { layer: e.layer, code: e.code, name: e.name, message: e.message };
@@ -174,14 +110,29 @@ export interface Progress {
 }
 
 /** Failures that are the server's answer (not a lost one): the call was refused, not lost. */
-const ANSWER_LAYERS = new Set<string>(['win32', 'rpc-fault', 'rpc-bind', 'rpc-bind-nak', 'ntstatus', 'dos']);
+const ANSWER_LAYERS = new Set<string>(['win32', 'rpc-fault', 'rpc-bind', 'rpc-bind-nak']);
 
 function deliveryOf(err: NetsendError, progress: Progress): Delivery {
-  if (ANSWER_LAYERS.has(err.layer)) return 'failed';
+  if (ANSWER_LAYERS.has(err.layer) || isSmbStatusError(err)) return 'failed';
   if (progress.request === 'written') return 'unconfirmed';
   // A write that timed out or was aborted may still have reached the socket whole.
   if (progress.request === 'writing' && err.layer !== 'socket') return 'unconfirmed';
   return 'failed';
+}
+
+/** The SMB session options of a remote operation (host, port and deadline aside), in one place. */
+export function sessionOptionsOf(o: RemoteConnectOptions) {
+  return {
+    credentials: o.credentials ?? { user: '', anonymous: true },
+    dialect: o.dialect ?? 'auto',
+    ...(o.smbMin ? { smbMin: o.smbMin } : {}),
+    ...(o.smbMax ? { smbMax: o.smbMax } : {}),
+    ...(o.requireSigning ? { requireSigning: true } : {}),
+    ...(o.requireEncryption ? { requireEncryption: true } : {}),
+    ...(o.allowGuest ? { allowGuest: true } : {}),
+    ...(o.allowUnsigned ? { allowUnsigned: true } : {}),
+    ...(o.tap ? { tap: o.tap } : {}),
+  } as const;
 }
 
 /**
@@ -197,15 +148,7 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
     smb = await connectSmb({
       host: o.server,
       port: o.port ?? 445,
-      credentials: o.credentials ?? { user: '', anonymous: true },
-      dialect: o.dialect ?? 'auto',
-      ...(o.smbMin ? { smbMin: o.smbMin } : {}),
-      ...(o.smbMax ? { smbMax: o.smbMax } : {}),
-      ...(o.requireSigning ? { requireSigning: true } : {}),
-      ...(o.requireEncryption ? { requireEncryption: true } : {}),
-      ...(o.allowGuest ? { allowGuest: true } : {}),
-      ...(o.allowUnsigned ? { allowUnsigned: true } : {}),
-      ...(o.tap ? { tap: o.tap } : {}),
+      ...sessionOptionsOf(o),
       ...wait,
     });
     progress.session = smb.info;
@@ -232,18 +175,10 @@ async function withBinding<T>(o: RemoteConnectOptions, progress: Progress, wait:
   const { openRpc } = await import('../rpc/factory.js');
   progress.stage = 'connect';
   const rpc = await openRpc(wkssvcBinding(o.server, o.binding), WKSSVC, {
-    credentials: o.credentials ?? { user: '', anonymous: true },
+    ...sessionOptionsOf(o),
     ...(o.authLevel ? { authLevel: o.authLevel } : {}),
     ...(o.authType ? { authType: o.authType } : {}),
     ...(o.port !== undefined ? { smbPort: o.port } : {}),
-    ...(o.dialect ? { dialect: o.dialect } : {}),
-    ...(o.smbMin ? { smbMin: o.smbMin } : {}),
-    ...(o.smbMax ? { smbMax: o.smbMax } : {}),
-    ...(o.requireSigning ? { requireSigning: true } : {}),
-    ...(o.requireEncryption ? { requireEncryption: true } : {}),
-    ...(o.allowGuest ? { allowGuest: true } : {}),
-    ...(o.allowUnsigned ? { allowUnsigned: true } : {}),
-    ...(o.tap ? { tap: o.tap } : {}),
     ...wait,
   });
   if (rpc.session) progress.session = rpc.session;
@@ -258,10 +193,10 @@ async function withBinding<T>(o: RemoteConnectOptions, progress: Progress, wait:
 
 /** A failed attempt as a result: delivery and NET_API_STATUS from how far it got. */
 export function failure(e: unknown, progress: Progress): RemoteSendResult {
-  const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', String(e), { cause: e });
+  const err = toNetsendError(e);
   const delivery = deliveryOf(err, progress);
   let netApiStatus = remoteNetApiStatusFor(err, progress.stage);
-  if (delivery === 'unconfirmed') netApiStatus = WIN32.RPC_S_CALL_FAILED;
+  if (delivery === 'unconfirmed') netApiStatus = REMOTE_UNCONFIRMED_NET_API_STATUS;
   const r: RemoteSendResult = { ok: false, delivery, attempts: 1, netApiStatus, status: toStatus(err) };
   if (progress.session) r.session = progress.session;
   if (progress.path) r.path = progress.path;

@@ -1,5 +1,5 @@
 /**
- * Finding where a Messenger name lives, the way `net send` does (protocol-notes §2.1):
+ * Finding where a Messenger name lives, the way `net send` does (RFC 1001 §15, RFC 1002 §4.2; [MS-MSRP] §3.2.4.4):
  * NAME -> NetBIOS NAME QUERY for NAME<03> (RFC 1002 §4.2.12), unicast to a WINS/NBNS server or
  * broadcast; an IP address -> NODE STATUS (RFC 1002 §4.2.17) to learn its NAME<03>.
  *
@@ -11,7 +11,7 @@
 import * as dns from 'node:dns';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { NetsendError } from '../status/error.js';
+import { NetsendError, usageError } from '../status/error.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
 import { findMessengerName, queryName } from '../transport/nameservice.js';
 import { formatNetbiosName, NB_SUFFIX, netbiosName, type NetbiosName } from '../transport/names.js';
@@ -65,9 +65,9 @@ function readLmhosts(path: string): string {
   try {
     st = fs.statSync(path);
   } catch (e) {
-    throw new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', `cannot read LMHOSTS file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw usageError(`cannot read LMHOSTS file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  if (!st.isFile() || st.size > MAX_LMHOSTS_BYTES) throw new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', `LMHOSTS ${path} is not a regular file of at most 1 MiB`);
+  if (!st.isFile() || st.size > MAX_LMHOSTS_BYTES) throw usageError(`LMHOSTS ${path} is not a regular file of at most 1 MiB`);
   return fs.readFileSync(path, 'latin1');
 }
 

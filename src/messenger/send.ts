@@ -1,28 +1,13 @@
 /**
- * Direct Messenger delivery over SMB1 message commands ([MS-MSRP] §3.2.4.4; protocol-notes §2):
+ * Direct Messenger delivery over SMB1 message commands ([MS-MSRP] §3.2.4.4; RFC 1002 §4.3 for the NBSS session):
  * NBSS to TO<03> on 139 (Direct TCP elsewhere), then either one 0xD0 (after an SMB1 NEGOTIATE,
  * which Samba requires for 0xD0) or the 0xD5 / 0xD7... / 0xD6 sequence that needs no NEGOTIATE.
  */
 import type { TrafficTap } from '../transport/tcp.js';
-import { NetsendError, MalformedError } from '../status/error.js';
-import { dosStatusError, ntStatusError } from '../status/builders.js';
+import { NetsendError, toNetsendError } from '../status/error.js';
 import { throwIfAborted, type WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
-import { DIALECT_NT_LM_012, decodeNegotiateResponse, encodeNegotiateRequest } from '../smb/smb1/negotiate.js';
-import {
-  decodeSmb1Message,
-  Smb1Command,
-  SMB1Flags,
-  SMB1Flags2,
-  smb1Status,
-  type Smb1Status,
-} from '../smb/smb1/header.js';
-import {
-  decodeMessageResponse,
-  encodeMessageRequest,
-  type MessageCommand,
-  type MessageRequest,
-} from '../smb/smb1/message-commands.js';
+import { MessageCommandSession, replyStatusError } from '../smb/index.js';
 import { connectSmbTransport, localCallingName, type FramedMessageStream } from '../transport/nbss.js';
 import { netbiosName, type NetbiosName } from '../transport/names.js';
 import {
@@ -99,12 +84,8 @@ export interface SendResult {
   blocks: number;
 }
 
-/** A non-success reply status as a NetsendError on the 'dos' or 'ntstatus' layer, named by the catalogue. */
-export function replyStatusError(status: Smb1Status, command: number): NetsendError {
-  const context = `message server refused SMB 0x${command.toString(16).toUpperCase()}`;
-  if (status.form === 'nt') return ntStatusError(status.code, context);
-  return dosStatusError(status.errorClass, status.errorCode, context);
-}
+/** Reply statuses become typed errors in src/smb; re-exported for callers of the messenger. */
+export { replyStatusError };
 
 function toStatus(e: NetsendError): SendStatus {
   return { layer: e.layer, code: e.code, name: e.name, message: e.message };
@@ -155,7 +136,7 @@ export function prepareMessage(opts: SendMessageOptions): PreparedMessage {
 
 /**
  * NET_API_STATUS of an `unconfirmed` direct send: NERR_NetworkError (2136). NetMessageBufferSend
- * has no "may have arrived" code; its documented returns (MSDN lmmsg.h; protocol-notes §4.1) are
+ * has no "may have arrived" code; its documented returns (MSDN lmmsg.h; values from [MS-ERREF] §2.2) are
  * 0, 5, 50, 87, 2136 and 2273, and of those only NERR_NetworkError ("a general network error")
  * is true of a lost answer. NERR_BadReceive (2282, "sent but not received") would claim it did
  * not arrive; a timeout code (121 ERROR_SEM_TIMEOUT, 1460 ERROR_TIMEOUT) does not fit a reset
@@ -173,23 +154,6 @@ function callingNameFor(from: Buffer): NetbiosName {
     return netbiosName(from, 0x00);
   } catch {
     return localCallingName();
-  }
-}
-
-/** [MS-CIFS] §2.2.4.52.1: NEGOTIATE offering only "NT LM 0.12" (all a 0xD0 needs on Samba). */
-function negotiateRequest(): Buffer {
-  return encodeNegotiateRequest([DIALECT_NT_LM_012], { flags2: SMB1Flags2.NT_STATUS | SMB1Flags2.LONG_NAMES });
-}
-
-function checkNegotiateResponse(buf: Buffer): void {
-  const msg = decodeSmb1Message(buf);
-  const { header } = msg;
-  if (header.command !== Smb1Command.NEGOTIATE || !(header.flags & SMB1Flags.REPLY)) {
-    throw new MalformedError('SMB1 NEGOTIATE reply', `command 0x${header.command.toString(16)} flags 0x${header.flags.toString(16)}`);
-  }
-  if (header.status >>> 0 !== 0) throw replyStatusError(smb1Status(header), Smb1Command.NEGOTIATE);
-  if (decodeNegotiateResponse(msg).kind === 'none') {
-    throw new NetsendError('protocol', 0, 'NO_COMMON_DIALECT', 'server accepts none of the offered SMB1 dialects');
   }
 }
 
@@ -236,48 +200,18 @@ async function sendOnce(opts: SendMessageOptions, p: PreparedMessage): Promise<S
     stream = conn;
     result.transport = conn.framing;
     result.roundTrips = conn.framing === 'nbss' ? 1 : 0;
-    const s = stream;
-
-    if (p.negotiate) {
-      await s.send(negotiateRequest(), wait('negotiate'));
-      const reply = await s.receive(wait('negotiate'));
-      result.roundTrips++;
-      checkNegotiateResponse(reply);
-    }
-
-    /** One request/response pair; `isFinal` marks the request that completes the message. */
-    const exchange = async (req: MessageRequest, isFinal = false): Promise<number | null> => {
-      const step = `SMB 0x${req.command.toString(16).toUpperCase()}`;
-      const bytes = encodeMessageRequest(req);
-      if (isFinal) final = 'writing';
-      await s.send(bytes, wait(step));
-      if (isFinal) final = 'written';
-      const reply = await s.receive(wait(step));
-      result.roundTrips++;
-      const r = decodeMessageResponse(reply, req.command as MessageCommand);
-      if (r.header.status >>> 0 !== 0) {
-        // An error status is the peer's answer: the message was refused, not lost.
-        if (isFinal) final = 'refused';
-        throw replyStatusError(r.status, req.command);
-      }
-      return r.groupId;
-    };
-
-    if (p.mode === 'single') {
-      await exchange({ command: 0xd0, from: p.from, to: p.to, data: p.blocks[0]! }, true);
-      result.blocks = 1;
-    } else {
-      const groupId = (await exchange({ command: 0xd5, from: p.from, to: p.to })) ?? 0;
-      for (const block of p.blocks) {
-        await exchange({ command: 0xd7, groupId, data: block });
-        result.blocks++;
-      }
-      await exchange({ command: 0xd6, groupId }, true);
-    }
+    const session = new MessageCommandSession(stream, {
+      wait,
+      onRoundTrip: () => void result.roundTrips++,
+      onBlock: () => void result.blocks++,
+      onFinal: (state) => void (final = state),
+    });
+    if (p.negotiate) await session.negotiate();
+    await session.send({ from: p.from, to: p.to, mode: p.mode, blocks: p.blocks });
     result.ok = true;
     result.delivery = 'confirmed';
   } catch (e) {
-    const err = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e), { cause: e });
+    const err = toNetsendError(e);
     result.status = toStatus(err);
     result.delivery = deliveryOf(final, err);
     result.netApiStatus = result.delivery === 'unconfirmed' ? UNCONFIRMED_NET_API_STATUS : netApiStatusFor(err);

@@ -1,11 +1,11 @@
 /**
  * Message text and names for the SMB message commands: OEM code page conversion, line endings,
- * NetBIOS name rules and block splitting ([MS-MSRP] §2.2.3, §3.2.4.4; protocol-notes §2.4, §6).
+ * NetBIOS name rules and block splitting ([MS-MSRP] §2.2.3, §3.2.4.4; RFC 1001 §14 for NetBIOS names).
  */
 import * as os from 'node:os';
 import iconv from 'iconv-lite';
-import { NetsendError } from '../status/error.js';
-import { MAX_NAME_BYTES } from '../smb/smb1/message-commands.js';
+import { usageError } from '../status/error.js';
+import { MESSAGE_MAX_NAME_BYTES as MAX_NAME_BYTES } from '../smb/index.js';
 
 /** Samba's default `dos charset` and the Western European OEM code page. */
 export const DEFAULT_CODEPAGE = 'cp850';
@@ -28,7 +28,7 @@ export const DEFAULT_MAX_BYTES = 652;
 export const MAX_MAX_BYTES = 65_024;
 
 /**
- * How line breaks are sent ([MS-MSRP] §2.2.3.3.1 versus Samba, protocol-notes §2.4):
+ * How line breaks are sent ([MS-MSRP] §2.2.3.3.1 versus what Samba's smbd stores, observed):
  * - 'crlf' (default): every CR, LF, CRLF or LFCR becomes CR LF. Samba's smbd strips the CR and
  *   stores LF; Windows message boxes break lines on CR LF (inferred, no Windows peer was
  *   available). smbclient -M sends the same.
@@ -40,9 +40,8 @@ export const MAX_MAX_BYTES = 65_024;
 export type LineEndings = 'crlf' | 'msrp' | 'lf' | 'raw';
 export const LINE_ENDINGS: readonly LineEndings[] = ['crlf', 'msrp', 'lf', 'raw'];
 
-export function usageError(message: string): NetsendError {
-  return new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', message);
-}
+/** Usage errors of the messenger: the one builder in src/status. */
+export { usageError };
 
 /** Double-byte ANSI code pages iconv-lite knows by name (932, 936, 949, 950 by number). */
 const DBCS_NAMES = ['shiftjis', 'gbk', 'euckr', 'big5'];

@@ -3,8 +3,9 @@
  * channel. A `NamedPipe` from the SMB layer satisfies `RpcTransport` as it is.
  */
 import { MalformedError, NetsendError } from '../status/error.js';
-import { bindNakError, bindRejectError, rpcFault, rpcFaultError } from '../status/index.js';
+import { bindNakError, bindRejectError, breaksConnection, rpcFault, rpcFaultError, toNetsendError } from '../status/index.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { Deadline } from '../util/deadline.js';
 import type { NdrLimits } from './ndr/core.js';
 import type { NdrCall, Param, ParamValues } from './ndr/call.js';
@@ -122,7 +123,7 @@ export class RpcClient {
   private bound = false;
   private defaultContext: number | undefined;
   private broken: NetsendError | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly maxResponseStub: number;
   private readonly ndrLimits: Partial<NdrLimits>;
   /** RPC-level security of this association, when auth was asked for. */
@@ -145,14 +146,12 @@ export class RpcClient {
 
   /** Runs operations one at a time: a pipe carries one exchange at a time. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(fn);
   }
 
   private fail(e: unknown): never {
     // After a timeout, abort or desynchronisation the pipe may hold half an answer: refuse reuse.
-    if (e instanceof NetsendError && !(e instanceof RpcFaultError) && e.layer !== 'rpc-bind' && e.layer !== 'rpc-bind-nak') this.broken = e;
+    if (breaksConnection(e)) this.broken = toNetsendError(e);
     throw e;
   }
 

@@ -5,7 +5,7 @@
  * to the SMB2 client. Callers see only SmbClient / NamedPipe.
  */
 import type { Credentials } from '../auth/index.js';
-import { NetsendError, MalformedError } from '../status/index.js';
+import { MalformedError, usageError } from '../status/index.js';
 import { throwIfAborted, type WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
 import type { MessageStream } from '../transport/message-stream.js';
@@ -82,7 +82,7 @@ export function smb2ReplyDialect(raw: Buffer): number {
 function rank(d: SmbDialectName | undefined, fallback: number): number {
   if (d === undefined) return fallback;
   const i = SMB_DIALECTS.indexOf(d);
-  if (i < 0) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `unknown SMB dialect ${JSON.stringify(d)}`);
+  if (i < 0) throw usageError(`unknown SMB dialect ${JSON.stringify(d)}`);
   return i;
 }
 
@@ -90,15 +90,15 @@ function rank(d: SmbDialectName | undefined, fallback: number): number {
 export function planDialect(o: Pick<ConnectSmbOptions, 'dialect' | 'smbMin' | 'smbMax' | 'requireEncryption'>): 'smb1' | 'smb2' | 'auto' {
   const min = rank(o.smbMin, 0);
   const max = rank(o.smbMax, SMB_DIALECTS.length - 1);
-  if (min > max) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `smbMin ${o.smbMin} is above smbMax ${o.smbMax}`);
+  if (min > max) throw usageError(`smbMin ${o.smbMin} is above smbMax ${o.smbMax}`);
   const d = o.dialect ?? 'auto';
   if (d === 'smb1') {
-    if (min > 0) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `dialect smb1 conflicts with smbMin ${o.smbMin}`);
-    if (o.requireEncryption) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', 'SMB1 has no encryption');
+    if (min > 0) throw usageError(`dialect smb1 conflicts with smbMin ${o.smbMin}`);
+    if (o.requireEncryption) throw usageError('SMB1 has no encryption');
     return 'smb1';
   }
   if (d === 'smb2' || min > 0 || o.requireEncryption) {
-    if (max === 0) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', 'smbMax NT1 leaves no SMB2 dialect');
+    if (max === 0) throw usageError('smbMax NT1 leaves no SMB2 dialect');
     return 'smb2';
   }
   if (max === 0) return 'smb1';

@@ -12,3 +12,9 @@ export {
   DIALECT_SMB2_WILDCARD,
   type NegotiateResponse,
 } from './smb1/negotiate.js';
+export { isPipeMissing, isSmbStatusError, smbDosForm, smbStatusToWin32 } from './errors.js';
+export { MessageCommandSession, replyStatusError, type FinalRequestState, type MessageSessionOptions, type OutgoingMessage } from './smb1/message-client.js';
+export { decodeMessageServerRequest, type MessageCommandEvent, type MessageRefusal, type MessageServerEvent } from './smb1/message-server.js';
+export { MAX_NAME_BYTES as MESSAGE_MAX_NAME_BYTES, MessageCommandCode, type MessageRequest } from './smb1/message-commands.js';
+export type { Smb1Status } from './smb1/header.js';
+export { decodeMailslotWrite, decodeMessengerBody, encodeMailslotWrite, encodeMessengerBody, isMailslot, MAILSLOT_CLASS, MESSENGER_MAILSLOT, type MailslotWrite, type MessengerBody, type MessengerBodyLimits } from './smb1/mailslot.js';

@@ -15,7 +15,7 @@ type DosRow = readonly [code: number, message: string, nt?: number];
 // [MS-CIFS] §2.2.2.4 (the NTSTATUS column lists several values per code; the one kept here is the
 // usual NT form of that error). Codes marked "per-command" come from [MS-CIFS] §2.2.4.x / [MS-SMB]
 // command tables rather than §2.2.2.4. ERRSRV 81-87 are LAN Manager messaging errors
-// (protocol-notes §4.5); no NTSTATUS form is specified for them.
+// ([MS-CIFS] §2.2.2.4); no NTSTATUS form is specified for them.
 const DOS_TABLE = {
   ERRDOS: {
     ERRbadfunc: [0x0001, 'Invalid function.', 0xc0000002],

@@ -84,3 +84,50 @@ export function formatCode(layer: StatusLayer, code: number): string {
       return String(code);
   }
 }
+
+/**
+ * The one usage error: the caller passed an invalid argument or option. Named and numbered as the
+ * Win32 API does (ERROR_INVALID_PARAMETER, 87, [MS-ERREF] §2.2), which is also the NET_API_STATUS
+ * NetMessageBufferSend returns for it.
+ */
+export function usageError(message: string, options?: { cause?: unknown }): NetsendError {
+  return new NetsendError('usage', 87, 'ERROR_INVALID_PARAMETER', message, options);
+}
+
+/**
+ * Any thrown value as a NetsendError: itself when it is one, else 'protocol' INTERNAL (a bug or an
+ * unexpected runtime failure) carrying the original as `cause`.
+ */
+export function toNetsendError(e: unknown): NetsendError {
+  if (e instanceof NetsendError) return e;
+  return new NetsendError('protocol', 0, 'INTERNAL', e instanceof Error ? e.message : String(e), { cause: e });
+}
+
+/**
+ * Which failures leave the connection they happened on (an RPC pipe, an SMB session) unusable.
+ * An answer at the RPC level (FAULT PDU, bind rejection) leaves the pipe in step for the next call;
+ * anything else (an SMB status on the pipe, a timeout, an abort, a malformed or unexpected PDU, a
+ * socket error) may leave half an answer on it, so the next call could read the wrong reply.
+ */
+export const BREAKS_CONNECTION: Readonly<Record<StatusLayer, boolean>> = {
+  'rpc-fault': false,
+  'rpc-bind': false,
+  'rpc-bind-nak': false,
+  ntstatus: true,
+  dos: true,
+  nbss: true,
+  netbios: true,
+  win32: true,
+  ntlm: true,
+  socket: true,
+  file: true,
+  protocol: true,
+  timeout: true,
+  abort: true,
+  usage: true,
+};
+
+/** True when `e` leaves its connection unusable (BREAKS_CONNECTION; anything not a NetsendError does). */
+export function breaksConnection(e: unknown): boolean {
+  return e instanceof NetsendError ? BREAKS_CONNECTION[e.layer] : true;
+}

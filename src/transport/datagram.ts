@@ -3,7 +3,7 @@
  * as \MAILSLOT\MESSNGR: codec and a one-shot sender; receiving belongs to the messenger layer.
  */
 import * as net from 'node:net';
-import { MalformedError, NetsendError } from '../status/error.js';
+import { MalformedError, NetsendError, usageError } from '../status/error.js';
 import type { WaitOptions } from '../util/abort.js';
 import { ByteReader, ByteWriter } from '../util/bytes.js';
 import { sendUdpOnce } from './udp.js';
@@ -73,14 +73,14 @@ export type NetbiosDatagram = DataDatagram | ErrorDatagram | QueryDatagram;
 export const MAX_DATAGRAM_SIZE = 576;
 
 function ipv4(address: string): Buffer {
-  if (!net.isIPv4(address)) throw new NetsendError('usage', 0, 'EINVAL', `datagram source ${address} is not IPv4`);
+  if (!net.isIPv4(address)) throw usageError(`datagram source ${address} is not IPv4`);
   return Buffer.from(address.split('.').map(Number));
 }
 
 function checkHeader(d: DatagramHeader): void {
-  if (!Number.isInteger(d.id) || d.id < 0 || d.id > 0xffff) throw new NetsendError('usage', 0, 'EINVAL', `datagram id ${d.id}`);
-  if (!Number.isInteger(d.sourcePort) || d.sourcePort < 0 || d.sourcePort > 0xffff) throw new NetsendError('usage', 0, 'EINVAL', `source port ${d.sourcePort}`);
-  if (!Number.isInteger(d.nodeType) || d.nodeType < 0 || d.nodeType > 3) throw new NetsendError('usage', 0, 'EINVAL', `node type ${d.nodeType}`);
+  if (!Number.isInteger(d.id) || d.id < 0 || d.id > 0xffff) throw usageError(`datagram id ${d.id}`);
+  if (!Number.isInteger(d.sourcePort) || d.sourcePort < 0 || d.sourcePort > 0xffff) throw usageError(`source port ${d.sourcePort}`);
+  if (!Number.isInteger(d.nodeType) || d.nodeType < 0 || d.nodeType > 3) throw usageError(`node type ${d.nodeType}`);
 }
 
 /** Encodes a datagram (RFC 1002 §4.4.2-4.4.4). DGM_LENGTH covers both names and the user data. */
@@ -99,7 +99,7 @@ export function encodeDatagram(d: NetbiosDatagram): Buffer {
     case DGM_TYPE.BROADCAST: {
       const body = Buffer.concat([encodeName(d.source), encodeName(d.destination), d.data]);
       if (body.length > 0xffff) throw new NetsendError('usage', 0, 'EMSGSIZE', `datagram body of ${body.length} bytes`);
-      if (d.packetOffset < 0 || d.packetOffset > 0xffff) throw new NetsendError('usage', 0, 'EINVAL', `packet offset ${d.packetOffset}`);
+      if (d.packetOffset < 0 || d.packetOffset > 0xffff) throw usageError(`packet offset ${d.packetOffset}`);
       w.u16be(body.length).u16be(d.packetOffset).bytes(body);
       break;
     }
@@ -186,8 +186,59 @@ export interface SendDatagramOptions extends WaitOptions {
 
 /** Sends one encoded datagram over UDP (no reply exists in the datagram service). */
 export async function sendDatagram(packet: Buffer, opts: SendDatagramOptions): Promise<void> {
-  if (!net.isIPv4(opts.address)) throw new NetsendError('usage', 0, 'EINVAL', `datagram destination must be IPv4, got "${opts.address}"`);
+  if (!net.isIPv4(opts.address)) throw usageError(`datagram destination must be IPv4, got "${opts.address}"`);
   if (packet.length > 0xffff - 28) throw new NetsendError('usage', 0, 'EMSGSIZE', `datagram of ${packet.length} bytes does not fit UDP`);
   const port = opts.port ?? DATAGRAM_PORT;
   await sendUdpOnce(`NetBIOS datagram to ${opts.address}:${port}`, packet, opts.address, port, opts);
+}
+
+/** Bytes of a data datagram before USER_DATA with two unscoped names (14 + 34 + 34, RFC 1002 §4.4.2). */
+export const DATA_DATAGRAM_OVERHEAD = 14 + 34 + 34;
+
+/**
+ * Splits user data into data datagrams of at most `maxDatagramSize` bytes each (RFC 1002 §4.4.1
+ * and §5.3.3): all carry the same DGM_ID and both names; the first has F set and PACKET_OFFSET 0,
+ * every fragment but the last has M set, and PACKET_OFFSET is where its user data starts in the whole.
+ * Data that fits gives exactly one datagram, as `directDatagram` would.
+ */
+export function fragmentDatagram(
+  opts: {
+    type: DataDatagram['type'];
+    id: number;
+    sourceIp: string;
+    sourcePort?: number;
+    nodeType?: number;
+    source: NetbiosName;
+    destination: NetbiosName;
+    data: Buffer;
+  },
+  maxDatagramSize: number = MAX_DATAGRAM_SIZE,
+): Buffer[] {
+  const overhead = 14 + encodeName(opts.source).length + encodeName(opts.destination).length;
+  const room = maxDatagramSize - overhead;
+  if (!Number.isInteger(maxDatagramSize) || room < 1) throw usageError(`datagram size ${maxDatagramSize} leaves no room for data after ${overhead} header bytes`);
+  if (opts.data.length > 0xffff) throw new NetsendError('usage', 0, 'EMSGSIZE', `${opts.data.length} bytes of user data: PACKET_OFFSET is 16 bits`);
+  const out: Buffer[] = [];
+  let offset = 0;
+  do {
+    const chunk = opts.data.subarray(offset, offset + room);
+    const more = offset + chunk.length < opts.data.length;
+    out.push(
+      encodeDatagram({
+        type: opts.type,
+        id: opts.id,
+        sourceIp: opts.sourceIp,
+        sourcePort: opts.sourcePort ?? DATAGRAM_PORT,
+        nodeType: opts.nodeType ?? DGM_NODE_TYPE.H,
+        first: offset === 0,
+        more,
+        packetOffset: offset,
+        source: opts.source,
+        destination: opts.destination,
+        data: Buffer.from(chunk),
+      }),
+    );
+    offset += chunk.length;
+  } while (offset < opts.data.length);
+  return out;
 }

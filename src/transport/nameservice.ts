@@ -5,7 +5,7 @@
 import * as dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import * as net from 'node:net';
-import { MalformedError, NetsendError, TimeoutError } from '../status/error.js';
+import { MalformedError, NetsendError, TimeoutError, usageError } from '../status/error.js';
 import { netbiosError } from '../status/builders.js';
 import { raceWait, DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../util/abort.js';
 import { ByteReader, ByteWriter } from '../util/bytes.js';
@@ -162,7 +162,7 @@ export function decodeNbAddresses(rdata: Buffer): NbAddressEntry[] {
 export function encodeNbAddresses(entries: NbAddressEntry[]): Buffer {
   const w = new ByteWriter(6 * entries.length);
   for (const e of entries) {
-    if (!net.isIPv4(e.address)) throw new NetsendError('usage', 0, 'EINVAL', `${e.address} is not IPv4`);
+    if (!net.isIPv4(e.address)) throw usageError(`${e.address} is not IPv4`);
     w.u16be((e.group ? NAME_FLAG.GROUP : 0) | ((e.ownerType & 3) << 13));
     for (const part of e.address.split('.')) w.u8(Number(part));
   }
@@ -207,7 +207,7 @@ export function decodeNodeStatusRdata(rdata: Buffer): NodeStatus {
 }
 
 export function encodeNodeStatusRdata(s: { names: { name: string; suffix: number; flags: number }[]; statistics?: Buffer }): Buffer {
-  if (s.names.length > 255) throw new NetsendError('usage', 0, 'EINVAL', 'at most 255 names in a node status');
+  if (s.names.length > 255) throw usageError('at most 255 names in a node status');
   const w = new ByteWriter(1 + 18 * s.names.length + 46);
   w.u8(s.names.length);
   for (const n of s.names) w.bytes(nameTo16({ name: n.name, suffix: n.suffix })).u16be(n.flags);
@@ -354,7 +354,7 @@ function randomId(): number {
  * registered, with suffix and group flag, and the MAC address from the statistics.
  */
 export async function nodeStatus(address: string, opts: NameServiceOptions = {}): Promise<NodeStatus> {
-  if (!net.isIP(address)) throw new NetsendError('usage', 0, 'EINVAL', `node status needs an IP address, got "${address}"`);
+  if (!net.isIP(address)) throw usageError(`node status needs an IP address, got "${address}"`);
   const id = randomId();
   const port = opts.port ?? NAME_SERVICE_PORT;
   const what = `NetBIOS node status of ${address}`;
@@ -395,8 +395,8 @@ export async function queryName(name: string | Buffer | NetbiosName, suffix: num
     typeof name === 'string' ? parseNetbiosName(name, suffix ?? NB_SUFFIX.WORKSTATION) : Buffer.isBuffer(name) ? netbiosName(name, suffix ?? NB_SUFFIX.WORKSTATION) : parseNetbiosName(name);
   const queried = netbiosName(Buffer.from(parsed.name, 'latin1'), suffix ?? parsed.suffix, opts.scope ?? parsed.scope);
   const dest = opts.server ?? opts.broadcast;
-  if (!dest || (opts.server && opts.broadcast)) throw new NetsendError('usage', 0, 'EINVAL', 'queryName needs exactly one of server or broadcast');
-  if (!net.isIPv4(dest)) throw new NetsendError('usage', 0, 'EINVAL', `name query destination must be IPv4, got "${dest}"`);
+  if (!dest || (opts.server && opts.broadcast)) throw usageError('queryName needs exactly one of server or broadcast');
+  if (!net.isIPv4(dest)) throw usageError(`name query destination must be IPv4, got "${dest}"`);
   const port = opts.port ?? NAME_SERVICE_PORT;
   const broadcast = opts.broadcast !== undefined;
   const id = randomId();
@@ -532,8 +532,8 @@ function registrationTarget(name: string | Buffer | NetbiosName, suffix: number 
     typeof name === 'string' ? parseNetbiosName(name, suffix ?? NB_SUFFIX.WORKSTATION) : Buffer.isBuffer(name) ? netbiosName(name, suffix ?? NB_SUFFIX.WORKSTATION) : parseNetbiosName(name);
   const queried = netbiosName(Buffer.from(parsed.name, 'latin1'), suffix ?? parsed.suffix, opts.scope ?? parsed.scope);
   const dest = opts.server ?? opts.broadcast;
-  if (!dest || (opts.server && opts.broadcast)) throw new NetsendError('usage', 0, 'EINVAL', 'name registration needs exactly one of server or broadcast');
-  if (!net.isIPv4(dest) || !net.isIPv4(opts.address)) throw new NetsendError('usage', 0, 'EINVAL', 'name registration needs IPv4 addresses');
+  if (!dest || (opts.server && opts.broadcast)) throw usageError('name registration needs exactly one of server or broadcast');
+  if (!net.isIPv4(dest) || !net.isIPv4(opts.address)) throw usageError('name registration needs IPv4 addresses');
   return { queried, dest, broadcast: opts.broadcast !== undefined, port: opts.port ?? NAME_SERVICE_PORT };
 }
 
@@ -649,14 +649,14 @@ export async function startNameResponder(opts: NameResponderOptions): Promise<Na
           : parseNetbiosName(n.name);
     return { name: parsed, group: n.group === true };
   });
-  if (owned.length > 255) throw new NetsendError('usage', 0, 'EINVAL', 'a node status holds at most 255 names');
+  if (owned.length > 255) throw usageError('a node status holds at most 255 names');
   const byKey = new Map(owned.map((o) => [upperKey(o.name), o]));
   const addrEntries = opts.addresses.map((address) => ({ group: false, ownerType: ont, address }));
   encodeNbAddresses(addrEntries); // validates the addresses now rather than per reply
   const stats = Buffer.alloc(46);
   if (opts.macAddress) {
     const mac = opts.macAddress.split(/[:-]/).map((h) => parseInt(h, 16));
-    if (mac.length !== 6 || mac.some((b) => !(b >= 0 && b <= 255))) throw new NetsendError('usage', 0, 'EINVAL', `bad MAC address ${opts.macAddress}`);
+    if (mac.length !== 6 || mac.some((b) => !(b >= 0 && b <= 255))) throw usageError(`bad MAC address ${opts.macAddress}`);
     Buffer.from(mac).copy(stats);
   }
   const statusRdata = encodeNodeStatusRdata({

@@ -5,7 +5,7 @@
  */
 import * as net from 'node:net';
 import * as os from 'node:os';
-import { MalformedError, NetsendError } from '../status/error.js';
+import { MalformedError, NetsendError, usageError } from '../status/error.js';
 import { nbssError } from '../status/builders.js';
 import { raceWait, DEFAULT_TIMEOUT_MS, throwIfAborted, type WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
@@ -60,7 +60,7 @@ export interface NbssHeader {
 
 /** Encodes one NBSS packet; body length must fit 17 bits. */
 export function encodeNbssPacket(type: number, body: Buffer = Buffer.alloc(0)): Buffer {
-  if (!KNOWN_TYPES.has(type)) throw new NetsendError('usage', 0, 'EINVAL', `unknown NBSS packet type 0x${type.toString(16)}`);
+  if (!KNOWN_TYPES.has(type)) throw usageError(`unknown NBSS packet type 0x${type.toString(16)}`);
   if (body.length > NBSS_MAX_LENGTH) throw new NetsendError('usage', 0, 'EMSGSIZE', `NBSS packet body of ${body.length} bytes exceeds ${NBSS_MAX_LENGTH}`);
   const out = Buffer.allocUnsafe(4 + body.length);
   out[0] = type;
@@ -108,8 +108,8 @@ export function decodeSessionRequest(body: Buffer): { called: NetbiosName; calli
 
 /** RFC 1002 §4.3.5: RETARGET body = IPv4 address, port. */
 export function encodeRetarget(address: string, port: number): Buffer {
-  if (!net.isIPv4(address)) throw new NetsendError('usage', 0, 'EINVAL', `retarget address ${address} is not IPv4`);
-  if (!Number.isInteger(port) || port < 1 || port > 0xffff) throw new NetsendError('usage', 0, 'EINVAL', `retarget port ${port}`);
+  if (!net.isIPv4(address)) throw usageError(`retarget address ${address} is not IPv4`);
+  if (!Number.isInteger(port) || port < 1 || port > 0xffff) throw usageError(`retarget port ${port}`);
   const w = new ByteWriter(6);
   for (const part of address.split('.')) w.u8(Number(part));
   w.u16be(port);
@@ -204,7 +204,7 @@ export class FramedMessageStream implements MessageStream {
 
   /** RFC 1002 §4.3.7 SESSION KEEP ALIVE (NBSS only; Direct TCP has none). */
   async sendKeepalive(opts: WaitOptions = {}): Promise<void> {
-    if (this.framing !== 'nbss') throw new NetsendError('usage', 0, 'EINVAL', 'Direct TCP has no keepalive packet');
+    if (this.framing !== 'nbss') throw usageError('Direct TCP has no keepalive packet');
     await this.write(encodeNbssPacket(NBSS_TYPE.SESSION_KEEP_ALIVE), opts, 'keepalive');
   }
 

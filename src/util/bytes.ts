@@ -113,7 +113,7 @@ export class ByteWriter {
 
   private ensure(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 64); // from 0, doubling would never grow
     while (size < this.length + n) size *= 2;
     const next = Buffer.alloc(size);
     this.buf.copy(next, 0, 0, this.length);

@@ -9,7 +9,7 @@
  * names the innermost step that was waiting and the configured total, e.g. "SMB2 SESSION_SETUP: no
  * answer within the 3,000 ms deadline": not the remainder of the last wait, which tells a user nothing.
  */
-import { AbortError, NetsendError, TimeoutError } from '../status/error.js';
+import { AbortError, TimeoutError, usageError } from '../status/error.js';
 
 /** Default for every `timeoutMs` the library accepts. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -44,7 +44,7 @@ export class Deadline {
    * on it. `clock` is for tests that move time themselves.
    */
   constructor(totalMs: number, signal?: AbortSignal, clock: () => number = Date.now) {
-    if (!Number.isFinite(totalMs) || totalMs < 0) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `a deadline of ${totalMs} ms: give a finite timeoutMs of 0 or more`);
+    if (!Number.isFinite(totalMs) || totalMs < 0) throw usageError(`a deadline of ${totalMs} ms: give a finite timeoutMs of 0 or more`);
     this.totalMs = totalMs;
     this.signal = signal;
     this.step = undefined;

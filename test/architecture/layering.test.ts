@@ -23,6 +23,14 @@ const ONLY: Record<string, readonly string[]> = {
   crypto: ['util', 'status'],
 };
 
+/**
+ * Folders that other layers may enter only through these files (their facade): SMB1 versus SMB2 is
+ * decided inside src/smb, so nothing above it reaches into smb/smb1 or smb/smb2.
+ */
+const FACADE: Record<string, readonly string[]> = {
+  smb: ['smb/index.ts', 'smb/connect.ts', 'smb/types.ts', 'smb/dialects.ts'],
+};
+
 export interface ImportArrow {
   from: string;
   to: string;
@@ -71,6 +79,7 @@ export function layerViolations(arrows: ImportArrow[]): string[] {
     const only = ONLY[a];
     const ok = only ? only.includes(b) : rb < ra;
     if (!ok) bad.push(`${from} -> ${to}`);
+    else if (FACADE[b] && !FACADE[b].includes(to.split(path.sep).join('/'))) bad.push(`${from} -> ${to} (past the ${b} facade)`);
   }
   return bad;
 }
@@ -122,6 +131,11 @@ describe('layering of src/ (docs/architecture.md)', () => {
     expect(layerViolations([{ from: 'smb/connect.ts', to: 'rpc/client.ts' }])).toHaveLength(1);
     expect(layerViolations([{ from: 'pcap/writer.ts', to: 'transport/tcp.ts' }])).toHaveLength(1);
     expect(layerViolations([{ from: 'messenger/send.ts', to: 'smb/connect.ts' }])).toEqual([]);
+    // SMB1 frames are built in src/smb only: the messenger imported these before the message-command API.
+    expect(layerViolations([{ from: 'messenger/send.ts', to: 'smb/smb1/header.ts' }])).toEqual(['messenger/send.ts -> smb/smb1/header.ts (past the smb facade)']);
+    expect(layerViolations([{ from: 'messenger/receiver.ts', to: 'smb/smb1/message-commands.ts' }])).toHaveLength(1);
+    expect(layerViolations([{ from: 'rpc/client.ts', to: 'smb/smb2/client.ts' }])).toHaveLength(1);
+    expect(layerViolations([{ from: 'messenger/send.ts', to: 'smb/index.ts' }, { from: 'smb/connect.ts', to: 'smb/smb1/client.ts' }])).toEqual([]);
     expect(importCycles([{ from: 'cli/main.ts', to: 'cli/remote.ts' }, { from: 'cli/remote.ts', to: 'cli/main.ts' }])).toEqual(['cli/main.ts -> cli/remote.ts']);
     expect(importCycles([{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'c.ts' }, { from: 'c.ts', to: 'a.ts' }])).toEqual(['a.ts -> b.ts -> c.ts']);
   });

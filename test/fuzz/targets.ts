@@ -27,6 +27,7 @@ import { ntStatusError, dosStatusError, nbssError, netbiosError, rpcFaultError, 
 import { decodeNbssHeader, decodeNbssPacket, decodeSessionRequest, decodeRetarget, decodeDirectTcpHeader, encodeSessionRequest, encodeRetarget } from '../../src/transport/nbss.js';
 import { decodeNsPacket, decodeNbAddresses, decodeNodeStatusRdata, encodeNameQuery, encodeNodeStatusRequest, encodeNsPacket, encodeNbAddresses, encodeNodeStatusRdata, NS_TYPE, NS_CLASS_IN, NS_OPCODE } from '../../src/transport/nameservice.js';
 import { decodeDatagram, directDatagram } from '../../src/transport/datagram.js';
+import { decodeMailslotWrite, decodeMessengerBody, encodeMailslotWrite, encodeMessengerBody } from '../../src/smb/smb1/mailslot.js';
 import { decodeName, decodeFirstLevel, encodeName, readName, netbiosName } from '../../src/transport/names.js';
 // auth
 import { decodeNegotiate, decodeChallenge, decodeAuthenticate, parseAvPairs } from '../../src/auth/ntlm-messages.js';
@@ -500,7 +501,7 @@ export function loadSeeds(): Seeds {
     }
   }
   // SMB2 encrypted session (TRANSFORM messages) from the recorded 3.1.1 session.
-  const enc = path.join(path.dirname(fixturePath('x')), '..', '..', 'test', 'smb2', 'fixtures', 'smbclient-encrypted-311.json');
+  const enc = path.join(path.dirname(fixturePath('x')), '..', '..', 'test', 'smb', 'smb2', 'fixtures', 'smbclient-encrypted-311.json');
   if (fs.existsSync(enc)) {
     const j = JSON.parse(fs.readFileSync(enc, 'utf8')) as { sessions: Record<string, { client?: string[]; server?: string[] }> };
     for (const sess of Object.values(j.sessions)) {
@@ -561,6 +562,10 @@ function addSynthetic(s: Seeds): void {
   add(s, 'ns-nbstat-rdata', nodeStatus);
   tryAdd(s, 'dgm', () => directDatagram({ id: 1, sourceIp: '127.0.0.1', source: alice, destination: bob, data: Buffer.from('hello mailslot') }));
   tryAdd(s, 'dgm', () => directDatagram({ group: true, id: 2, sourceIp: '10.0.0.1', source: scoped, destination: bob, data: Buffer.alloc(100, 0x41) }));
+  const messngr = encodeMessengerBody({ from: Buffer.from('ALICE'), to: Buffer.from('WORKGROUP'), text: Buffer.from('hello all') });
+  tryAdd(s, 'mailslot', () => encodeMailslotWrite({ data: messngr }));
+  tryAdd(s, 'mailslot', () => encodeMailslotWrite({ name: '\\MAILSLOT\\BROWSE', data: Buffer.alloc(40, 1), priority: 1 }));
+  tryAdd(s, 'messngr', () => messngr);
   tryAdd(s, 'nbss-session-request', () => encodeSessionRequest(netbiosName('*SMBSERVER', 0x20), alice));
   tryAdd(s, 'nbss-retarget', () => encodeRetarget('127.0.0.1', 139));
   // SMB2 commands the captures do not carry (pipes there go through IOCTL).
@@ -688,6 +693,8 @@ export const TARGETS: FuzzTarget[] = [
   { name: 'ns.decodeNbAddresses', pools: ['ns-nb-rdata'], run: (b) => decodeNbAddresses(b) },
   { name: 'ns.decodeNodeStatusRdata', pools: ['ns-nbstat-rdata'], run: (b) => decodeNodeStatusRdata(b) },
   { name: 'dgm.decodeDatagram', pools: ['dgm'], run: (b) => decodeDatagram(b) },
+  { name: 'smb1.decodeMailslotWrite', pools: ['mailslot'], run: (b) => decodeMailslotWrite(b) },
+  { name: 'smb1.decodeMessengerBody', pools: ['messngr'], run: (b) => decodeMessengerBody(b) },
   // auth
   { name: 'ntlm.decodeNegotiate', pools: ['ntlm'], run: (b) => decodeNegotiate(b) },
   { name: 'ntlm.decodeChallenge', pools: ['ntlm'], run: (b) => decodeChallenge(b) },

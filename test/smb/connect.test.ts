@@ -10,7 +10,7 @@ import { connectSmbTransport } from '../../src/transport/nbss.js';
 import { NetsendError } from '../../src/status/error.js';
 import { CaptureFile, TcpRecorder } from '../../src/pcap/index.js';
 import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
-import { expectBindAck, WKSSVC_BIND } from '../smb1/wkssvc-bind.js';
+import { expectBindAck, WKSSVC_BIND } from './smb1/wkssvc-bind.js';
 
 describe('dialect planning', () => {
   it('maps options to a family', () => {

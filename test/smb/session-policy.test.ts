@@ -1,6 +1,6 @@
 /**
  * Security defaults of session setup against real Samba, with a man in the middle (the tamper proxy of
- * test/smb1/tamper-proxy.ts) where the attack needs one:
+ * test/smb/smb1/tamper-proxy.ts) where the attack needs one:
  * - a logon with credentials that comes back as a guest session (forged by the proxy, or genuine: an
  *   unknown user with `map to guest = bad user`) is refused unless allowGuest (issue 11 item 1);
  * - a credentialed SMB1 session must be signed unless allowUnsigned;
@@ -16,9 +16,9 @@ import { NetsendError } from '../../src/status/error.js';
 import { sendViaWorkstation, workstationInfo, remoteNetApiStatusFor } from '../../src/messenger/remote.js';
 import { netMessageBufferSend } from '../../src/messenger/api.js';
 import { main } from '../../src/cli/main.js';
-import { startTamperProxy, type TamperProxy } from '../smb1/tamper-proxy.js';
-import { directTcpMessages } from '../smb2/interop-helpers.js';
-import { expectBindAck, WKSSVC_BIND } from '../smb1/wkssvc-bind.js';
+import { startTamperProxy, type TamperProxy } from './smb1/tamper-proxy.js';
+import { directTcpMessages } from './smb2/interop-helpers.js';
+import { expectBindAck, WKSSVC_BIND } from './smb1/wkssvc-bind.js';
 
 const SMB2_SESSION_SETUP = 0x0001;
 const SMB2_NEGOTIATE = 0x0000;

@@ -54,7 +54,7 @@ describe('Deadline', () => {
 
   it('refuses a negative or non-finite budget as a usage error', () => {
     for (const ms of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => new Deadline(ms)).toThrow(expect.objectContaining({ layer: 'usage', name: 'INVALID_PARAMETER' }));
+      expect(() => new Deadline(ms)).toThrow(expect.objectContaining({ layer: 'usage', code: 87, name: 'ERROR_INVALID_PARAMETER' }));
     }
   });
 

@@ -2,7 +2,7 @@
  * wkssvc, the Workstation Service Remote Protocol ([MS-WKST]), over \PIPE\wkssvc.
  * Only the operations netsend needs: NetrWkstaGetInfo (opnum 0) and NetrMessageBufferSend
  * (opnum 12, which [MS-WKST] §3.2.4 lists as Opnum12NotUsedOnWire; its IDL is Samba's and
- * Wireshark's, pointer kinds per protocol-notes §1.1).
+ * Wireshark's, pointer kinds as observed from Samba's rpcclient on the wire).
  */
 import { NetsendError } from '../../status/error.js';
 import { ndrCall, type InArgs, type OutArgs } from '../ndr/call.js';
@@ -83,7 +83,7 @@ export const NetrWkstaGetInfo = ndrCall(0, {
 });
 
 /**
- * NetrMessageBufferSend (opnum 12), Samba wkssvc.idl shape (protocol-notes §1.1):
+ * NetrMessageBufferSend (opnum 12), in the shape Samba's rpcclient sends on the wire ([MS-WKST] §3.2.4.8):
  *   WERROR NetrMessageBufferSend([in,unique,string] uint16 *server_name,
  *     [in,ref,string] uint16 *message_name, [in,unique,string] uint16 *message_sender_name,
  *     [in,ref,size_is(message_size)] uint8 *message_buffer, [in] uint32 message_size);

@@ -6,13 +6,15 @@
  */
 import { randomInt } from 'node:crypto';
 import { createNtlmAuthenticator, ntlmV2ChallengeResponse, type Authenticator, type Credentials } from '../../auth/index.js';
-import { NetsendError, MalformedError, NT } from '../../status/index.js';
+import { NetsendError, MalformedError, NT, usageError } from '../../status/index.js';
 import { DEFAULT_TIMEOUT_MS, raceWait, throwIfAborted, type WaitOptions } from '../../util/abort.js';
 import { Deadline } from '../../util/deadline.js';
+import { SerialQueue } from '../../util/serial-queue.js';
 import { guidFromBytes } from '../../util/guid.js';
 import { hideSecrets } from '../../util/secret.js';
 import type { MessageStream } from '../../transport/message-stream.js';
 import type { NamedPipe, PipeRead, PipeRequestOptions, SmbClient, SmbSessionInfo } from '../types.js';
+import { invalidSignatureError } from '../errors.js';
 import { guestLogonBlocked } from '../session-policy.js';
 import { parseSmb1, type Smb1Block, type Smb1BodyParts, type Smb1Parsed } from './andx.js';
 import { checkEmptyResponse, encodeCloseRequest, encodeLogoffRequest, encodeTreeDisconnectRequest } from './close.js';
@@ -117,7 +119,7 @@ function isUnsignedPlaceholder(raw: Buffer): boolean {
 export function barePipeName(name: string): string {
   let n = name.replace(/^\\+/, '');
   if (/^pipe\\/i.test(n)) n = n.slice(5);
-  if (n === '' || /[\\/\0]/.test(n)) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `bad pipe name ${JSON.stringify(name)}`);
+  if (n === '' || /[\\/\0]/.test(n)) throw usageError(`bad pipe name ${JSON.stringify(name)}`);
   return n;
 }
 
@@ -143,7 +145,7 @@ export class Smb1Client implements SmbClient {
   private signing: Signing | null = null;
   private serverMaxBuffer = OUR_MAX_BUFFER;
   private serverCaps = 0;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly defaultTimeout: number;
   private closed = false;
 
@@ -248,8 +250,7 @@ export class Smb1Client implements SmbClient {
         if (onReply(p)) return first;
       }
     };
-    const job = this.queue.then(run, run);
-    this.queue = job.catch(() => undefined);
+    const job = this.queue.run(run);
     return raceWait(what, deadline.waitOptions(), () => job, () => {
       abandoned = true;
     });
@@ -259,7 +260,7 @@ export class Smb1Client implements SmbClient {
     if (!this.signing) return;
     if (!verifySmb1Signature(this.signing.macKey, raw, sequence)) {
       this.abort();
-      throw new NetsendError('protocol', 0xc000a000, 'STATUS_INVALID_SIGNATURE', `${what}: bad SMB1 signature on the reply (sequence ${sequence}); raised locally`);
+      throw invalidSignatureError(`${what}: bad SMB1 signature on the reply (sequence ${sequence}); raised locally`);
     }
   }
 
@@ -465,7 +466,7 @@ export class Smb1Client implements SmbClient {
   }
 
   async transactPipe(fid: number, request: Buffer, maxResponse: number, opts: PipeRequestOptions): Promise<PipeRead> {
-    if (maxResponse < 0 || maxResponse > 0xffff) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `maxResponse ${maxResponse} outside 0..65535`);
+    if (maxResponse < 0 || maxResponse > 0xffff) throw usageError(`maxResponse ${maxResponse} outside 0..65535`);
     const parts = encodeTransactionRequest(
       {
         name: PIPE_TRANSACTION_NAME, setup: [TRANS_TRANSACT_NMPIPE, fid], parameters: Buffer.alloc(0), data: request,

@@ -29,6 +29,14 @@ export const MAX_DECODED_NAME_BYTES = 255;
 
 export type MessageCommand = 0xd0 | 0xd5 | 0xd6 | 0xd7;
 
+/** The message command codes by name ([MS-MSRP] §2.2.3; [MS-CIFS] §2.2.2.1). */
+export const MessageCommandCode = {
+  SEND_MESSAGE: 0xd0,
+  SEND_START_MB_MESSAGE: 0xd5,
+  SEND_END_MB_MESSAGE: 0xd6,
+  SEND_TEXT_MB_MESSAGE: 0xd7,
+} as const satisfies Record<string, MessageCommand>;
+
 export const MESSAGE_COMMANDS: readonly MessageCommand[] = [0xd0, 0xd5, 0xd6, 0xd7];
 
 export function isMessageCommand(c: number): c is MessageCommand {

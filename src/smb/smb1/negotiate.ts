@@ -3,7 +3,7 @@
  * The request lists dialect strings; the NT LM 0.12 response carries 17 parameter words.
  */
 import { ByteReader, ByteWriter } from '../../util/bytes.js';
-import { MalformedError, NetsendError } from '../../status/error.js';
+import { MalformedError, usageError } from '../../status/error.js';
 import { emptyHeader, encodeSmb1Message, decodeSmb1Message, Smb1Command, SMB1Flags, SMB1Flags2, type Smb1Message } from './header.js';
 
 /** [MS-CIFS] §2.2.4.52.2 SecurityMode bits. */
@@ -54,10 +54,10 @@ export interface NegotiateRequestOptions {
 
 /** A complete SMB1 NEGOTIATE request (no NBSS header). Dialects are ASCII, each 0x02-prefixed and NUL-ended. */
 export function encodeNegotiateRequest(dialects: string[], opts: NegotiateRequestOptions = {}): Buffer {
-  if (dialects.length === 0) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', 'at least one dialect is required');
+  if (dialects.length === 0) throw usageError('at least one dialect is required');
   const w = new ByteWriter(64);
   for (const d of dialects) {
-    if (!/^[\x20-\x7e]*$/.test(d)) throw new NetsendError('usage', 0, 'INVALID_PARAMETER', `dialect ${JSON.stringify(d)} is not printable ASCII`);
+    if (!/^[\x20-\x7e]*$/.test(d)) throw usageError(`dialect ${JSON.stringify(d)} is not printable ASCII`);
     w.u8(0x02).bytes(Buffer.from(d, 'latin1')).u8(0);
   }
   const h = emptyHeader(Smb1Command.NEGOTIATE);

@@ -4,7 +4,7 @@ import { MalformedError } from '../../status/error.js';
 import { bytesOffsetFor, writeAndxNone, type Smb1Block, type Smb1BodyParts } from './andx.js';
 import { decodeSmbString, encodeSmbString } from './strings.js';
 
-/** Access and options a named-pipe open uses ([MS-CIFS] §2.2.4.64.1; protocol-notes §7.5). */
+/** Access and options a named-pipe open uses ([MS-CIFS] §2.2.4.64.1; [MS-WKST] §2.1: a pipe opened at impersonation level). */
 export const PIPE_DESIRED_ACCESS = 0x0002019f;
 export const FILE_SHARE_READ_WRITE = 0x00000003;
 export const FILE_OPEN = 0x00000001;

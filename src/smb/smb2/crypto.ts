@@ -5,14 +5,16 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { aeadDecrypt, aeadEncrypt, aesCmac, aesGmac, hmacSha256, smb3Keys, type AeadAlgorithm, type Smb3Keys } from '../../crypto/index.js';
 import { MalformedError, NetsendError } from '../../status/error.js';
+import { NT } from '../../status/ntstatus.js';
+import { invalidSignatureError } from '../errors.js';
 import { Cipher, SMB2_HEADER_SIZE, SigningAlgorithm, Smb2Command, Smb2Flags, TRANSFORM_FLAG_ENCRYPTED, TRANSFORM_HEADER_SIZE, type CipherId, type SigningAlgorithmId } from './constants.js';
 import { HDR_FLAGS_OFFSET, HDR_MESSAGE_ID_OFFSET, HDR_SIGNATURE_OFFSET, decodeTransformHeader, encodeTransformHeader } from './header.js';
 
 /** STATUS_INVALID_SIGNATURE ([MS-ERREF] 0xC000A000): raised locally, so on the 'protocol' layer. */
-export const STATUS_INVALID_SIGNATURE = 0xc000a000;
+export const STATUS_INVALID_SIGNATURE: number = NT.STATUS_INVALID_SIGNATURE;
 
 export function invalidSignature(detail: string): NetsendError {
-  return new NetsendError('protocol', STATUS_INVALID_SIGNATURE, 'STATUS_INVALID_SIGNATURE', `SMB2 signature check failed: ${detail}`);
+  return invalidSignatureError(`SMB2 signature check failed: ${detail}`);
 }
 
 /**

@@ -11,16 +11,19 @@ import ts from 'typescript';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..', '..');
 
-/** Returns the path of the runnable ns-client.js; `dir` is removed by the caller. */
-export function buildNsClient(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-nsclient-'))): { dir: string; entry: string } {
-  const pending = [path.join(here, 'ns-client.ts')];
+/**
+ * Returns the path of the runnable ns-client.js (or of `entryTs` transpiled the same way, e.g. a
+ * CLI entry); `dir` is removed by the caller.
+ */
+export function buildNsClient(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-nsclient-')), entryTs = path.join(here, 'ns-client.ts')): { dir: string; entry: string } {
+  const pending = [entryTs];
   const done = new Set<string>();
   while (pending.length) {
     const file = pending.pop()!;
     if (done.has(file)) continue;
     done.add(file);
     const source = fs.readFileSync(file, 'utf8');
-    for (const m of source.matchAll(/from\s+'(\.{1,2}\/[^']+)\.js'/g)) pending.push(path.resolve(path.dirname(file), `${m[1]}.ts`));
+    for (const m of source.matchAll(/(?:from\s+|import\(\s*)'(\.{1,2}\/[^']+)\.js'/g)) pending.push(path.resolve(path.dirname(file), `${m[1]}.ts`));
     const out = ts.transpileModule(source, {
       fileName: file,
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
@@ -32,5 +35,5 @@ export function buildNsClient(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netse
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
   const nm = path.join(dir, 'node_modules');
   if (!fs.existsSync(nm)) fs.symlinkSync(path.join(repoRoot, 'node_modules'), nm);
-  return { dir, entry: path.join(dir, path.relative(repoRoot, path.join(here, 'ns-client.js'))) };
+  return { dir, entry: path.join(dir, path.relative(repoRoot, entryTs)).replace(/\.ts$/, '.js') };
 }

@@ -22,7 +22,7 @@ export interface TamperProxy extends Omit<GenericTamperProxy, 'tampered'> {
 }
 
 /**
- * The shared tamper proxy (test/smb1/tamper-proxy.ts) in front of Samba, set up to corrupt the signature
+ * The shared tamper proxy (test/smb/smb1/tamper-proxy.ts) in front of Samba, set up to corrupt the signature
  * of one signed SMB2 response or the ciphertext of one TRANSFORM message (counted per connection).
  */
 export async function startTamperProxy(targetHost: string, targetPort = 445): Promise<TamperProxy> {

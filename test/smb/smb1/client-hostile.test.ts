@@ -6,18 +6,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import net from 'node:net';
-import { acceptDirectTcp, openDirectTcp, type FramedMessageStream } from '../../src/transport/nbss.js';
-import { connectSmb1, Smb1Client } from '../../src/smb/smb1/client.js';
-import { parseSmb1 } from '../../src/smb/smb1/andx.js';
-import { encodeSmb1Message, emptyHeader, Smb1Command, SMB1Flags, SMB1Flags2, type Smb1Header } from '../../src/smb/smb1/header.js';
-import { encodeNegotiateResponseBody, Capabilities } from '../../src/smb/smb1/negotiate.js';
-import { encodeTransactionResponsePart } from '../../src/smb/smb1/transaction.js';
-import { encodeReadAndxResponse } from '../../src/smb/smb1/read-andx.js';
-import { signSmb1Message, verifySmb1Signature, computeSmb1Signature } from '../../src/smb/smb1/signing.js';
-import { NetsendError } from '../../src/status/error.js';
-import { decodeSessionSetupRequest, encodeSessionSetupResponse } from '../../src/smb/smb1/session-setup.js';
-import { OID_NTLMSSP, decodeNegTokenInit, encodeNegTokenResp } from '../../src/auth/spnego.js';
-import { FakeNtlmServer } from '../auth/fake-ntlm-server.js';
+import { acceptDirectTcp, openDirectTcp, type FramedMessageStream } from '../../../src/transport/nbss.js';
+import { connectSmb1, Smb1Client } from '../../../src/smb/smb1/client.js';
+import { parseSmb1 } from '../../../src/smb/smb1/andx.js';
+import { encodeSmb1Message, emptyHeader, Smb1Command, SMB1Flags, SMB1Flags2, type Smb1Header } from '../../../src/smb/smb1/header.js';
+import { encodeNegotiateResponseBody, Capabilities } from '../../../src/smb/smb1/negotiate.js';
+import { encodeTransactionResponsePart } from '../../../src/smb/smb1/transaction.js';
+import { encodeReadAndxResponse } from '../../../src/smb/smb1/read-andx.js';
+import { signSmb1Message, verifySmb1Signature, computeSmb1Signature } from '../../../src/smb/smb1/signing.js';
+import { NetsendError } from '../../../src/status/error.js';
+import { decodeSessionSetupRequest, encodeSessionSetupResponse } from '../../../src/smb/smb1/session-setup.js';
+import { OID_NTLMSSP, decodeNegTokenInit, encodeNegTokenResp } from '../../../src/auth/spnego.js';
+import { FakeNtlmServer } from '../../auth/fake-ntlm-server.js';
 
 type Handler = (req: Buffer, send: (m: Buffer) => void) => void;
 

@@ -1,12 +1,12 @@
 // Behaviour against a hostile or unusual server, which Samba cannot be made to play: a scripted
 // MessageStream answers each request with whatever the test says.
 import { describe, expect, it } from 'vitest';
-import { NetsendError, MalformedError } from '../../src/status/error.js';
-import type { MessageStream } from '../../src/transport/message-stream.js';
-import type { WaitOptions } from '../../src/util/abort.js';
-import { raceWait } from '../../src/util/abort.js';
+import { NetsendError, MalformedError } from '../../../src/status/error.js';
+import type { MessageStream } from '../../../src/transport/message-stream.js';
+import type { WaitOptions } from '../../../src/util/abort.js';
+import { raceWait } from '../../../src/util/abort.js';
 import net from 'node:net';
-import { connectSmb2 } from '../../src/smb/smb2/index.js';
+import { connectSmb2 } from '../../../src/smb/smb2/index.js';
 import {
   Smb2Command,
   Smb2Connection,
@@ -19,7 +19,7 @@ import {
   NegotiateContextType,
   type NegotiateResponse,
   type Smb2Header,
-} from '../../src/smb/smb2/index.js';
+} from '../../../src/smb/smb2/index.js';
 
 type Responder = (req: Buffer) => Buffer[];
 

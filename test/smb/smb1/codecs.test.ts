@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseSmb1, encodeSmb1Chain, type Smb1Block } from '../../src/smb/smb1/andx.js';
-import { emptyHeader, encodeSmb1Message, Smb1Command, SMB1Flags2 } from '../../src/smb/smb1/header.js';
+import { parseSmb1, encodeSmb1Chain, type Smb1Block } from '../../../src/smb/smb1/andx.js';
+import { emptyHeader, encodeSmb1Message, Smb1Command, SMB1Flags2 } from '../../../src/smb/smb1/header.js';
 import {
   decodeSessionSetupRequest, decodeSessionSetupResponse, encodeSessionSetupRequest, encodeSessionSetupResponse,
   type SessionSetupRequest, type SessionSetupResponse,
-} from '../../src/smb/smb1/session-setup.js';
+} from '../../../src/smb/smb1/session-setup.js';
 import {
   decodeTreeConnectRequest, decodeTreeConnectResponse, encodeTreeConnectRequest, encodeTreeConnectResponse, type TreeConnectResponse,
-} from '../../src/smb/smb1/tree-connect.js';
-import { decodeNtCreateRequest, decodeNtCreateResponse, encodeNtCreateRequest, encodeNtCreateResponse, FileType, type NtCreateRequest, type NtCreateResponse } from '../../src/smb/smb1/nt-create.js';
+} from '../../../src/smb/smb1/tree-connect.js';
+import { decodeNtCreateRequest, decodeNtCreateResponse, encodeNtCreateRequest, encodeNtCreateResponse, FileType, type NtCreateRequest, type NtCreateResponse } from '../../../src/smb/smb1/nt-create.js';
 import {
   decodeTransactionRequest, decodeTransactionResponsePart, encodeTransactionRequest, encodeTransactionResponsePart, TransactionAssembler,
   TRANS_TRANSACT_NMPIPE, type TransactionRequest,
-} from '../../src/smb/smb1/transaction.js';
-import { decodeReadAndxRequest, decodeReadAndxResponse, encodeReadAndxRequest, encodeReadAndxResponse } from '../../src/smb/smb1/read-andx.js';
-import { decodeWriteAndxRequest, decodeWriteAndxResponse, encodeWriteAndxRequest, encodeWriteAndxResponse } from '../../src/smb/smb1/write-andx.js';
-import { decodeCloseRequest, encodeCloseRequest, encodeLogoffRequest, checkEmptyResponse } from '../../src/smb/smb1/close.js';
-import { smb1Error, isBufferOverflow } from '../../src/smb/smb1/errors.js';
-import { NetsendError } from '../../src/status/error.js';
+} from '../../../src/smb/smb1/transaction.js';
+import { decodeReadAndxRequest, decodeReadAndxResponse, encodeReadAndxRequest, encodeReadAndxResponse } from '../../../src/smb/smb1/read-andx.js';
+import { decodeWriteAndxRequest, decodeWriteAndxResponse, encodeWriteAndxRequest, encodeWriteAndxResponse } from '../../../src/smb/smb1/write-andx.js';
+import { decodeCloseRequest, encodeCloseRequest, encodeLogoffRequest, checkEmptyResponse } from '../../../src/smb/smb1/close.js';
+import { smb1Error, isBufferOverflow } from '../../../src/smb/smb1/errors.js';
+import { NetsendError } from '../../../src/status/error.js';
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 // smbclient-open-pipe-msgsvc-smb1.pcap (NBSS headers stripped).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { captureMessages } from '../helpers/fixtures.js';
-import { MalformedError, NetsendError } from '../../src/status/error.js';
+import { captureMessages } from '../../helpers/fixtures.js';
+import { MalformedError, NetsendError } from '../../../src/status/error.js';
 import {
   Smb2Command,
   decodeHeader,
@@ -55,7 +55,7 @@ import {
   FSCTL_PIPE_TRANSCEIVE,
   NegotiateContextType,
   type Smb2Header,
-} from '../../src/smb/smb2/index.js';
+} from '../../../src/smb/smb2/index.js';
 
 // Provenance: both captures are real smbclient/rpcclient <-> Samba smbd sessions, dialect 3.1.1
 // (fixtures/captures, copied from ../shared/captures). Messages are the Direct TCP payloads.

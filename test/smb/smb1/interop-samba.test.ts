@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
-import { connectSmbTransport } from '../../src/transport/nbss.js';
-import { connectSmb1, type Smb1Client } from '../../src/smb/smb1/client.js';
-import { NetsendError } from '../../src/status/error.js';
+import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
+import { connectSmbTransport } from '../../../src/transport/nbss.js';
+import { connectSmb1, type Smb1Client } from '../../../src/smb/smb1/client.js';
+import { NetsendError } from '../../../src/status/error.js';
 import { expectBindAck, manyContextBind, WKSSVC_BIND } from './wkssvc-bind.js';
 
 async function open(samba: SambaInstance, port: number, extra: Partial<Parameters<typeof connectSmb1>[0]> = {}): Promise<Smb1Client> {

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
-import { connectSmbTransport } from '../../src/transport/nbss.js';
-import { connectSmb1 } from '../../src/smb/smb1/client.js';
-import { NetsendError } from '../../src/status/error.js';
+import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
+import { connectSmbTransport } from '../../../src/transport/nbss.js';
+import { connectSmb1 } from '../../../src/smb/smb1/client.js';
+import { NetsendError } from '../../../src/status/error.js';
 import { startTamperProxy } from './tamper-proxy.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CaptureFile, TcpRecorder } from '../../src/pcap/index.js';
-import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
+import { CaptureFile, TcpRecorder } from '../../../src/pcap/index.js';
+import { tsharkAvailable, tsharkDecode } from '../../helpers/tshark.js';
 import { expectBindAck, manyContextBind, WKSSVC_BIND } from './wkssvc-bind.js';
 
 describe.runIf(interopEnabled())('SMB1 signing against Samba (server signing = mandatory)', () => {

@@ -3,13 +3,13 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { captureMessages } from '../helpers/fixtures.js';
-import { decodeAuthenticate } from '../../src/auth/ntlm-messages.js';
-import { ntHash, ntowfv2 } from '../../src/auth/ntlm-crypto.js';
-import { decodeNegTokenResp } from '../../src/auth/spnego.js';
-import { hmacMd5, sp800108CounterHmacSha256 } from '../../src/crypto/index.js';
-import { rc4 } from '../../src/crypto/rc4.js';
-import { NetsendError } from '../../src/status/error.js';
+import { captureMessages } from '../../helpers/fixtures.js';
+import { decodeAuthenticate } from '../../../src/auth/ntlm-messages.js';
+import { ntHash, ntowfv2 } from '../../../src/auth/ntlm-crypto.js';
+import { decodeNegTokenResp } from '../../../src/auth/spnego.js';
+import { hmacMd5, sp800108CounterHmacSha256 } from '../../../src/crypto/index.js';
+import { rc4 } from '../../../src/crypto/rc4.js';
+import { NetsendError } from '../../../src/status/error.js';
 import {
   Cipher,
   NonceSequence,
@@ -29,8 +29,8 @@ import {
   verifyMessage,
   type CipherId,
   type SigningAlgorithmId,
-} from '../../src/smb/smb2/index.js';
-import { deriveSmb3Keys } from '../../src/smb/smb2/crypto.js';
+} from '../../../src/smb/smb2/index.js';
+import { deriveSmb3Keys } from '../../../src/smb/smb2/crypto.js';
 
 const FIXTURE_PASSWORD = 'Passw0rd!'; // the harness/capture fixture account, not a secret
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeSmb1Message, emptyHeader, encodeSmb1Message, Smb1Command, SMB1Flags2 } from '../../src/smb/smb1/header.js';
+import { decodeSmb1Message, emptyHeader, encodeSmb1Message, Smb1Command, SMB1Flags2 } from '../../../src/smb/smb1/header.js';
 import {
   Capabilities,
   classifyNegotiateReply,
@@ -9,8 +9,8 @@ import {
   encodeNegotiateRequest,
   encodeNegotiateResponseBody,
   type NegotiateResponse,
-} from '../../src/smb/smb1/negotiate.js';
-import { NetsendError } from '../../src/status/error.js';
+} from '../../../src/smb/smb1/negotiate.js';
+import { NetsendError } from '../../../src/status/error.js';
 
 // smbclient-open-pipe-msgsvc-smb1.pcap frames 4 and 6 (NBSS header stripped).
 const CAP_REQ = Buffer.from(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
-import { connectSmb2, type Smb2Client, type Smb2ConnectOptions } from '../../src/smb/smb2/index.js';
-import { NetsendError } from '../../src/status/error.js';
+import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
+import { connectSmb2, type Smb2Client, type Smb2ConnectOptions } from '../../../src/smb/smb2/index.js';
+import { NetsendError } from '../../../src/status/error.js';
 import { WKSSVC_BIND, directTcpMessages, startTamperProxy } from './interop-helpers.js';
 
 interface Scenario {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
-import { connectSmb2, Smb2Client, type Smb2ConnectOptions } from '../../src/smb/smb2/index.js';
-import { openDirectTcp, openNbssSession } from '../../src/transport/nbss.js';
-import { NetsendError } from '../../src/status/error.js';
+import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
+import { connectSmb2, Smb2Client, type Smb2ConnectOptions } from '../../../src/smb/smb2/index.js';
+import { openDirectTcp, openNbssSession } from '../../../src/transport/nbss.js';
+import { NetsendError } from '../../../src/status/error.js';
 import { WKSSVC_BIND } from './interop-helpers.js';
 
 /** SMB1 NEGOTIATE ([MS-CIFS] §2.2.4.52.1) offering the given dialect strings, as a multi-protocol client sends it. */

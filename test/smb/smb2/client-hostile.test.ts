@@ -6,13 +6,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { connectSmb2 } from '../../src/smb/smb2/client.js';
-import { Smb2Command, Smb2Flags, UNSOLICITED_MESSAGE_ID } from '../../src/smb/smb2/constants.js';
-import { decodeHeader, encodeHeader, type Smb2Header } from '../../src/smb/smb2/header.js';
-import { encodeNegotiateResponse } from '../../src/smb/smb2/messages.js';
-import { NetsendError } from '../../src/status/error.js';
-import { SMB2_DEFAULTS } from '../../src/smb/smb2/defaults.js';
-import { DIRECT_TCP_MAX_LENGTH } from '../../src/transport/nbss.js';
+import { connectSmb2 } from '../../../src/smb/smb2/client.js';
+import { Smb2Command, Smb2Flags, UNSOLICITED_MESSAGE_ID } from '../../../src/smb/smb2/constants.js';
+import { decodeHeader, encodeHeader, type Smb2Header } from '../../../src/smb/smb2/header.js';
+import { encodeNegotiateResponse } from '../../../src/smb/smb2/messages.js';
+import { NetsendError } from '../../../src/status/error.js';
+import { SMB2_DEFAULTS } from '../../../src/smb/smb2/defaults.js';
+import { DIRECT_TCP_MAX_LENGTH } from '../../../src/transport/nbss.js';
 
 type OnConnect = (sock: net.Socket) => void;
 

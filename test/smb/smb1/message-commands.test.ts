@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NetsendError } from '../../src/status/error.js';
+import { NetsendError } from '../../../src/status/error.js';
 import {
   decodeMessageRequest,
   decodeMessageResponse,
@@ -8,11 +8,11 @@ import {
   encodeMessageResponse,
   dosStatusField,
   type MessageRequest,
-} from '../../src/smb/smb1/message-commands.js';
-import { emptyHeader } from '../../src/smb/smb1/header.js';
-import { replyStatusError } from '../../src/messenger/send.js';
-import { netApiStatusFor } from '../../src/messenger/status-map.js';
-import { captureMessages } from '../helpers/fixtures.js';
+} from '../../../src/smb/smb1/message-commands.js';
+import { emptyHeader } from '../../../src/smb/smb1/header.js';
+import { replyStatusError } from '../../../src/messenger/send.js';
+import { netApiStatusFor } from '../../../src/messenger/status-map.js';
+import { captureMessages } from '../../helpers/fixtures.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

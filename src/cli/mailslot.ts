@@ -12,6 +12,7 @@ import { netApiStatusName } from '../messenger/status-map.js';
 import { defaultFromName, unmappableWarning, type LineEndings } from '../messenger/text.js';
 import { listenLimits } from './listen-limits.js';
 import { intOption, listOption, stringOption, UsageError, type CliIO, type CommandContext, type OptionSpec, type ParsedValues } from './common.js';
+import { errorLine } from './error-line.js';
 
 export const MAILSLOT_OPTIONS: OptionSpec[] = [
   { name: 'domain', type: 'string', arg: 'WG', help: `broadcast to workgroup/domain WG (WG<00>, \\MAILSLOT\\MESSNGR); every argument is text (at most ${BROADCAST_MAX_CHARS} characters)`, commands: ['send'] },
@@ -46,7 +47,7 @@ function report(results: MailslotSendResult[], json: boolean, io: CliIO): number
       io.stdout.write(`${r.target}: mailslot message sent (${r.datagrams} datagram${r.datagrams === 1 ? '' : 's'}, ${r.bytes} bytes; datagrams are not acknowledged)\n`);
       if (r.truncated) io.stderr.write(`${r.target}: NERR_TruncatedBroadcast (${r.netApiStatus}): text cut to ${BROADCAST_MAX_CHARS} characters\n`);
     } else if (r.status) {
-      io.stderr.write(`${r.target}: ${r.status.name} (${r.netApiStatus}): ${r.status.message}\n`);
+      io.stderr.write(errorLine(r.target, r.status, { netApiStatus: r.netApiStatus, netApiStatusName: netApiStatusName(r.netApiStatus) }) + '\n');
     }
   }
   if (results.length > 1) io.stderr.write(`${results.length} targets: ${results.length - failed} sent, ${failed} failed\n`);

@@ -8,6 +8,7 @@ import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { netApiStatusName } from '../messenger/status-map.js';
 import { connectOptionsFrom } from './remote.js';
 import { intOption, listOption, UsageError, type CommandContext, type OptionSpec } from './common.js';
+import { errorLine, protocolNumber, whatHappened } from './error-line.js';
 
 export const NAMES_OPTIONS: OptionSpec[] = [
   { name: 'json', type: 'boolean', help: 'one JSON object per server', commands: ['names'] },
@@ -44,8 +45,8 @@ export async function runNames({ values, positionals, io }: CommandContext): Pro
       failed++;
       const err = toNetsendError(e);
       const net = err.layer === 'win32' ? err.code : 0;
-      if (json) io.stdout.write(toSafeJson({ server, ok: false, op: verb, status: { layer: err.layer, code: err.code, name: err.name }, message: err.message, ...(net ? { netApiStatusName: netApiStatusName(net) } : {}) }) + '\n');
-      else io.stderr.write(`${shown(server)}: ${err.name}: ${shown(err.message)}\n`);
+      if (json) io.stdout.write(toSafeJson({ server, ok: false, op: verb, status: { layer: err.layer, code: err.code, number: protocolNumber(err.layer, err.code) ?? null, name: err.name }, message: whatHappened(err), ...(net ? { netApiStatusName: netApiStatusName(net) } : {}) }) + '\n');
+      else io.stderr.write(errorLine(shown(server), err) + '\n');
     }
   }
   return failed > 0 ? 1 : 0;

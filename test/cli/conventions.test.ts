@@ -42,7 +42,7 @@ describe('CLI conventions', () => {
     expect(one.out.join('')).not.toContain('--server');
     const bad = io();
     expect(await main(['help', 'frobnicate'], bad.io)).toBe(2);
-    expect(bad.err.join('')).toMatch(/no command 'frobnicate'; commands: send, listen, info, endpoints, help/);
+    expect(bad.err.join('')).toContain(`no command 'frobnicate'; commands: ${Object.keys(COMMANDS).join(', ')}`);
   });
 
   const modeErrors: Array<[string[], RegExp]> = [

@@ -48,10 +48,10 @@ describe.runIf(interopEnabled())('msgsvc against Samba (no \\PIPE\\msgsvc)', () 
   it('`netsend names --server HOST` prints the failure and exits 1; --json names the status', async () => {
     const t = io();
     expect(await main(['names', '--server', samba.host, '-U', `${samba.user.name}%${samba.user.password}`], t.io)).toBe(1);
-    expect(t.err.join('')).toMatch(new RegExp(`^${samba.host.replace(/\./g, '\\.')}: STATUS_OBJECT_NAME_NOT_FOUND: the Messenger service is not running on ${samba.host.replace(/\./g, '\\.')}`));
+    expect(t.err.join('')).toMatch(new RegExp(`^${samba.host.replace(/\./g, '\\.')}: STATUS_OBJECT_NAME_NOT_FOUND \\(0xC0000034\\): the Messenger service is not running on ${samba.host.replace(/\./g, '\\.')}`));
     const j = io();
     expect(await main(['names', '--server', samba.host, '-U', `${samba.user.name}%${samba.user.password}`, '--json', 'add', 'bob'], j.io)).toBe(1);
-    expect(JSON.parse(j.out[0]!)).toMatchObject({ server: samba.host, ok: false, op: 'add', status: { layer: 'ntstatus', name: 'STATUS_OBJECT_NAME_NOT_FOUND' } });
+    expect(JSON.parse(j.out[0]!)).toMatchObject({ server: samba.host, ok: false, op: 'add', status: { layer: 'ntstatus', number: '0xC0000034', name: 'STATUS_OBJECT_NAME_NOT_FOUND' } });
     const u = io();
     expect(await main(['names', '--server', samba.host, 'add'], u.io)).toBe(2);
   });

@@ -45,3 +45,21 @@ export {
   type RemoteSendResult,
   type WorkstationInfoResult,
 } from './remote.js';
+export {
+  sendSessionMessage,
+  listSessions,
+  parseSessionSelector,
+  isStarTarget,
+  remoteApiDisabledError,
+  adminNeededError,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  DEFAULT_WAIT_SEC,
+  type SessionSelector,
+  type SessionConnectOptions,
+  type SessionMessageOptions,
+  type SessionMessageResult,
+  type SendSessionMessageResult,
+  type ListSessionsResult,
+  type SessionInfo,
+  type SessionPath,
+} from './session-message.js';

@@ -1,13 +1,13 @@
 /**
  * TermSrvSession, the LSM session interface of [MS-TSTS] (§3.3.4.1), on \PIPE\LSM_API_service:
- * RpcOpenSession (opnum 0), RpcCloseSession (1), RpcGetState (7), RpcShowMessageBox (9).
+ * RpcOpenSession (opnum 0), RpcCloseSession (1), RpcGetUserName (5), RpcGetState (7), RpcShowMessageBox (9).
  * Strings are [string] WCHAR* top-level ref pointers: conformant varying, counts include the NUL;
  * bDoNotWait is a 4-byte BOOL (tsts-notes §2.3).
  */
 import type { CallOptions, RpcInterface } from '../client.js';
 import type { RpcCaller } from '../caller.js';
 import { ndrCall } from '../ndr/call.js';
-import { contextHandle, i32, refPtr, u32, wstring } from '../ndr/types.js';
+import { contextHandle, i32, refPtr, u32, uniquePtr, wstring } from '../ndr/types.js';
 import { checkHresult, liveHandle, type SessionHandle } from './tsts-common.js';
 
 /** [MS-TSTS] §1.9: 484809d6-4239-471b-b5bc-61df8c23ac48 v1.0. */
@@ -29,6 +29,21 @@ export const RpcCloseSession = ndrCall(1, {
   in: [['phSession', refPtr(contextHandle)]],
   out: [
     ['phSession', refPtr(contextHandle)],
+    ['result', u32],
+  ],
+});
+
+/**
+ * HRESULT RpcGetUserName([in] SESSION_HANDLE hSession, [out, string] WCHAR **pszUserName,
+ *   [out, string] WCHAR **pszDomain); §3.3.4.1.6. Not in tsts-notes §6: the layout follows from the
+ * IDL alone (top-level ref to a unique pointer: referent id, then the conformant varying string).
+ */
+export const RpcGetUserName = ndrCall(5, {
+  name: 'RpcGetUserName',
+  in: [['hSession', contextHandle]],
+  out: [
+    ['pszUserName', refPtr(uniquePtr(wstring))],
+    ['pszDomain', refPtr(uniquePtr(wstring))],
     ['result', u32],
   ],
 });
@@ -103,4 +118,11 @@ export async function showMessageBox(rpc: RpcCaller, h: SessionHandle, a: ShowMe
   const out = RpcShowMessageBox.decodeOut(await rpc.call(RpcShowMessageBox.opnum, encodeShowMessageBox(h, a), opts));
   checkHresult(out.result, 'RpcShowMessageBox');
   return out.pulResponse;
+}
+
+/** RpcGetUserName: the session's user and domain (null or '' for a session nobody is logged on to). */
+export async function getUserName(rpc: RpcCaller, h: SessionHandle, opts: CallOptions = {}): Promise<{ user: string | null; domain: string | null }> {
+  const out = RpcGetUserName.decodeOut(await rpc.call(RpcGetUserName.opnum, RpcGetUserName.encodeIn({ hSession: h }), opts));
+  checkHresult(out.result, 'RpcGetUserName');
+  return { user: out.pszUserName, domain: out.pszDomain };
 }

@@ -211,3 +211,33 @@ describe.runIf(responderEnabled())('fallbacks and failures against the responder
     expect(r.calls()).toEqual([]);
   });
 });
+
+describe.runIf(responderEnabled())('round trips (client writes, counted by the traffic tap)', () => {
+  const started: TstsResponder[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((r) => r.stop()));
+  });
+
+  async function writesFor(n: number, sessions: '*' | number): Promise<number> {
+    const list = [{ id: 0, state: 4, name: 'Services' }, ...Array.from({ length: n }, (_, i) => ({ id: i + 1, state: 0, name: `RDP-Tcp#${i}` })), { id: 65536, state: 6, name: 'RDP-Tcp' }];
+    const r = await startTstsResponder(scenario({ sessions: list }));
+    started.push(r);
+    let writes = 0;
+    const tap = { outbound: () => void writes++, inbound: () => undefined };
+    const res = await sendSessionMessage({ ...opts(r), sessions, text: 'x', tap });
+    expect(res.results.filter((x) => x.ok)).toHaveLength(sessions === '*' ? n : 1);
+    return writes;
+  }
+
+  it('one message to one session, and to * with N sessions: 3 more per session (open, show, close)', async () => {
+    const one = await writesFor(1, 1);
+    const star1 = await writesFor(1, '*');
+    const star4 = await writesFor(4, '*');
+    // SMB: NEGOTIATE, SESSION_SETUP x2, TREE_CONNECT, CREATE; RPC: bind, OpenEnum, GetEnumResult,
+    // CloseEnum, alter_context, then per session OpenSession, ShowMessageBox, CloseSession; SMB teardown.
+    expect(star1).toBe(one);
+    expect(star4 - star1).toBe(9);
+    console.log(`client writes: one session ${one}, * with 1 session ${star1}, * with 4 sessions ${star4}`);
+  });
+});
+

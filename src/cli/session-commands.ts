@@ -8,6 +8,7 @@ import { NetsendError } from '../status/error.js';
 import { ntStatusToWin32 } from '../status/map.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { connectOptionsFrom } from './remote.js';
+import { closeCapture, openCapture } from './capture.js';
 import { intOption, listOption, reportOutcomes, stringOption, UsageError, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues } from './common.js';
 import type { SessionConnectOptions } from '../messenger/session-message.js';
 
@@ -74,9 +75,12 @@ export async function runSessionMessage(ctx: CommandContext): Promise<number> {
   const base = await sessionConnectOptions(values, ctx);
   const title = stringOption(values, 'title');
   const outcomes: CliOutcome[] = [];
+  const capture = openCapture(values, io);
+  let captureFailed = 0;
+  try {
   for (const server of serversOf(values)) {
     try {
-      const r = await sendSessionMessage({ ...base, server, sessions: selector, text, ...(title !== undefined ? { title } : {}), ...(waitSec !== undefined ? { wait: true, timeoutSec: waitSec } : {}) });
+      const r = await sendSessionMessage({ ...base, server, sessions: selector, text, ...(title !== undefined ? { title } : {}), ...(waitSec !== undefined ? { wait: true, timeoutSec: waitSec } : {}), ...(capture ? { tap: capture.tap() } : {}) });
       if (r.results.length === 0) {
         outcomes.push({ target: shown(`${server}`), ok: false, netApiStatus: 7022, status: { layer: 'win32', code: 7022, name: 'ERROR_CTX_WINSTATION_NOT_FOUND', message: `no session matches ${String(selector)}` } });
       }
@@ -95,11 +99,14 @@ export async function runSessionMessage(ctx: CommandContext): Promise<number> {
       outcomes.push({ target: shown(server), ok: false, netApiStatus: win32Of(e), status: { layer: e.layer, code: e.code, name: e.name, message: e.message } });
     }
   }
+  } finally {
+    captureFailed = closeCapture(capture, io);
+  }
   const code = reportOutcomes(outcomes, values.json === true, io);
   if (values.json !== true) {
     for (const o of outcomes) if (o.ok && o.detail?.response && o.detail.response !== 'IDASYNC') io.stdout.write(`${o.target}: answer ${String(o.detail.response)}\n`);
   }
-  return code;
+  return captureFailed && code !== 1 ? 1 : code;
 }
 
 /** `netsend sessions --server HOST`: ID, STATE, SESSIONNAME, USERNAME per session (qwinsta's columns). */

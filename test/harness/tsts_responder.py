@@ -4,10 +4,12 @@ Scripted MS-TSTS responder for netsend's tests (no Windows peer exists here).
 
 The SMB side is Debian's python3-impacket SimpleSMBServer: its registerNamedPipe(name, address)
 forwards the bytes of a named pipe opened on IPC$ to a TCP address. Behind that, this script runs
-its own minimal connection-oriented DCE/RPC server (C706 ch. 12, auth level none only) that answers
+its own minimal connection-oriented DCE/RPC server (C706 ch. 12; auth level none, or raw NTLMSSP
+at packet privacy with its own NTLMv2 verification, RC4 sealing and signing per [MS-NLMP] §3.4) that answers
 TermSrvEnumeration / TermSrvSession on LSM_API_service and IcaApi on Ctx_WinStation_API_service
 with the [MS-TSTS] layouts (tsts-notes §2, §6). Written for netsend from the specs; no impacket
 DCE/RPC code is used or copied (impacket's own DCE/RPC server has no RPC-level authentication).
+Only impacket.smbserver (SMB) and impacket.ntlm.compute_nthash (MD4, absent from this OpenSSL) are used.
 
 Usage: tsts_responder.py '<json config>'. Prints one JSON object per line on stdout:
   {"event": "ready", "port": N}, then one {"event": "call", ...} per RPC call and
@@ -20,6 +22,8 @@ import struct
 import sys
 import threading
 import uuid
+import hashlib
+import hmac
 from binascii import hexlify
 
 NDR20 = uuid.UUID('8a885d04-1ceb-11c9-9fe8-08002b104860').bytes_le + struct.pack('<HH', 2, 0)
@@ -43,6 +47,7 @@ LOGONID_SIZE = 76
 
 CONFIG = json.loads(sys.argv[1])
 LOCK = threading.Lock()
+NTHASH = b''
 
 
 def emit(obj):
@@ -106,6 +111,123 @@ def wstring(s):
     return pad4(struct.pack('<III', n, 0, n) + body)
 
 
+# --- NTLMSSP server side for RPC auth level privacy ([MS-NLMP] §3.2.5, §3.4; [MS-RPCE] §2.2.2.11) ---
+
+NTLMSSP_NEGOTIATE_KEY_EXCH = 0x40000000
+SUPPORTED_FLAGS = 0x1 | 0x4 | 0x10 | 0x20 | 0x200 | 0x8000 | 0x80000 | 0x2000000 | 0x20000000 | NTLMSSP_NEGOTIATE_KEY_EXCH | 0x80000000
+
+
+def md5(b):
+    return hashlib.md5(b).digest()
+
+
+def hmac_md5(key, msg):
+    return hmac.new(key, msg, hashlib.md5).digest()
+
+
+class Rc4:
+    """RC4 keystream with state kept across messages (a connection-oriented NTLM seal handle)."""
+
+    def __init__(self, key):
+        s = list(range(256))
+        j = 0
+        for i in range(256):
+            j = (j + s[i] + key[i % len(key)]) & 0xff
+            s[i], s[j] = s[j], s[i]
+        self.s, self.i, self.j = s, 0, 0
+
+    def crypt(self, data):
+        s, i, j = self.s, self.i, self.j
+        out = bytearray(len(data))
+        for n, b in enumerate(data):
+            i = (i + 1) & 0xff
+            j = (j + s[i]) & 0xff
+            s[i], s[j] = s[j], s[i]
+            out[n] = b ^ s[(s[i] + s[j]) & 0xff]
+        self.i, self.j = i, j
+        return bytes(out)
+
+
+def field(msg, at):
+    length, _max, off = struct.unpack('<HHI', msg[at:at + 8])
+    if off + length > len(msg):
+        raise BadStub('NTLMSSP field out of range')
+    return msg[off:off + length]
+
+
+class NtlmServer:
+    def __init__(self, user, password, nthash):
+        self.user, self.password, self.nt = user, password, nthash
+        self.challenge = os.urandom(8)
+        self.flags = 0
+        self.ok = False
+
+    def challenge_message(self, negotiate):
+        if negotiate[:8] != b'NTLMSSP\0' or struct.unpack('<I', negotiate[8:12])[0] != 1:
+            raise BadStub('not an NTLMSSP NEGOTIATE')
+        client = struct.unpack('<I', negotiate[12:16])[0]
+        self.flags = (client & SUPPORTED_FLAGS) | 0x800000 | 0x20000
+        target = 'TSTS'.encode('utf-16le')
+        ts = struct.pack('<Q', (int(__import__('time').time()) + 11644473600) * 10000000)
+        av = b''
+        for av_id, value in ((2, target), (1, 'TSTSHOST'.encode('utf-16le')), (7, ts), (0, b'')):
+            av += struct.pack('<HH', av_id, len(value)) + value
+        head_len = 56
+        msg = b'NTLMSSP\0' + struct.pack('<I', 2)
+        msg += struct.pack('<HHI', len(target), len(target), head_len) + struct.pack('<I', self.flags)
+        msg += self.challenge + b'\0' * 8 + struct.pack('<HHI', len(av), len(av), head_len + len(target))
+        msg += bytes([6, 1]) + struct.pack('<H', 7601) + b'\0\0\0\x0f'
+        return msg + target + av
+
+    def authenticate(self, msg):
+        if msg[:8] != b'NTLMSSP\0' or struct.unpack('<I', msg[8:12])[0] != 3:
+            raise BadStub('not an NTLMSSP AUTHENTICATE')
+        nt_resp = field(msg, 20)
+        domain = field(msg, 28).decode('utf-16le')
+        user = field(msg, 36).decode('utf-16le')
+        enc_key = field(msg, 52)
+        self.flags = struct.unpack('<I', msg[60:64])[0]
+        ntowf2 = hmac_md5(self.nt, (user.upper() + domain).encode('utf-16le'))
+        proof, temp = nt_resp[:16], nt_resp[16:]
+        self.ok = user.lower() == self.user.lower() and len(nt_resp) > 16 and hmac.compare_digest(hmac_md5(ntowf2, self.challenge + temp), proof)
+        emit({'event': 'ntlm-authenticate', 'user': user, 'ok': self.ok})
+        if not self.ok:
+            return
+        kxkey = hmac_md5(ntowf2, proof)
+        exported = Rc4(kxkey).crypt(enc_key) if self.flags & NTLMSSP_NEGOTIATE_KEY_EXCH and enc_key else kxkey
+        c2s = b'session key to client-to-server %s key magic constant\0'
+        s2c = b'session key to server-to-client %s key magic constant\0'
+        self.client_sign, self.server_sign = md5(exported + c2s % b'signing'), md5(exported + s2c % b'signing')
+        self.client_seal, self.server_seal = Rc4(md5(exported + c2s % b'sealing')), Rc4(md5(exported + s2c % b'sealing'))
+        self.client_seq = self.server_seq = 0
+
+    def unseal(self, sealed, signature, signed_with):
+        """Decrypts, then checks the MAC over the plaintext PDU (header through sec_trailer)."""
+        plain = self.client_seal.crypt(sealed)
+        checksum = signature[4:12]
+        if self.flags & NTLMSSP_NEGOTIATE_KEY_EXCH:
+            checksum = self.client_seal.crypt(checksum)
+        seq = struct.pack('<I', self.client_seq)
+        self.client_seq += 1
+        want = hmac_md5(self.client_sign, seq + signed_with(plain))[:8]
+        if signature[:4] != b'\x01\0\0\0' or signature[12:16] != seq or not hmac.compare_digest(want, checksum):
+            raise BadSignature()
+        return plain
+
+    def seal(self, plain, signed):
+        sealed = self.server_seal.crypt(plain)
+        seq = struct.pack('<I', self.server_seq)
+        self.server_seq += 1
+        checksum = hmac_md5(self.server_sign, seq + signed)[:8]
+        if self.flags & NTLMSSP_NEGOTIATE_KEY_EXCH:
+            checksum = self.server_seal.crypt(checksum)
+        return sealed, b'\x01\0\0\0' + checksum + seq
+
+
+class BadSignature(Exception):
+    pass
+
+
 class Responder:
     """The server-side state of one scenario: sessions, denials, handles."""
 
@@ -139,6 +261,9 @@ class Connection:
         self.contexts = {}
         self.handles = {}
         self.assoc = 0x12345
+        self.ntlm = None
+        self.auth_level = 1
+        self.auth_ctx = 0
 
     def new_handle(self, kind, value):
         h = b'\0\0\0\0' + uuid.uuid4().bytes
@@ -178,8 +303,8 @@ class Connection:
             buf += chunk
         return buf
 
-    def send_pdu(self, ptype, call_id, body, flags=0x03):
-        head = struct.pack('<BBBB4sHHI', 5, 0, ptype, flags, b'\x10\0\0\0', 16 + len(body), 0, call_id)
+    def send_pdu(self, ptype, call_id, body, flags=0x03, auth_len=0):
+        head = struct.pack('<BBBB4sHHI', 5, 0, ptype, flags, b'\x10\0\0\0', 16 + len(body), auth_len, call_id)
         self.sock.sendall(head + body)
 
     def serve(self):
@@ -194,12 +319,34 @@ class Connection:
                 call_id = struct.unpack('<I', head[12:16])[0]
                 auth_len = struct.unpack('<H', head[10:12])[0]
                 if ptype in (11, 14):
-                    self.bind(ptype, call_id, body, auth_len)
+                    self.bind(ptype, call_id, body, auth_len, flags)
+                elif ptype == 16:  # AUTH3: the AUTHENTICATE message ([MS-RPCE] §2.2.2.10)
+                    if self.ntlm and auth_len:
+                        self.ntlm.authenticate(body[len(body) - auth_len:])
                 elif ptype == 0:
                     alloc, ctx, opnum = struct.unpack('<IHH', body[:8])
-                    stub = body[8 + (16 if flags & 0x80 else 0):]
+                    start = 8 + (16 if flags & 0x80 else 0)
+                    stub = body[start:]
                     if auth_len:
                         stub = stub[:len(stub) - auth_len - 8]
+                    if self.auth_level == 6:
+                        if not (self.ntlm and self.ntlm.ok) or auth_len != 16:
+                            self.send_pdu(3, call_id, struct.pack('<IHBBII', 0, ctx, 0, 0, 5, 0))
+                            continue
+                        trailer = body[len(body) - 24:len(body) - 16]
+                        pad = trailer[2]
+                        signed_head = head + body[:start]
+                        try:
+                            plain = self.ntlm.unseal(stub, body[len(body) - 16:], lambda p: signed_head + p + trailer)
+                        except BadSignature:
+                            emit({'event': 'bad-signature', 'pipe': self.pipe})
+                            self.send_pdu(3, call_id, struct.pack('<IHBBII', 0, ctx, 0, 0, 0x721, 0))
+                            continue
+                        stub = plain[:len(plain) - pad]
+                        emit({'event': 'sealed-request', 'pipe': self.pipe, 'opnum': opnum})
+                    elif auth_len:
+                        self.send_pdu(3, call_id, struct.pack('<IHBBII', 0, ctx, 0, 0, 5, 0))
+                        continue
                     part = pending.get(call_id, b'') + stub
                     if not flags & 0x02:
                         pending[call_id] = part
@@ -212,8 +359,20 @@ class Connection:
             emit({'event': 'disconnect', 'pipe': self.pipe, 'open_handles': sorted(k for k, _ in self.handles.values())})
             self.sock.close()
 
-    def bind(self, ptype, call_id, body, auth_len):
+    def bind(self, ptype, call_id, body, auth_len, flags):
         max_xmit, max_recv, _assoc = struct.unpack('<HHI', body[:8])
+        token = None
+        if auth_len:
+            trailer = body[len(body) - auth_len - 8:len(body) - auth_len]
+            auth_type, level, _pad, _rsv, self.auth_ctx = struct.unpack('<BBBBI', trailer)
+            if ptype != 11 or auth_type != 10 or level != 6:
+                # Only raw NTLMSSP at packet privacy: bind_nak, reason 8 (authentication_type_not_recognized)
+                emit({'event': 'bind-refused', 'pipe': self.pipe, 'authType': auth_type, 'level': level})
+                self.send_pdu(13, call_id, struct.pack('<HB', 8, 0))
+                return
+            self.auth_level = 6
+            self.ntlm = NtlmServer(CONFIG['user'], CONFIG['password'], NTHASH)
+            token = self.ntlm.challenge_message(body[len(body) - auth_len:])
         n = body[8]
         pos = 12
         results = b''
@@ -237,6 +396,10 @@ class Connection:
         else:
             sec_addr = pad4(struct.pack('<H', 0))
         ack = struct.pack('<HHI', 4280, 4280, self.assoc) + sec_addr + struct.pack('<BBH', n, 0, 0) + results
+        if token is not None:
+            ack += struct.pack('<BBBBI', 10, 6, 0, 0, self.auth_ctx) + token
+            self.send_pdu(12, call_id, ack, flags=0x03 | (flags & 0x04), auth_len=len(token))
+            return
         self.send_pdu(12 if ptype == 11 else 15, call_id, ack)
 
     def request(self, call_id, ctx, opnum, stub):
@@ -257,6 +420,15 @@ class Connection:
             out = Fault(NCA_CONTEXT_MISMATCH)
         if isinstance(out, Fault):
             self.send_pdu(3, call_id, struct.pack('<IHBBII', 0, ctx, 0, 0, out.status, 0))
+        elif self.auth_level == 6:
+            pad = -len(out) % 16
+            plain = out + b'\0' * pad
+            front = struct.pack('<IHBB', len(out), ctx, 0, 0)
+            trailer = struct.pack('<BBBBI', 10, 6, pad, 0, self.auth_ctx)
+            body_len = len(front) + len(plain) + 8 + 16
+            head = struct.pack('<BBBB4sHHI', 5, 0, 2, 0x03, b'\x10\0\0\0', 16 + body_len, 16, call_id)
+            sealed, sig = self.ntlm.seal(plain, head + front + plain + trailer)
+            self.sock.sendall(head + front + sealed + trailer + sig)
         else:
             self.send_pdu(2, call_id, struct.pack('<IHBB', len(out), ctx, 0, 0) + out)
 
@@ -429,7 +601,9 @@ def main():
     server.setSMBChallenge('')
     server.setLogFile('/dev/null')
     user = CONFIG['user']
-    nthash = hexlify(ntlm.compute_nthash(CONFIG['password'])).decode()
+    global NTHASH
+    NTHASH = ntlm.compute_nthash(CONFIG['password'])
+    nthash = hexlify(NTHASH).decode()
     server.addCredential(user, 1000, 'aad3b435b51404eeaad3b435b51404ee', nthash)
     if CONFIG.get('lsm', True):
         server.registerNamedPipe('LSM_API_service', rpc_listener('lsm', responder))

@@ -38,6 +38,10 @@ export interface TstsScenario {
   answer?: number;
   /** Offer RpcWinStationCloseServerEx (opnum 60; default true). */
   legacyCloseEx?: boolean;
+  /** Sessions whose message request ends the pipe connection without an answer. */
+  hangup?: number[];
+  /** Sessions whose message request is never answered. */
+  stall?: number[];
 }
 
 export interface TstsEvent {

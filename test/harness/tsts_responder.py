@@ -238,6 +238,8 @@ class Responder:
         self.vanished = set(cfg.get('vanished', []))
         self.answer = cfg.get('answer', 1)
         self.legacy_close_ex = cfg.get('legacyCloseEx', True)
+        self.hangup = set(cfg.get('hangup', []))
+        self.stall = set(cfg.get('stall', []))
 
     def session(self, sid):
         if sid in self.vanished:
@@ -355,6 +357,8 @@ class Connection:
                     self.request(call_id, ctx, opnum, part)
                 else:
                     emit({'event': 'unexpected-pdu', 'pipe': self.pipe, 'ptype': ptype})
+        except Hangup:
+            emit({'event': 'hangup', 'pipe': self.pipe})
         finally:
             emit({'event': 'disconnect', 'pipe': self.pipe, 'open_handles': sorted(k for k, _ in self.handles.values())})
             self.sock.close()
@@ -495,6 +499,7 @@ class Connection:
             style, timeout, nowait = r.u32(), r.u32(), r.u32()
             emit({'event': 'call', 'op': 'RpcShowMessageBox', 'session': sid, 'title': title, 'message': message,
                   'style': style, 'timeout': timeout, 'doNotWait': nowait})
+            self.misbehave(sid)
             if self.r.msg_denied(sid):
                 return struct.pack('<II', 0, E_ACCESSDENIED)
             return struct.pack('<II', IDASYNC if nowait else self.r.answer, S_OK)
@@ -547,12 +552,20 @@ class Connection:
             nowait = r.u8()
             emit({'event': 'call', 'op': 'RpcWinStationSendMessage', 'session': sid, 'title': title, 'message': message,
                   'style': style, 'timeout': timeout, 'doNotWait': nowait})
+            self.misbehave(sid)
             if self.r.session(sid) is None:
                 return struct.pack('<II', STATUS_CTX_WINSTATION_NOT_FOUND, 0) + b'\0'
             if self.r.msg_denied(sid):
                 return struct.pack('<II', STATUS_ACCESS_DENIED, 0) + b'\0'
             return struct.pack('<II', STATUS_SUCCESS, IDASYNC if nowait else self.r.answer) + b'\x01'
         return Fault(NCA_OP_RNG_ERROR)
+
+    def misbehave(self, sid):
+        """'hangup': the message request arrived, the pipe ends without an answer; 'stall': no answer ever."""
+        if sid in self.r.hangup:
+            raise Hangup()
+        if sid in self.r.stall:
+            threading.Event().wait(3600)
 
     @staticmethod
     def wchars(r, what):
@@ -573,6 +586,10 @@ class Fault:
 
 
 class ContextMismatch(Exception):
+    pass
+
+
+class Hangup(Exception):
     pass
 
 

@@ -204,6 +204,25 @@ describe.runIf(responderEnabled())('fallbacks and failures against the responder
     expect(ds.every((d) => (d.open_handles as string[]).length === 0)).toBe(true);
   });
 
+  it('the pipe ends after a message request was written: that session unconfirmed, later ones failed unsent', async () => {
+    const r = await start({ hangup: [1] });
+    const res = await sendSessionMessage({ ...opts(r), text: 'x' });
+    expect(res.results.map((x) => [x.sessionId, x.delivery])).toEqual([
+      [1, 'unconfirmed'],
+      [2, 'failed'],
+    ]);
+    expect(r.calls('RpcShowMessageBox').map((c) => c.session)).toEqual([1]);
+  });
+
+  it('one deadline for the whole operation: a message never answered ends unconfirmed with a timeout, no hang', async () => {
+    const r = await start({ stall: [2] });
+    const res = await sendSessionMessage({ ...opts(r), timeoutMs: 3000, text: 'x' });
+    expect(res.results.map((x) => [x.sessionId, x.delivery, x.status?.layer ?? null])).toEqual([
+      [1, 'confirmed', null],
+      [2, 'unconfirmed', 'timeout'],
+    ]);
+  });
+
   it('a wrong password fails the SMB session: STATUS_LOGON_FAILURE, no pipe tried', async () => {
     const r = await start({});
     const e = (await sendSessionMessage({ ...opts(r), credentials: { user: USER.user, password: 'wrong', domain: '' }, text: 'x' }).catch((x: unknown) => x)) as NetsendError;

@@ -10,7 +10,7 @@ import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { connectOptionsFrom } from './remote.js';
 import { closeCapture, openCapture } from './capture.js';
 import { intOption, listOption, reportOutcomes, stringOption, UsageError, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues } from './common.js';
-import type { SessionConnectOptions } from '../messenger/session-message.js';
+import type { SendSessionMessageResult, SessionConnectOptions, SessionSelector } from '../messenger/session-message.js';
 
 /** Option rows of the msg.exe path (merged into OPTIONS by main.ts). */
 export const SESSION_OPTIONS: OptionSpec[] = [
@@ -64,6 +64,21 @@ function serversOf(values: ParsedValues): string[] {
   return servers;
 }
 
+/** One CLI outcome per session (station names sanitised), or one "no session matches" failure. */
+function sessionOutcomes(server: string, selector: SessionSelector, r: SendSessionMessageResult): CliOutcome[] {
+  if (r.results.length === 0) {
+    return [{ target: shown(server), ok: false, netApiStatus: 7022, status: { layer: 'win32', code: 7022, name: 'ERROR_CTX_WINSTATION_NOT_FOUND', message: `no session matches ${String(selector)}` } }];
+  }
+  return r.results.map((s) => ({
+    target: shown(`session ${s.sessionId}${s.name ? ` (${s.name})` : ''} on ${server}`),
+    ok: s.ok,
+    delivery: s.delivery,
+    netApiStatus: win32Of(s.status),
+    status: s.status,
+    detail: { path: r.path, sessionId: s.sessionId, ...(s.responseName ? { response: s.responseName } : {}) },
+  }));
+}
+
 /** `netsend --msg --server HOST ... text`: one result line per session. */
 export async function runSessionMessage(ctx: CommandContext): Promise<number> {
   const { values, positionals, io } = ctx;
@@ -74,31 +89,19 @@ export async function runSessionMessage(ctx: CommandContext): Promise<number> {
   const selector = parseSessionSelector(stringOption(values, 'session') ?? '*');
   const base = await sessionConnectOptions(values, ctx);
   const title = stringOption(values, 'title');
-  const outcomes: CliOutcome[] = [];
   const capture = openCapture(values, io);
   let captureFailed = 0;
+  const outcomes: CliOutcome[] = [];
   try {
-  for (const server of serversOf(values)) {
-    try {
-      const r = await sendSessionMessage({ ...base, server, sessions: selector, text, ...(title !== undefined ? { title } : {}), ...(waitSec !== undefined ? { wait: true, timeoutSec: waitSec } : {}), ...(capture ? { tap: capture.tap() } : {}) });
-      if (r.results.length === 0) {
-        outcomes.push({ target: shown(`${server}`), ok: false, netApiStatus: 7022, status: { layer: 'win32', code: 7022, name: 'ERROR_CTX_WINSTATION_NOT_FOUND', message: `no session matches ${String(selector)}` } });
+    for (const server of serversOf(values)) {
+      try {
+        const r = await sendSessionMessage({ ...base, server, sessions: selector, text, ...(title !== undefined ? { title } : {}), ...(waitSec !== undefined ? { wait: true, timeoutSec: waitSec } : {}), ...(capture ? { tap: capture.tap() } : {}) });
+        outcomes.push(...sessionOutcomes(server, selector, r));
+      } catch (e) {
+        if (!(e instanceof NetsendError) || e.layer === 'usage') throw e;
+        outcomes.push({ target: shown(server), ok: false, netApiStatus: win32Of(e), status: { layer: e.layer, code: e.code, name: e.name, message: e.message } });
       }
-      for (const s of r.results) {
-        outcomes.push({
-          target: shown(`session ${s.sessionId}${s.name ? ` (${s.name})` : ''} on ${server}`),
-          ok: s.ok,
-          delivery: s.delivery,
-          netApiStatus: win32Of(s.status),
-          status: s.status,
-          detail: { path: r.path, sessionId: s.sessionId, ...(s.responseName ? { response: s.responseName } : {}) },
-        });
-      }
-    } catch (e) {
-      if (!(e instanceof NetsendError) || e.layer === 'usage') throw e;
-      outcomes.push({ target: shown(server), ok: false, netApiStatus: win32Of(e), status: { layer: e.layer, code: e.code, name: e.name, message: e.message } });
     }
-  }
   } finally {
     captureFailed = closeCapture(capture, io);
   }

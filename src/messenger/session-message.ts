@@ -27,7 +27,7 @@ import { withContextHandle } from '../rpc/caller.js';
 import { TERMSRV_ENUMERATION, closeEnum, getEnumResult, openEnum, type SessionEntry } from '../rpc/interfaces/termsrv-enumeration.js';
 import { TERMSRV_SESSION, closeSession, getUserName, openSession, showMessageBox } from '../rpc/interfaces/termsrv-session.js';
 import { ICAAPI, closeServer, enumerateWinStations, openServer, sendMessage as legacySendMessage, LEGACY_MAX_CHARS } from '../rpc/interfaces/icaapi.js';
-import { LEGACY_PIPE, LISTENER_SESSION_BASE, LSM_PIPE, MB, WINSTATION_STATE, responseName, stateName } from '../rpc/interfaces/tsts-common.js';
+import { LEGACY_PIPE, LISTENER_SESSION_BASE, LSM_PIPE, MB, WINSTATION_STATE, responseName, stateName, type SessionHandle } from '../rpc/interfaces/tsts-common.js';
 import type { SmbDialectName } from '../smb/connect.js';
 import { NetsendError, formatCode } from '../status/error.js';
 import { NT } from '../status/ntstatus.js';
@@ -230,6 +230,18 @@ async function enumerate(o: SessionConnectOptions, opened: Opened, wait: CallOpt
   }
 }
 
+/** Layers that are the server's answer (the connection still works). */
+const ANSWERS = new Set<string>(['hresult', 'ntstatus', 'rpc-fault', 'win32']);
+
+/**
+ * Closes a context handle after the message went out, on error too. A failed close does not change
+ * the message's outcome (the box is up or not already); the server runs the handle down when the
+ * association ends ([MS-RPCE] §3.3.3.2.1).
+ */
+async function closeQuietly(close: () => Promise<void>): Promise<void> {
+  await close().catch(() => undefined);
+}
+
 /** `*` = Active user sessions: never session 0 (services, Vista+) nor listeners. */
 export function isStarTarget(s: { sessionId: number; state: number }): boolean {
   return s.state === WINSTATION_STATE.State_Active && s.sessionId !== 0 && s.sessionId >= 0 && s.sessionId < LISTENER_SESSION_BASE;
@@ -304,7 +316,7 @@ export async function sendSessionMessage(o: SessionMessageOptions): Promise<Send
         const response = await send(call);
         results.push({ sessionId: s.sessionId, name: s.name, ok: true, delivery: 'confirmed', response, responseName: responseName(response), status: null });
       } catch (e) {
-        const answered = e instanceof NetsendError && ['hresult', 'ntstatus', 'rpc-fault', 'win32'].includes(e.layer);
+        const answered = e instanceof NetsendError && ANSWERS.has(e.layer);
         if (!answered) broken = e instanceof NetsendError ? e : new NetsendError('protocol', 0, 'INTERNAL', String(e));
         const err = e instanceof NetsendError && isAccessDenied(e) ? adminNeededError(o.server, e, `a message to session ${s.sessionId}`) : e;
         results.push({ sessionId: s.sessionId, name: s.name, ok: false, delivery: !answered && written ? 'unconfirmed' : 'failed', status: toStatus(err) });
@@ -314,47 +326,49 @@ export async function sendSessionMessage(o: SessionMessageOptions): Promise<Send
       const bound = await rpc.client.bind(TERMSRV_SESSION, wait);
       const ctx = { contextId: bound.contextId };
       const targets = typeof selector === 'number' ? [listed.find((s) => s.sessionId === selector) ?? { sessionId: selector, state: -1, name: '' }] : listed.filter((s) => (selector === '*' ? isStarTarget(s) : s.sessionId >= 0 && s.sessionId < LISTENER_SESSION_BASE));
+      const lsmCall = { ...wait, ...ctx };
       for (const s of targets) {
         if (typeof selector === 'string' && selector !== '*') {
-          // By user name: ask each session who is logged on, and show the box in the same handle.
-          let matched = false;
+          // By user name: ask each session who is logged on, and show the box through the same handle.
+          // A session that vanished or refuses queries is not the user's: skipped, as LSM enumeration does.
+          let h: SessionHandle;
           try {
-            await withContextHandle(
-              () => openSession(rpc, s.sessionId, { ...wait, ...ctx }),
-              (h) => closeSession(rpc, h, { ...wait, ...ctx }),
-              async (h) => {
-                const who = await getUserName(rpc, h, { ...wait, ...ctx });
-                if (!sameUser(selector, who.user, who.domain)) return;
-                matched = true;
-                await one(s, (call) => showMessageBox(rpc, h, box, { ...call, ...ctx }));
-              },
-            );
+            h = await openSession(rpc, s.sessionId, lsmCall);
           } catch (e) {
-            // A session that vanished or refuses queries is not the user's: skip it, as LSM enumeration does.
-            if (matched) throw e;
+            if (e instanceof NetsendError && ANSWERS.has(e.layer)) continue;
+            throw e;
+          }
+          try {
+            const who = await getUserName(rpc, h, lsmCall).catch((e: unknown) => {
+              if (e instanceof NetsendError && ANSWERS.has(e.layer)) return { user: null, domain: null };
+              throw e;
+            });
+            if (sameUser(selector, who.user, who.domain)) await one(s, (call) => showMessageBox(rpc, h, box, { ...call, ...ctx }));
+          } finally {
+            await closeQuietly(() => closeSession(rpc, h, lsmCall));
           }
           continue;
         }
-        await one(s, (call) =>
-          withContextHandle(
-            () => openSession(rpc, s.sessionId, { ...wait, ...ctx }),
-            (h) => closeSession(rpc, h, { ...wait, ...ctx }),
-            (h) => showMessageBox(rpc, h, box, { ...call, ...ctx }),
-          ),
-        );
+        await one(s, async (call) => {
+          const h = await openSession(rpc, s.sessionId, lsmCall);
+          try {
+            return await showMessageBox(rpc, h, box, { ...call, ...ctx });
+          } finally {
+            await closeQuietly(() => closeSession(rpc, h, lsmCall));
+          }
+        });
       }
     } else {
       if (typeof selector === 'string' && selector !== '*') {
         throw new NetsendError('usage', 0, 'ERROR_NOT_SUPPORTED', `selecting sessions by user name needs \\PIPE\\${LSM_PIPE}; ${o.server} only offers the Legacy interface: give a session id or *`);
       }
       const targets = typeof selector === 'number' ? [listed.find((s) => s.sessionId === selector) ?? { sessionId: selector, state: -1, name: '' }] : listed.filter(isStarTarget);
-      await withContextHandle(
-        () => openServer(rpc, wait),
-        (h) => closeServer(rpc, h, wait),
-        async (h) => {
-          for (const s of targets) await one(s, (call) => legacySendMessage(rpc, h, { sessionId: s.sessionId, ...box }, call));
-        },
-      );
+      const h = await openServer(rpc, wait);
+      try {
+        for (const s of targets) await one(s, (call) => legacySendMessage(rpc, h, { sessionId: s.sessionId, ...box }, call));
+      } finally {
+        await closeQuietly(() => closeServer(rpc, h, wait));
+      }
     }
     return { server: o.server, path: opened.path, results, ok: results.length > 0 && results.every((r) => r.ok) };
   } finally {

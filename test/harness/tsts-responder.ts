@@ -27,6 +27,8 @@ export interface TstsScenario {
   sessions: TstsSession[];
   /** Serve \PIPE\LSM_API_service (default true). */
   lsm?: boolean;
+  /** \PIPE\LSM_API_service exists but CREATE is refused with STATUS_ACCESS_DENIED. */
+  lsmRefused?: boolean;
   /** Serve \PIPE\Ctx_WinStation_API_service (default true). */
   legacy?: boolean;
   /** 'enum': enumeration refused (E_ACCESSDENIED / STATUS_ACCESS_DENIED); 'messages': every message refused. */

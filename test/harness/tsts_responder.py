@@ -622,7 +622,14 @@ def main():
     NTHASH = ntlm.compute_nthash(CONFIG['password'])
     nthash = hexlify(NTHASH).decode()
     server.addCredential(user, 1000, 'aad3b435b51404eeaad3b435b51404ee', nthash)
-    if CONFIG.get('lsm', True):
+    if CONFIG.get('lsmRefused'):
+        # A pipe whose backend cannot be reached: impacket's SMB2 CREATE then answers STATUS_ACCESS_DENIED,
+        # which stands in for a pipe the caller may not open.
+        closed = socket.socket()
+        closed.bind(('127.0.0.1', 0))
+        server.registerNamedPipe('LSM_API_service', closed.getsockname())
+        closed.close()
+    elif CONFIG.get('lsm', True):
         server.registerNamedPipe('LSM_API_service', rpc_listener('lsm', responder))
     if CONFIG.get('legacy', True):
         server.registerNamedPipe('Ctx_WinStation_API_service', rpc_listener('legacy', responder))

@@ -172,6 +172,15 @@ describe.runIf(responderEnabled())('fallbacks and failures against the responder
     expect(ds.every((d) => (d.open_handles as string[]).length === 0)).toBe(true);
   });
 
+  it('the LSM pipe refused (STATUS_ACCESS_DENIED on CREATE): "needs an administrator", no fallback', async () => {
+    const r = await start({ lsmRefused: true });
+    const e = (await sendSessionMessage({ ...opts(r), text: 'x' }).catch((x: unknown) => x)) as NetsendError;
+    expect(e).toBeInstanceOf(NetsendError);
+    expect([e.layer, e.name]).toEqual(['ntstatus', 'STATUS_ACCESS_DENIED']);
+    expect(e.message).toMatch(/\\PIPE\\LSM_API_service needs an administrator of 127\.79\.[\d.]+ \(UAC remote restrictions apply to local accounts\): STATUS_ACCESS_DENIED 0xc0000022/);
+    expect(r.calls()).toEqual([]);
+  });
+
   it('messages refused in one session: that session failed (admin hint), the others confirmed; handles closed', async () => {
     const r = await start({ denySessions: [2] });
     const res = await sendSessionMessage({ ...opts(r), text: 'x' });

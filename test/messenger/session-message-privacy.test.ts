@@ -55,6 +55,21 @@ describe.runIf(responderEnabled())('msg path at packet privacy (NTLMSSP auth_typ
     ]);
   });
 
+  it('privacy costs one client write more than auth level none (the AUTH3 leg), not one per call', async () => {
+    const writes = async (authLevel: 'none' | 'privacy') => {
+      let n = 0;
+      const tap = { outbound: () => void n++, inbound: () => undefined };
+      const res = await sendSessionMessage({ server: r.host, port: r.port, credentials: { ...USER, domain: '' }, dialect: 'smb2', authLevel, text: 'x', tap, timeoutMs: 15_000 });
+      expect(res.ok).toBe(true);
+      return n;
+    };
+    const none = await writes('none');
+    const privacy = await writes('privacy');
+    expect(privacy - none).toBe(1);
+    console.log(`client writes for * with 2 sessions: none ${none}, privacy ${privacy}`);
+    await r.quiesce();
+  });
+
   it('SPNEGO (auth_type 9) is an option: a server that only speaks raw NTLMSSP refuses it by bind_nak', async () => {
     const e = (await sendSessionMessage({ server: r.host, port: r.port, credentials: { ...USER, domain: '' }, dialect: 'smb2', authType: 'spnego', text: 'x', timeoutMs: 15_000 }).catch((x: unknown) => x)) as NetsendError;
     expect(e).toBeInstanceOf(NetsendError);

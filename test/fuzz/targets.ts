@@ -22,6 +22,7 @@ import { dosError, unpackDos, dosClassName } from '../../src/status/dos.js';
 import { nbssRefusal, netbiosRcode } from '../../src/status/netbios.js';
 import { rpcFault, rpcFaultToWin32, bindResult, bindProviderReason, bindNakReason, eptStatus } from '../../src/status/rpc.js';
 import { ntStatusToWin32 } from '../../src/status/map.js';
+import { hresult } from '../../src/status/hresult.js';
 import { ntStatusError, dosStatusError, nbssError, netbiosError, rpcFaultError, bindNakError, bindRejectError, win32Error } from '../../src/status/builders.js';
 // transport
 import { decodeNbssHeader, decodeNbssPacket, decodeSessionRequest, decodeRetarget, decodeDirectTcpHeader, encodeSessionRequest, encodeRetarget } from '../../src/transport/nbss.js';
@@ -852,7 +853,7 @@ export const TARGETS: FuzzTarget[] = [
       const { errClass, errCode } = unpackDos(v);
       return [
         ntStatus(v), formatNtStatus(v), ntSeverity(v), ntFacility(v), win32(v), dosError(errClass, errCode), dosClassName(v & 0xff), nbssRefusal(v & 0xff), netbiosRcode(v & 0xf),
-        rpcFault(v), rpcFaultToWin32(v), bindResult(v & 0xffff), bindProviderReason(v & 0xffff), bindNakReason(v & 0xffff), eptStatus(v), ntStatusToWin32(v),
+        rpcFault(v), rpcFaultToWin32(v), bindResult(v & 0xffff), bindProviderReason(v & 0xffff), bindNakReason(v & 0xffff), eptStatus(v), ntStatusToWin32(v), hresult(v),
         ntStatusError(v).label, dosStatusError(errClass, errCode).label, nbssError(v & 0xff).label, netbiosError(v & 0xf).label, rpcFaultError(v).label,
         bindNakError(v & 0xffff).label, bindRejectError(v & 0xffff, v >>> 16).label, win32Error(v).label,
       ];

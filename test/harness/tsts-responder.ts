@@ -82,7 +82,7 @@ let nextHost = 0;
 
 export async function startTstsResponder(scenario: TstsScenario, timeoutMs = 15_000): Promise<TstsResponder> {
   const host = `127.79.${(process.pid >> 8) & 0xff}.${(((process.pid & 0xff) + nextHost++) % 250) + 2}`;
-  const child: ChildProcess = spawn(PYTHON, [SCRIPT, JSON.stringify({ ...scenario, host })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(PYTHON, ['-B', SCRIPT, JSON.stringify({ ...scenario, host })], { stdio: ['ignore', 'pipe', 'pipe'] });
   const events: TstsEvent[] = [];
   let stderr = '';
   let buf = '';

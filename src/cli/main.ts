@@ -25,6 +25,7 @@ import { LINE_ENDINGS, checkMessageText, unmappableWarning, type LineEndings } f
 import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
 import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
+import { SESSION_OPTIONS } from './session-commands.js';
 import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
@@ -56,6 +57,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'retry-unconfirmed', type: 'boolean', help: 'with --retries, also send again when delivery is unconfirmed (may show the message twice)', commands: ['send'] },
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
   ...REMOTE_OPTIONS,
+  ...SESSION_OPTIONS,
   ...LISTEN_LIMIT_OPTIONS,
   ...MAILSLOT_OPTIONS,
   ...NAMES_OPTIONS,
@@ -67,6 +69,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   listen: { summary: 'receive Messenger popups and print them', usage: 'netsend listen [--host ADDR] [--port N] [--json] [--name NAME...]', run: runListen },
   names: { summary: "list, add, get or delete a Messenger's message names (msgsvc on \\PIPE\\msgsvc over SMB, as `net name`)", usage: 'netsend names --server HOST [-U USER[%PASS]] [list | add NAME | del NAME | get NAME] [--level 0|1] [--json]', run: runNames },
   info: { summary: "ask a server's Workstation service who it is (wkssvc NetrWkstaGetInfo over SMB)", usage: 'netsend info --server HOST [-U USER[%PASS]] [--level 100|101|102] [--json]', run: runInfo },
+  sessions: { summary: 'list the user sessions of a Windows host (MS-TSTS, like qwinsta /server:HOST)', usage: 'netsend sessions --server HOST -U USER [--json]', run: async (ctx) => (await import('./session-commands.js')).runSessions(ctx) },
   endpoints: { summary: "list what a server's endpoint mapper knows (ept_lookup on TCP 135)", usage: 'netsend endpoints --server HOST [--json]', run: async (ctx) => (await import('./rpc-commands.js')).runEndpoints(ctx) },
 };
 
@@ -195,6 +198,8 @@ function sendOutcome(target: string, r: SendResult): CliOutcome {
 
 async function runSend(ctx: CommandContext): Promise<number> {
   const { values, io } = ctx;
+  // --msg: the msg.exe path (MS-TSTS); its positionals are all text, there is no NAME.
+  if (values.msg === true) return (await import('./session-commands.js')).runSessionMessage(ctx);
   if (mailslotSendApplies(values, ctx.positionals)) return runMailslotSend(ctx, readRecipientAndText);
   const { name, text } = await readRecipientAndText(ctx);
   const delegate = SEND_DELEGATES.find((d) => d.applies(values));

@@ -1013,4 +1013,10 @@ export const NT_TABLE = {
   STATUS_OS2_CANNOT_COPY: [0x010a0001, 'ERRDOS/ERROR_CANNOT_COPY in NTSTATUS form: the copy functions cannot be used.'],
   STATUS_OS2_EAS_DIDNT_FIT: [0x01130001, 'ERRDOS/ERROR_EAS_DIDNT_FIT in NTSTATUS form: the extended attributes did not fit into the response.'],
   STATUS_OS2_EA_ACCESS_DENIED: [0x03e20001, 'ERRDOS/ERROR_EA_ACCESS_DENIED in NTSTATUS form: access to the extended attribute was denied.'],
+  // [MS-ERREF] §2.3.1, the terminal-server (CTX) range that MS-TSTS Legacy calls return in pResult.
+  STATUS_CTX_WINSTATION_NAME_INVALID: [0xc00a0001, 'Session name %1 is invalid.'],
+  STATUS_CTX_WINSTATION_NOT_FOUND: [0xc00a0015, 'The specified session cannot be found.'],
+  STATUS_CTX_WINSTATION_NAME_COLLISION: [0xc00a0016, 'The specified session name is already in use.'],
+  STATUS_CTX_WINSTATION_BUSY: [0xc00a0017, 'The requested operation cannot be completed because the terminal connection is currently processing a connect, disconnect, reset, or delete operation.'],
+  STATUS_CTX_WINSTATION_ACCESS_DENIED: [0xc00a002b, 'The requested session access is denied.'],
 } as const satisfies Record<string, Row>;

@@ -597,6 +597,13 @@ export const WIN32_TABLE = {
   ERROR_SMB_GUEST_LOGON_BLOCKED: [1272, "You can't access this shared folder because your organization's security policies block unauthenticated guest access. These policies help protect your PC from unsafe or malicious devices on the network."],
   ERROR_ENCRYPTION_FAILED: [6000, 'The specified file could not be encrypted.'],
   ERROR_DECRYPTION_FAILED: [6001, 'The specified file could not be decrypted.'],
+  ERROR_INVALID_STATE: [5023, 'The group or resource is not in the correct state to perform the requested operation.'],
+  // [MS-ERREF] §2.2, terminal services (ERROR_CTX_*), what the CTX NTSTATUS values map to.
+  ERROR_CTX_WINSTATION_NAME_INVALID: [7001, 'The specified session name is invalid.'],
+  ERROR_CTX_WINSTATION_NOT_FOUND: [7022, 'The specified session cannot be found.'],
+  ERROR_CTX_WINSTATION_ALREADY_EXISTS: [7023, 'The specified session name is already in use.'],
+  ERROR_CTX_WINSTATION_BUSY: [7024, 'The task you are trying to do can\'t be completed because Remote Desktop Services is currently busy. Please try again in a few minutes. Other users should still be able to log on.'],
+  ERROR_CTX_WINSTATION_ACCESS_DENIED: [7045, 'The requested session access is denied.'],
   // winerror.h RPC names that alias the Win32 values above.
   RPC_S_ACCESS_DENIED: [5, 'Access is denied.', ALIAS],
   RPC_S_OUT_OF_MEMORY: [14, 'Not enough storage is available to complete this operation.', ALIAS],

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The bundle `npm run build` makes (scripts/bundle-cli.mjs) starts faster; a plain tsc build has only dist/cli.
+const { main } = await import('../dist/cli.bundle.js').catch((e) => (e?.code === 'ERR_MODULE_NOT_FOUND' ? import('../dist/cli/main.js') : Promise.reject(e)));
 
 main(process.argv.slice(2)).then(
   (code) => {

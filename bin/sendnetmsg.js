@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { sendnetmsgMain } from '../dist/cli/sendnetmsg.js';
+// The bundle `npm run build` makes (scripts/bundle-cli.mjs) starts faster; a plain tsc build has only dist/cli.
+const { sendnetmsgMain } = await import('../dist/sendnetmsg.bundle.js').catch((e) => (e?.code === 'ERR_MODULE_NOT_FOUND' ? import('../dist/cli/sendnetmsg.js') : Promise.reject(e)));
 
 sendnetmsgMain(process.argv.slice(2), { stderr: process.stderr, env: process.env }).then(
   (code) => {

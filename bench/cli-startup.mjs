@@ -4,7 +4,8 @@
 // Rows: bare `node -e 0` (the floor), `netsend --help` vs `smbclient --version`, a direct send vs
 // `smbclient -M` (port 139), a remote send (--server) vs `rpcclient wkssvc_messagebuffersend`.
 // Samba answers the remote opnum 12 with a fault: both peers exit 1 after the full exchange.
-// Usage (root): npm run build && node bench/cli-startup.mjs [N] [--json]
+// Usage (root): npm run build && node bench/cli-startup.mjs [N] [--json] [--base OTHER/bin/netsend.js]
+//   --base adds the same three netsend rows for another build (e.g. an older commit's), in the same rounds.
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { startBenchSamba, median } from './lib/samba.mjs';
@@ -13,6 +14,7 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 30);
 const bin = new URL('../bin/netsend.js', import.meta.url).pathname;
+const base = args.includes('--base') ? args[args.indexOf('--base') + 1] : undefined;
 const samba = await startBenchSamba({}, { messageCommand: true });
 const { host, user } = samba;
 
@@ -34,6 +36,13 @@ const rows = [
   ['netsend --server (remote)', () => run(process.execPath, [bin, '--server', host, '-U', user.name, '--from', 'ALICE', 'BOB', 'bench'])],
   ['rpcclient messagebuffersend', () => run('rpcclient', ['-U', `${user.name}%${user.password}`, host, '-c', 'wkssvc_messagebuffersend "bench"'])],
 ];
+if (base) {
+  rows.push(
+    ['base netsend --help', () => run(process.execPath, [base, '--help'])],
+    ['base netsend direct send (139)', () => run(process.execPath, [base, '--host', host, '--from', 'BENCH', 'BENCHSRV', 'bench cli'])],
+    ['base netsend --server (remote)', () => run(process.execPath, [base, '--server', host, '-U', user.name, '--from', 'ALICE', 'BOB', 'bench'])],
+  );
+}
 try {
   for (const [, f] of rows) await f(); // warm-up: page cache, smbd's first fork
   const times = rows.map(() => []);
@@ -46,11 +55,12 @@ try {
     'direct send / smbclient -M': ratio(3, 4),
     'remote send / rpcclient': ratio(5, 6),
     'node floor / smbclient -M': ratio(0, 4),
+    ...(base ? { 'help / base help': ratio(1, 7), 'direct send / base direct send': ratio(3, 8), 'remote send / base remote send': ratio(5, 9) } : {}),
   };
   if (json) console.log(JSON.stringify({ n: N, table, goals }));
   else {
     console.table(table);
-    console.table(Object.entries(goals).map(([k, v]) => ({ ratio: k, value: v, goal_met: k.startsWith('node') ? '' : v <= 1 ? 'yes' : 'no' })));
+    console.table(Object.entries(goals).map(([k, v]) => ({ ratio: k, value: v, goal_met: k.startsWith('node') || k.includes('base') ? '' : v <= 1 ? 'yes' : 'no' })));
     console.log(`N=${N} interleaved rounds; node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
   }
 } finally {

@@ -19,8 +19,8 @@ const only = args.find((a) => /^[a-z0-9.]+$/.test(a) && !/^\d+$/.test(a));
 const samba = await startBenchSamba();
 const credentials = { user: samba.user.name, password: samba.user.password };
 const modes = [
-  ['SMB 3.1.1 signed', 'signed', { dialect: 'smb2', requireSigning: true }, ['--option=clientsigning=required', '-m', 'SMB3_11']],
-  ['SMB 3.1.1 encrypted', 'encrypted', { dialect: 'smb2', requireEncryption: true }, ['--option=clientsmbencrypt=required', '-m', 'SMB3_11']],
+  ['SMB 3.1.1 signed', 'signed', { dialect: 'smb2', requireSigning: true }, ['--option=client signing=required', '-m', 'SMB3_11']],
+  ['SMB 3.1.1 encrypted', 'encrypted', { dialect: 'smb2', requireEncryption: true }, ['--option=client smb encrypt=required', '-m', 'SMB3_11']],
   ['SMB 2.1', 'smb2.1', { dialect: 'smb2', smbMax: '2.1' }, ['-m', 'SMB2_10']],
 ].filter(([, key]) => !only || key === only);
 

@@ -4,13 +4,14 @@
 // netsend against the peers on this machine (smbclient -M, rpcclient) with the ratios issue 12
 // sets as goals (netsend / peer time, or peer / netsend rate: <= 1 is met for times, >= 1 for rates).
 // Long runs stay manual: `node bench/fuzz.mjs`, and `npm run bench:load`.
-// Usage: npm run bench [-- N]   (N: iterations for the per-call benchmarks, default 20; the
-// interleaved CLI rounds use max(N, 30))
+// Usage: npm run bench [-- N] [--compare-only]   (N: iterations for the per-call benchmarks,
+// default 20; the interleaved CLI rounds use max(N, 30); --compare-only: just the side-by-side table)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const n = process.argv[2] ?? '20';
+const compareOnly = process.argv.includes('--compare-only');
+const n = process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? '20';
 const runs = [
   ['messenger.mjs', n],
   ['smb1.mjs', n],
@@ -25,7 +26,7 @@ const compared = [
   ['warm.mjs', '2000', '--json'],
 ];
 let failed = 0;
-for (const [script, ...args] of runs) {
+for (const [script, ...args] of compareOnly ? [] : runs) {
   console.log(`\n### node bench/${script} ${args.join(' ')}`);
   const r = spawnSync(process.execPath, [dir + script, ...args], { stdio: 'inherit' });
   if (r.status !== 0) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmark: warm calls per second on one open binding (one session, one pipe, one bind), per SMB
 // security mode, against rpcclient running the same call N times in one process (its start-up and
-// connection are taken out by timing 1 and N+1 calls and dividing the difference by N).
+// connection are taken out by timing 1 and N+1 calls and dividing the difference by N), in
+// interleaved turns. Machine load moves absolute rates a lot on a shared box: read the ratios.
 // Call: wkssvc NetrWkstaGetInfo level 100 (Samba answers it; opnum 12 only faults).
 // Usage (root): npm run build && node bench/warm.mjs [N] [--json]
 //   node --cpu-prof bench/warm.mjs 2000 signed   profiles one mode
@@ -38,16 +39,20 @@ try {
     await rpc.bind(WKSSVC);
     const stub = encodeWkstaGetInfo(null, 100);
     for (let i = 0; i < 100; i++) await rpc.call(0, stub); // JIT warm-up
-    const t0 = performance.now();
-    for (let i = 0; i < N; i++) await rpc.call(0, stub);
-    const ours = N / ((performance.now() - t0) / 1000);
-    smb.abort();
-    let peer = NaN;
-    if (!only) {
-      const m = Math.min(N, 2000);
-      rpcclientSeconds(1, rpcclientArgs);
-      peer = m / (rpcclientSeconds(m + 1, rpcclientArgs) - rpcclientSeconds(1, rpcclientArgs));
+    // Interleaved in ROUNDS turns (ours, then rpcclient's), so a change in machine load hits both.
+    const ROUNDS = 4;
+    const per = Math.ceil(N / ROUNDS);
+    let oursSeconds = 0;
+    let peerSeconds = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < per; i++) await rpc.call(0, stub);
+      oursSeconds += (performance.now() - t0) / 1000;
+      if (!only) peerSeconds += rpcclientSeconds(per + 1, rpcclientArgs) - rpcclientSeconds(1, rpcclientArgs);
     }
+    const ours = (per * ROUNDS) / oursSeconds;
+    smb.abort();
+    const peer = only ? NaN : (per * ROUNDS) / peerSeconds;
     rows.push({ mode: label, netsend_calls_per_s: Math.round(ours), rpcclient_calls_per_s: Math.round(peer), ratio: +(ours / peer).toFixed(2) });
   }
   if (json) console.log(JSON.stringify({ n: N, rows }));

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { NetsendError } from '../status/error.js';
 import type { TrafficTap } from '../util/tap.js';
 import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.js';
-import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
+import type { ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusFor } from '../messenger/status-map.js';
 import { resolveMessengerTarget } from '../messenger/resolve.js';
 import net from 'node:net';
@@ -286,6 +286,8 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     }
   };
   const capture = openCapture(values, io);
+  // Loaded here: a send never needs the receiver (bench/cli-startup.mjs).
+  const { startReceiver } = await import('../messenger/receiver.js');
   const rx = await startReceiver({
     host: hosts[0] ?? '127.0.0.1',
     port,

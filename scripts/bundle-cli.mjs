@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 // A stale bundle must never outlive a rebuild of dist/cli.
-for (const f of fs.readdirSync(dist)) if (/^(cli|sendnetmsg)\.bundle\.js$|^cli-chunk-.*\.js$/.test(f)) fs.rmSync(path.join(dist, f));
+for (const f of fs.readdirSync(dist)) if (/^(cli|sendnetmsg)(\.bundle|-chunk-.*)\.js$/.test(f)) fs.rmSync(path.join(dist, f));
 
 let rolldown;
 try {
@@ -19,11 +19,15 @@ try {
   console.warn('scripts/bundle-cli.mjs: rolldown not installed; the bins will load dist/cli/*.js');
   process.exit(0);
 }
-await rolldown.build({
-  input: { 'cli.bundle': path.join(dist, 'cli/main.js'), 'sendnetmsg.bundle': path.join(dist, 'cli/sendnetmsg.js') },
-  platform: 'node',
-  // iconv-lite stays the package's runtime dependency (its code-page tables load on demand).
-  external: [/^node:/, 'iconv-lite'],
-  output: { dir: dist, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'cli-chunk-[hash].js' },
-  logLevel: 'warn',
-});
+// One build per bin: each entry file then holds everything its bin loads at start (one file to read
+// and link); only what a command imports on demand (remote send, listen) becomes a chunk.
+for (const [entry, name] of [['cli/main.js', 'cli'], ['cli/sendnetmsg.js', 'sendnetmsg']]) {
+  await rolldown.build({
+    input: { [`${name}.bundle`]: path.join(dist, entry) },
+    platform: 'node',
+    // iconv-lite stays the package's runtime dependency (its code-page tables load on demand).
+    external: [/^node:/, 'iconv-lite'],
+    output: { dir: dist, format: 'esm', entryFileNames: '[name].js', chunkFileNames: `${name}-chunk-[hash].js` },
+    logLevel: 'warn',
+  });
+}

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { NetsendError, toNetsendError } from '../status/error.js';
 import type { TrafficTap } from '../util/tap.js';
 import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.js';
-import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
+import type { ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusFor } from '../messenger/status-map.js';
 import { resolveMessengerTarget } from '../messenger/resolve.js';
 import * as net from 'node:net';
@@ -300,6 +300,8 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     }
   };
   const capture = openCapture(values, io);
+  // Loaded here: a send never needs the receiver (bench/cli-startup.mjs).
+  const { startReceiver } = await import('../messenger/receiver.js');
   const rx = await startReceiver({
     host: hosts[0] ?? '127.0.0.1',
     port,

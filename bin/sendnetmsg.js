@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { sendnetmsgMain } from '../dist/cli/sendnetmsg.js';
+import module from 'node:module';
+
+// Node >= 22.1 keeps V8's compiled code between runs (a no-op on Node 20, which lacks it).
+module.enableCompileCache?.();
+// The bundle `npm run build` makes (scripts/bundle-cli.mjs) starts faster; a plain tsc build has only dist/cli.
+const { sendnetmsgMain } = await import('../dist/sendnetmsg.bundle.js').catch((e) => (e?.code === 'ERR_MODULE_NOT_FOUND' ? import('../dist/cli/sendnetmsg.js') : Promise.reject(e)));
 
 sendnetmsgMain(process.argv.slice(2), { stderr: process.stderr, env: process.env }).then(
   (code) => {

@@ -13,7 +13,7 @@
  *   elements after `--`, with markup characters escaped (notification servers interpret a subset of
  *   HTML in the body) and terminal controls shown as escapes.
  */
-import { spawn } from 'node:child_process';
+import type { spawn as Spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ReceivedMessage } from '../messenger/receiver.js';
@@ -122,6 +122,7 @@ class CommandRunner {
   dropped = 0;
 
   constructor(
+    private readonly spawn: typeof Spawn,
     private readonly io: CliIO,
     private readonly concurrency: number,
     private readonly timeoutMs: number,
@@ -150,7 +151,7 @@ class CommandRunner {
       else if (this.running === 0) for (const f of this.idle.splice(0)) f();
     };
     // shell: false (the default) and an argv array: nothing in the message is ever parsed as syntax.
-    const child = spawn(file!, args, { stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, ...job.env }, shell: false });
+    const child = this.spawn(file!, args, { stdio: ['pipe', 'inherit', 'inherit'], env: { ...process.env, ...job.env }, shell: false });
     child.stdin!.on('error', () => undefined); // a command that does not read stdin
     child.stdin!.end(job.stdin);
     timer = setTimeout(() => {
@@ -181,8 +182,11 @@ export interface ListenActions {
   close(): Promise<void>;
 }
 
-/** The actions the options ask for, or null. Usage errors and a missing notify-send fail before listening. */
-export function listenActions(values: ParsedValues, io: CliIO, env: NodeJS.ProcessEnv = process.env): ListenActions | null {
+/**
+ * The actions the options ask for, or null. Usage errors and a missing notify-send fail before
+ * listening. child_process is loaded only here, so a send never parses it.
+ */
+export async function listenActions(values: ParsedValues, io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<ListenActions | null> {
   const exec = stringOption(values, 'exec');
   const notify = values.notify === true;
   const concurrency = intOption(values, 'exec-concurrency', 1, 1024);
@@ -201,7 +205,8 @@ export function listenActions(values: ParsedValues, io: CliIO, env: NodeJS.Proce
     notifySend = findInPath('notify-send', env.PATH ?? '');
     if (!notifySend) throw new UsageError('--notify needs the notify-send program (Debian/Ubuntu: libnotify-bin), and it is not in PATH');
   }
-  const runner = new CommandRunner(io, concurrency ?? EXEC_DEFAULTS.concurrency, timeoutMs ?? EXEC_DEFAULTS.timeoutMs);
+  const { spawn } = await import('node:child_process');
+  const runner = new CommandRunner(spawn, io, concurrency ?? EXEC_DEFAULTS.concurrency, timeoutMs ?? EXEC_DEFAULTS.timeoutMs);
   return {
     onMessage(m) {
       const vars = messageEnvironment(m);

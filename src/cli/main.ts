@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { NetsendError, toNetsendError } from '../status/error.js';
 import type { TrafficTap } from '../util/tap.js';
 import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.js';
-import { startReceiver, type ReceivedMessage } from '../messenger/receiver.js';
+import type { ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusFor } from '../messenger/status-map.js';
 import { resolveMessengerTarget } from '../messenger/resolve.js';
 import * as net from 'node:net';
@@ -26,6 +26,7 @@ import { LINE_ENDINGS, checkMessageText, unmappableWarning, type LineEndings } f
 import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
 import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
+import { SESSION_OPTIONS } from './session-commands.js';
 import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { errorLine } from './error-line.js';
@@ -63,6 +64,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'retry-unconfirmed', type: 'boolean', help: 'with --retries, also send again when delivery is unconfirmed (may show the message twice)', commands: ['send'] },
   { name: 'name', type: 'string', multiple: true, arg: 'NAME', help: 'accept only these recipient names (repeatable; default: any)', commands: ['listen'] },
   ...REMOTE_OPTIONS,
+  ...SESSION_OPTIONS,
   ...LISTEN_LIMIT_OPTIONS,
   ...LISTEN_ACTION_OPTIONS,
   ...MAILSLOT_OPTIONS,
@@ -100,6 +102,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: runInfo,
     examples: [['netsend info --server HOST -U user --level 101', 'does the RPC stack reach it?']],
   },
+  sessions: { summary: 'list the user sessions of a Windows host (MS-TSTS, like qwinsta /server:HOST)', usage: 'netsend sessions --server HOST -U USER [--json]', run: async (ctx) => (await import('./session-commands.js')).runSessions(ctx) },
   endpoints: { summary: "list what a server's endpoint mapper knows (ept_lookup on TCP 135)", usage: 'netsend endpoints --server HOST [--json]', run: async (ctx) => (await import('./rpc-commands.js')).runEndpoints(ctx) },
   help: { summary: 'show help for all commands or one', usage: 'netsend help [COMMAND]', run: runHelp },
 };
@@ -132,14 +135,20 @@ export function helpText(command?: string): string {
   return lines.join('\n');
 }
 
-/** The version in package.json (next to dist/ in the package; next to src/ in the repository). */
+/**
+ * The version in the package's package.json: one level up from the CLI bundle (dist/cli.bundle.js),
+ * two from dist/cli/main.js or src/cli/main.ts.
+ */
 export function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'netsend' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not this level
+    }
   }
+  return 'unknown';
 }
 
 /** `netsend help [COMMAND]`. */
@@ -267,6 +276,8 @@ function sendOutcome(target: string, r: SendResult): CliOutcome {
 
 async function runSend(ctx: CommandContext): Promise<number> {
   const { values, io } = ctx;
+  // --msg: the msg.exe path (MS-TSTS); its positionals are all text, there is no NAME.
+  if (values.msg === true) return (await import('./session-commands.js')).runSessionMessage(ctx);
   if (mailslotSendApplies(values, ctx.positionals)) return runMailslotSend(ctx, readRecipientAndText);
   checkSendMode(values);
   if (values['hosts-file'] === '-' && ctx.positionals.length < 2) throw new UsageError('--hosts-file - reads the targets from stdin: give the message on the command line');
@@ -364,7 +375,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   const json = values.json === true;
   const names = listenAcceptNames(values, hosts[0] ?? '127.0.0.1');
   const codepage = stringOption(values, 'codepage');
-  const actions = listenActions(values, io);
+  const actions = await listenActions(values, io);
   const print = (m: ReceivedMessage): void => {
     actions?.onMessage(m);
     if (json) {
@@ -374,6 +385,8 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
     }
   };
   const capture = openCapture(values, io);
+  // Loaded here: a send never needs the receiver (bench/cli-startup.mjs).
+  const { startReceiver } = await import('../messenger/receiver.js');
   const rx = await startReceiver({
     host: hosts[0] ?? '127.0.0.1',
     port,

@@ -16,11 +16,11 @@ import { netApiStatusFor } from '../messenger/status-map.js';
 import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 
-const REMOTE = ['send', 'info', 'names'] as const;
+const REMOTE = ['send', 'info', 'names', 'sessions'] as const;
 
 /** Option rows for the remote path (merged into OPTIONS by main.ts). */
 export const REMOTE_OPTIONS: OptionSpec[] = [
-  { name: 'server', type: 'string', multiple: true, arg: 'HOST', help: { send: "ask HOST's Workstation service to send it (wkssvc NetrMessageBufferSend over SMB; needs admin on HOST)", info: 'server to query', endpoints: 'server whose endpoint mapper (TCP 135) to list' }, commands: [...REMOTE, 'endpoints'] },
+  { name: 'server', type: 'string', multiple: true, arg: 'HOST', help: { send: "ask HOST's Workstation service to send it (wkssvc NetrMessageBufferSend over SMB; needs admin on HOST)", info: 'server to query', sessions: 'Windows host whose sessions to list', endpoints: 'server whose endpoint mapper (TCP 135) to list' }, commands: [...REMOTE, 'endpoints'] },
   { name: 'binding', type: 'string', arg: 'STRING', help: 'RPC string binding: ncacn_np:HOST[\\pipe\\wkssvc], ncacn_ip_tcp:HOST[PORT] or ncacn_ip_tcp:HOST (port from the endpoint mapper); options [sign] [seal] [connect], [ntlm] for raw NTLMSSP (default SPNEGO)', commands: REMOTE },
   { name: 'auth-level', type: 'string', arg: 'LEVEL', help: 'RPC auth level: none (np default), connect, integrity or privacy (tcp default)', commands: REMOTE },
   { name: 'epm-port', type: 'string', arg: 'N', help: 'endpoint mapper port (default 135)', commands: ['endpoints'] },

@@ -27,12 +27,24 @@ function dbl(b: Buffer): Buffer {
   return out;
 }
 
+/**
+ * K1, K2 (RFC 4493 §2.3) of the last key used: a session signs every message with one key, so this
+ * saves an AES block per signature. Kept by value (a copy of the key), so a caller that reuses or
+ * overwrites its key buffer can never get the subkeys of an older key.
+ */
+let lastSubkeys: { key: Buffer; k1: Buffer; k2: Buffer } | null = null;
+
+function subkeys(key: Uint8Array): { k1: Buffer; k2: Buffer } {
+  if (lastSubkeys !== null && lastSubkeys.key.equals(key)) return lastSubkeys;
+  const k1 = dbl(aesBlock(key, Buffer.alloc(16)));
+  lastSubkeys = { key: Buffer.from(key), k1, k2: dbl(k1) };
+  return lastSubkeys;
+}
+
 /** AES-CMAC (16-byte tag) of `msg` under a 16-byte key (RFC 4493 §2.4). */
 export function aesCmac(key: Uint8Array, msg: Uint8Array): Buffer {
   if (key.length !== 16) throw new NetsendError('usage', 0, 'CMAC_BAD_KEY', `AES-128-CMAC key must be 16 bytes, got ${key.length}`);
-  const l = aesBlock(key, Buffer.alloc(16));
-  const k1 = dbl(l);
-  const k2 = dbl(k1);
+  const { k1, k2 } = subkeys(key);
   const n = Math.max(1, Math.ceil(msg.length / 16));
   const complete = msg.length > 0 && msg.length % 16 === 0;
   const last = Buffer.alloc(16);

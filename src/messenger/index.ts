@@ -49,3 +49,21 @@ export { sendBroadcast, sendMailslotMessage, subnetBroadcastAddresses, mailslotU
 export { startMailslotReceiver, type MailslotReceiver, type MailslotReceiverOptions, type MailslotReceiverStats } from './mailslot-receiver.js';
 export { startMessengerNames, type MessengerNames, type MessengerNamesOptions, type NameClaim } from './message-names.js';
 export { addMessageName, deleteMessageName, enumMessageNames, getMessageNameInfo, type MessageNameInfo } from './msgsvc.js';
+export {
+  sendSessionMessage,
+  listSessions,
+  parseSessionSelector,
+  isStarTarget,
+  remoteApiDisabledError,
+  adminNeededError,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  DEFAULT_WAIT_SEC,
+  type SessionSelector,
+  type SessionConnectOptions,
+  type SessionMessageOptions,
+  type SessionMessageResult,
+  type SendSessionMessageResult,
+  type ListSessionsResult,
+  type SessionInfo,
+  type SessionPath,
+} from './session-message.js';

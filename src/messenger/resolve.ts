@@ -8,7 +8,6 @@
  *   2. the NetBIOS name query (WINS server when `wins` is given, else broadcast);
  *   3. DNS / the hosts file (`getaddrinfo`), when the name query found no owner, unless `dns: false`.
  */
-import * as dns from 'node:dns';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { NetsendError, usageError } from '../status/error.js';
@@ -80,6 +79,8 @@ function isHostName(name: string): boolean {
 async function lookupDns(name: string, opts: WaitOptions): Promise<string | null> {
   if (!isHostName(name)) return null;
   try {
+    // Loaded here: a send to an address (--host) never pays for node:dns at start-up.
+    const dns = await import('node:dns');
     const r = await raceWait(`DNS lookup of ${name}`, opts, () => dns.promises.lookup(name, { family: 0, order: 'ipv4first' }));
     return r.address;
   } catch (e) {

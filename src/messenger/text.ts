@@ -3,7 +3,7 @@
  * NetBIOS name rules and block splitting ([MS-MSRP] §2.2.3, §3.2.4.4; RFC 1001 §14 for NetBIOS names).
  */
 import * as os from 'node:os';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
 import { usageError } from '../status/error.js';
 import { MESSAGE_MAX_NAME_BYTES as MAX_NAME_BYTES } from '../smb/index.js';
 
@@ -43,6 +43,24 @@ export const LINE_ENDINGS: readonly LineEndings[] = ['crlf', 'msrp', 'lf', 'raw'
 /** Usage errors of the messenger: the one builder in src/status. */
 export { usageError };
 
+type Iconv = typeof import('iconv-lite');
+let iconvLib: Iconv | null = null;
+
+/**
+ * iconv-lite, loaded on first use: the common send (ASCII text and names in the default code page,
+ * whose lower half is ASCII) never needs it, and loading it is a measurable part of the CLI's
+ * start-up (bench/cli-startup.mjs).
+ */
+function iconv(): Iconv {
+  iconvLib ??= createRequire(import.meta.url)('iconv-lite') as Iconv;
+  return iconvLib;
+}
+
+/** Only U+0000-U+007F: the same bytes in the default code page as in ASCII. */
+function isAscii(text: string): boolean {
+  return /^[\x00-\x7f]*$/.test(text);
+}
+
 /** Double-byte ANSI code pages iconv-lite knows by name (932, 936, 949, 950 by number). */
 const DBCS_NAMES = ['shiftjis', 'gbk', 'euckr', 'big5'];
 
@@ -57,8 +75,8 @@ let codepages: Set<string> | null = null;
  */
 function allowedCodepages(): Set<string> {
   if (codepages) return codepages;
-  iconv.encodingExists(DEFAULT_CODEPAGE); // iconv-lite loads its table on first use
-  const table = (iconv.encodings ?? {}) as Record<string, string | { type: string }>;
+  iconv().encodingExists(DEFAULT_CODEPAGE); // iconv-lite loads its table on first use
+  const table = (iconv().encodings ?? {}) as Record<string, string | { type: string }>;
   const out = new Set<string>();
   for (const key of Object.keys(table)) {
     if (!/^(cp|ibm|windows)\d{3,5}$/.test(key) && !DBCS_NAMES.includes(key)) continue;
@@ -85,8 +103,9 @@ export function supportedCodepages(): string[] {
 export function resolveCodepage(name: string | undefined): string {
   const raw = (name ?? DEFAULT_CODEPAGE).toLowerCase().replace(/[^0-9a-z]/g, '');
   const cand = /^\d+$/.test(raw) ? `cp${raw}` : raw;
+  if (cand === DEFAULT_CODEPAGE) return cand; // always in the list (test/messenger/text.test.ts); no iconv load
   if (!allowedCodepages().has(cand)) {
-    const known = iconv.encodingExists(cand) ? `'${name}' is not a single- or double-byte OEM/ANSI code page name` : `unknown code page '${name}'`;
+    const known = iconv().encodingExists(cand) ? `'${name}' is not a single- or double-byte OEM/ANSI code page name` : `unknown code page '${name}'`;
     throw usageError(`${known}; use one of ${supportedCodepages().join(', ')} (ibmNNN and windows-NNNN spellings work too)`);
   }
   return cand;
@@ -111,7 +130,9 @@ export function applyLineEndings(text: string, policy: LineEndings = 'crlf'): st
 
 /** Unicode -> OEM bytes. Characters the code page lacks become '?' (what Windows' default char does). */
 export function encodeOem(text: string, codepage: string = DEFAULT_CODEPAGE): Buffer {
-  return iconv.encode(text, resolveCodepage(codepage));
+  const cp = resolveCodepage(codepage);
+  if (cp === DEFAULT_CODEPAGE && isAscii(text)) return Buffer.from(text, 'latin1');
+  return iconv().encode(text, cp);
 }
 
 /**
@@ -144,7 +165,7 @@ export function encodeMessageText(text: string, codepage: string = DEFAULT_CODEP
  */
 export function unmappableWarning(chars: readonly string[], codepage: string = DEFAULT_CODEPAGE): string {
   const cp = resolveCodepage(codepage);
-  const each = chars.map((ch) => `'${ch}' sent as '${iconv.decode(iconv.encode(ch, cp), cp)}'`);
+  const each = chars.map((ch) => `'${ch}' sent as '${iconv().decode(iconv().encode(ch, cp), cp)}'`);
   return `${each.join(', ')} (not in code page ${cp})`;
 }
 
@@ -152,9 +173,10 @@ export function unmappableWarning(chars: readonly string[], codepage: string = D
 export function unmappableChars(text: string, codepage: string = DEFAULT_CODEPAGE): string[] {
   const cp = resolveCodepage(codepage);
   const out = new Set<string>();
+  if (cp === DEFAULT_CODEPAGE && isAscii(text)) return [];
   for (const ch of text) {
     if (ch === '?' || out.has(ch)) continue;
-    if (iconv.decode(iconv.encode(ch, cp), cp) !== ch) out.add(ch);
+    if (iconv().decode(iconv().encode(ch, cp), cp) !== ch) out.add(ch);
   }
   return [...out];
 }
@@ -166,12 +188,17 @@ export function unmappableChars(text: string, codepage: string = DEFAULT_CODEPAG
 export function decodeOemText(bytes: Buffer, codepage: string = DEFAULT_CODEPAGE): string {
   let end = bytes.length;
   while (end > 0 && bytes[end - 1] === 0) end--;
-  const s = iconv.decode(bytes.subarray(0, end), resolveCodepage(codepage));
+  const s = decodeOem(bytes.subarray(0, end), resolveCodepage(codepage));
   return s.replace(/\r\n|\n\r|\x14|\r/g, '\n');
 }
 
 export function decodeOemName(bytes: Buffer, codepage: string = DEFAULT_CODEPAGE): string {
-  return iconv.decode(bytes, resolveCodepage(codepage));
+  return decodeOem(bytes, resolveCodepage(codepage));
+}
+
+function decodeOem(bytes: Buffer, cp: string): string {
+  if (cp === DEFAULT_CODEPAGE && !bytes.some((b) => b >= 0x80)) return bytes.toString('latin1');
+  return iconv().decode(bytes, cp);
 }
 
 /**

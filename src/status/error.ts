@@ -11,6 +11,7 @@ export type StatusLayer =
   | 'rpc-bind' // bind_ack provider rejection (code = reason) — name says which
   | 'rpc-bind-nak' // bind_nak provider_reject_reason
   | 'win32' // Win32 / NERR / WERROR / NET_API_STATUS
+  | 'hresult' // HRESULT ([MS-ERREF] §2.1), e.g. the MS-TSTS LSM methods' return value
   | 'ntlm' // NTLMSSP / SPNEGO negotiation problems
   | 'socket' // OS-level socket failure (code = errno number when known, name = ECONNREFUSED ...)
   | 'file' // OS-level file failure, e.g. writing a capture (code = errno number, name = ENOSPC ...)
@@ -77,6 +78,7 @@ export function formatCode(layer: StatusLayer, code: number): string {
     case 'ntstatus':
     case 'rpc-fault':
     case 'dos':
+    case 'hresult':
       return '0x' + (code >>> 0).toString(16).padStart(8, '0');
     case 'nbss':
       return '0x' + code.toString(16).padStart(2, '0');
@@ -113,6 +115,8 @@ export const BREAKS_CONNECTION: Readonly<Record<StatusLayer, boolean>> = {
   'rpc-fault': false,
   'rpc-bind': false,
   'rpc-bind-nak': false,
+  // An HRESULT is a return value inside a complete RPC response: the pipe is still in step.
+  hresult: false,
   ntstatus: true,
   dos: true,
   nbss: true,

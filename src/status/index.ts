@@ -54,3 +54,4 @@ export {
   bindRejectError,
   win32Error,
 } from './builders.js';
+export { HRESULT, HRESULT_ENTRIES, FACILITY_WIN32, hresult, hresultFromWin32, isHresultFailure } from './hresult.js';

@@ -4,1013 +4,2028 @@
  * and 3 (RPC_NT_*), facility 0x5D (SMB); plus the SMB1 DOS errors in NTSTATUS form that [MS-CIFS]
  * §2.2.2.4 defines. Debugger statuses (facility 1, DBG_*) are left out: DBG_CONTINUE shares
  * 0x00010002 with STATUS_INVALID_SMB, which is the meaning on the SMB wire.
- * A row marked ALIAS is a second Microsoft name for a value listed earlier.
+ * A row whose name starts with `=` is a second Microsoft name for a value listed earlier (an alias).
+ *
+ * Rows are kept as text, one per line: `CODE NAME message`, `=NAME` marking an alias (see
+ * table.ts parseRows). A string literal costs the CLI's start-up a fraction of what ~2,000 object
+ * literals do (bench/cli-startup.mjs); the name unions keep every lookup typed.
  */
-import { ALIAS, type Row } from './table.js';
 
-export const NT_TABLE = {
-  STATUS_SUCCESS: [0x00000000, 'The operation completed successfully.'],
-  STATUS_WAIT_0: [0x00000000, 'The caller specified WaitAny for WaitType and one of the dispatcher objects in the Object array has been set to the signaled state.', ALIAS],
-  STATUS_WAIT_1: [0x00000001, 'The caller specified WaitAny for WaitType and one of the dispatcher objects in the Object array has been set to the signaled state.'],
-  STATUS_WAIT_2: [0x00000002, 'The caller specified WaitAny for WaitType and one of the dispatcher objects in the Object array has been set to the signaled state.'],
-  STATUS_WAIT_3: [0x00000003, 'The caller specified WaitAny for WaitType and one of the dispatcher objects in the Object array has been set to the signaled state.'],
-  STATUS_WAIT_63: [0x0000003f, 'The caller specified WaitAny for WaitType and one of the dispatcher objects in the Object array has been set to the signaled state.'],
-  STATUS_ABANDONED: [0x00000080, 'The caller attempted to wait for a mutex that has been abandoned.'],
-  STATUS_ABANDONED_WAIT_0: [0x00000080, 'The caller attempted to wait for a mutex that has been abandoned.', ALIAS],
-  STATUS_ABANDONED_WAIT_63: [0x000000bf, 'The caller attempted to wait for a mutex that has been abandoned.'],
-  STATUS_USER_APC: [0x000000c0, 'A user-mode APC was delivered before the given Interval expired.'],
-  STATUS_ALERTED: [0x00000101, 'The delay completed because the thread was alerted.'],
-  STATUS_TIMEOUT: [0x00000102, 'The given Timeout interval expired.'],
-  STATUS_PENDING: [0x00000103, 'The operation that was requested is pending completion.'],
-  STATUS_REPARSE: [0x00000104, 'A reparse should be performed by the Object Manager because the name of the file resulted in a symbolic link.'],
-  STATUS_MORE_ENTRIES: [0x00000105, 'Returned by enumeration APIs to indicate more information is available to successive calls.'],
-  STATUS_NOT_ALL_ASSIGNED: [0x00000106, 'Indicates not all privileges or groups that are referenced are assigned to the caller. This allows, for example, all privileges to be disabled without having to know exactly which privileges are assigned.'],
-  STATUS_SOME_NOT_MAPPED: [0x00000107, 'Some of the information to be translated has not been translated.'],
-  STATUS_OPLOCK_BREAK_IN_PROGRESS: [0x00000108, 'An open/create operation completed while an opportunistic lock (oplock) break is underway.'],
-  STATUS_VOLUME_MOUNTED: [0x00000109, 'A new volume has been mounted by a file system.'],
-  STATUS_RXACT_COMMITTED: [0x0000010a, 'This success level status indicates that the transaction state already exists for the registry subtree but that a transaction commit was previously aborted. The commit has now been completed.'],
-  STATUS_NOTIFY_CLEANUP: [0x0000010b, 'Indicates that a notify change request has been completed due to closing the handle that made the notify change request.'],
-  STATUS_NOTIFY_ENUM_DIR: [0x0000010c, 'Indicates that a notify change request is being completed and that the information is not being returned in the caller\'s buffer. The caller now needs to enumerate the files to find the changes.'],
-  STATUS_NO_QUOTAS_FOR_ACCOUNT: [0x0000010d, '{No Quotas} No system quota limits are specifically set for this account.'],
-  STATUS_PRIMARY_TRANSPORT_CONNECT_FAILED: [0x0000010e, '{Connect Failure on Primary Transport} An attempt was made to connect to the remote server %hs on the primary transport, but the connection failed. The computer WAS able to connect on a secondary transport.'],
-  STATUS_PAGE_FAULT_TRANSITION: [0x00000110, 'The page fault was a transition fault.'],
-  STATUS_PAGE_FAULT_DEMAND_ZERO: [0x00000111, 'The page fault was a demand zero fault.'],
-  STATUS_PAGE_FAULT_COPY_ON_WRITE: [0x00000112, 'The page fault was a demand zero fault.'],
-  STATUS_PAGE_FAULT_GUARD_PAGE: [0x00000113, 'The page fault was a demand zero fault.'],
-  STATUS_PAGE_FAULT_PAGING_FILE: [0x00000114, 'The page fault was satisfied by reading from a secondary storage device.'],
-  STATUS_CACHE_PAGE_LOCKED: [0x00000115, 'The cached page was locked during operation.'],
-  STATUS_CRASH_DUMP: [0x00000116, 'The crash dump exists in a paging file.'],
-  STATUS_BUFFER_ALL_ZEROS: [0x00000117, 'The specified buffer contains all zeros.'],
-  STATUS_REPARSE_OBJECT: [0x00000118, 'A reparse should be performed by the Object Manager because the name of the file resulted in a symbolic link.'],
-  STATUS_RESOURCE_REQUIREMENTS_CHANGED: [0x00000119, 'The device has succeeded a query-stop and its resource requirements have changed.'],
-  STATUS_TRANSLATION_COMPLETE: [0x00000120, 'The translator has translated these resources into the global space and no additional translations should be performed.'],
-  STATUS_DS_MEMBERSHIP_EVALUATED_LOCALLY: [0x00000121, 'The directory service evaluated group memberships locally, because it was unable to contact a global catalog server.'],
-  STATUS_NOTHING_TO_TERMINATE: [0x00000122, 'A process being terminated has no threads to terminate.'],
-  STATUS_PROCESS_NOT_IN_JOB: [0x00000123, 'The specified process is not part of a job.'],
-  STATUS_PROCESS_IN_JOB: [0x00000124, 'The specified process is part of a job.'],
-  STATUS_VOLSNAP_HIBERNATE_READY: [0x00000125, '{Volume Shadow Copy Service} The system is now ready for hibernation.'],
-  STATUS_FSFILTER_OP_COMPLETED_SUCCESSFULLY: [0x00000126, 'A file system or file system filter driver has successfully completed an FsFilter operation.'],
-  STATUS_INTERRUPT_VECTOR_ALREADY_CONNECTED: [0x00000127, 'The specified interrupt vector was already connected.'],
-  STATUS_INTERRUPT_STILL_CONNECTED: [0x00000128, 'The specified interrupt vector is still connected.'],
-  STATUS_PROCESS_CLONED: [0x00000129, 'The current process is a cloned process.'],
-  STATUS_FILE_LOCKED_WITH_ONLY_READERS: [0x0000012a, 'The file was locked and all users of the file can only read.'],
-  STATUS_FILE_LOCKED_WITH_WRITERS: [0x0000012b, 'The file was locked and at least one user of the file can write.'],
-  STATUS_RESOURCEMANAGER_READ_ONLY: [0x00000202, 'The specified ResourceManager made no changes or updates to the resource under this transaction.'],
-  STATUS_WAIT_FOR_OPLOCK: [0x00000367, 'An operation is blocked and waiting for an oplock.'],
-  STATUS_OBJECT_NAME_EXISTS: [0x40000000, '{Object Exists} An attempt was made to create an object but the object name already exists.'],
-  STATUS_THREAD_WAS_SUSPENDED: [0x40000001, '{Thread Suspended} A thread termination occurred while the thread was suspended. The thread resumed, and termination proceeded.'],
-  STATUS_WORKING_SET_LIMIT_RANGE: [0x40000002, '{Working Set Range Error} An attempt was made to set the working set minimum or maximum to values that are outside the allowable range.'],
-  STATUS_IMAGE_NOT_AT_BASE: [0x40000003, '{Image Relocated} An image file could not be mapped at the address that is specified in the image file. Local fixes must be performed on this image.'],
-  STATUS_RXACT_STATE_CREATED: [0x40000004, 'This informational level status indicates that a specified registry subtree transaction state did not yet exist and had to be created.'],
-  STATUS_SEGMENT_NOTIFICATION: [0x40000005, '{Segment Load} A virtual DOS machine (VDM) is loading, unloading, or moving an MS-DOS or Win16 program segment image. An exception is raised so that a debugger can load, unload, or track symbols and breakpoints within these 16-bit segments.'],
-  STATUS_LOCAL_USER_SESSION_KEY: [0x40000006, '{Local Session Key} A user session key was requested for a local remote procedure call (RPC) connection. The session key that is returned is a constant value and not unique to this connection.'],
-  STATUS_BAD_CURRENT_DIRECTORY: [0x40000007, '{Invalid Current Directory} The process cannot switch to the startup current directory %hs. Select OK to set the current directory to %hs, or select CANCEL to exit.'],
-  STATUS_SERIAL_MORE_WRITES: [0x40000008, '{Serial IOCTL Complete} A serial I/O operation was completed by another write to a serial port. (The IOCTL_SERIAL_XOFF_COUNTER reached zero.)'],
-  STATUS_REGISTRY_RECOVERED: [0x40000009, '{Registry Recovery} One of the files that contains the system registry data had to be recovered by using a log or alternate copy. The recovery was successful.'],
-  STATUS_FT_READ_RECOVERY_FROM_BACKUP: [0x4000000a, '{Redundant Read} To satisfy a read request, the Windows NT fault-tolerant file system successfully read the requested data from a redundant copy. This was done because the file system encountered a failure on a member of the fault-tolerant volume but was unable to reassign the failing area of the device.'],
-  STATUS_FT_WRITE_RECOVERY: [0x4000000b, '{Redundant Write} To satisfy a write request, the Windows NT fault-tolerant file system successfully wrote a redundant copy of the information. This was done because the file system encountered a failure on a member of the fault-tolerant volume but was unable to reassign the failing area of the device.'],
-  STATUS_SERIAL_COUNTER_TIMEOUT: [0x4000000c, '{Serial IOCTL Timeout} A serial I/O operation completed because the time-out period expired. (The IOCTL_SERIAL_XOFF_COUNTER had not reached zero.)'],
-  STATUS_NULL_LM_PASSWORD: [0x4000000d, '{Password Too Complex} The Windows password is too complex to be converted to a LAN Manager password. The LAN Manager password that returned is a NULL string.'],
-  STATUS_IMAGE_MACHINE_TYPE_MISMATCH: [0x4000000e, '{Machine Type Mismatch} The image file %hs is valid but is for a machine type other than the current machine. Select OK to continue, or CANCEL to fail the DLL load.'],
-  STATUS_RECEIVE_PARTIAL: [0x4000000f, '{Partial Data Received} The network transport returned partial data to its client. The remaining data will be sent later.'],
-  STATUS_RECEIVE_EXPEDITED: [0x40000010, '{Expedited Data Received} The network transport returned data to its client that was marked as expedited by the remote system.'],
-  STATUS_RECEIVE_PARTIAL_EXPEDITED: [0x40000011, '{Partial Expedited Data Received} The network transport returned partial data to its client and this data was marked as expedited by the remote system. The remaining data will be sent later.'],
-  STATUS_EVENT_DONE: [0x40000012, '{TDI Event Done} The TDI indication has completed successfully.'],
-  STATUS_EVENT_PENDING: [0x40000013, '{TDI Event Pending} The TDI indication has entered the pending state.'],
-  STATUS_CHECKING_FILE_SYSTEM: [0x40000014, 'Checking file system on %wZ.'],
-  STATUS_FATAL_APP_EXIT: [0x40000015, '{Fatal Application Exit} %hs'],
-  STATUS_PREDEFINED_HANDLE: [0x40000016, 'The specified registry key is referenced by a predefined handle.'],
-  STATUS_WAS_UNLOCKED: [0x40000017, '{Page Unlocked} The page protection of a locked page was changed to \'No Access\' and the page was unlocked from memory and from the process.'],
-  STATUS_SERVICE_NOTIFICATION: [0x40000018, '%hs'],
-  STATUS_WAS_LOCKED: [0x40000019, '{Page Locked} One of the pages to lock was already locked.'],
-  STATUS_LOG_HARD_ERROR: [0x4000001a, 'Application popup: %1 : %2'],
-  STATUS_ALREADY_WIN32: [0x4000001b, 'A Win32 process already exists.'],
-  STATUS_WX86_UNSIMULATE: [0x4000001c, 'An exception status code that is used by the Win32 x86 emulation subsystem.'],
-  STATUS_WX86_CONTINUE: [0x4000001d, 'An exception status code that is used by the Win32 x86 emulation subsystem.'],
-  STATUS_WX86_SINGLE_STEP: [0x4000001e, 'An exception status code that is used by the Win32 x86 emulation subsystem.'],
-  STATUS_WX86_BREAKPOINT: [0x4000001f, 'An exception status code that is used by the Win32 x86 emulation subsystem.'],
-  STATUS_WX86_EXCEPTION_CONTINUE: [0x40000020, 'An exception status code that is used by the Win32 x86 emulation subsystem.'],
-  STATUS_WX86_EXCEPTION_LASTCHANCE: [0x40000021, 'An exception status code that is used by the Win32 x86 emulation subsystem.'],
-  STATUS_WX86_EXCEPTION_CHAIN: [0x40000022, 'An exception status code that is used by the Win32 x86 emulation subsystem.'],
-  STATUS_IMAGE_MACHINE_TYPE_MISMATCH_EXE: [0x40000023, '{Machine Type Mismatch} The image file %hs is valid but is for a machine type other than the current machine.'],
-  STATUS_NO_YIELD_PERFORMED: [0x40000024, 'A yield execution was performed and no thread was available to run.'],
-  STATUS_TIMER_RESUME_IGNORED: [0x40000025, 'The resume flag to a timer API was ignored.'],
-  STATUS_ARBITRATION_UNHANDLED: [0x40000026, 'The arbiter has deferred arbitration of these resources to its parent.'],
-  STATUS_CARDBUS_NOT_SUPPORTED: [0x40000027, 'The device has detected a CardBus card in its slot.'],
-  STATUS_WX86_CREATEWX86TIB: [0x40000028, 'An exception status code that is used by the Win32 x86 emulation subsystem.'],
-  STATUS_MP_PROCESSOR_MISMATCH: [0x40000029, 'The CPUs in this multiprocessor system are not all the same revision level. To use all processors, the operating system restricts itself to the features of the least capable processor in the system. If problems occur with this system, contact the CPU manufacturer to see if this mix of processors is supported.'],
-  STATUS_HIBERNATED: [0x4000002a, 'The system was put into hibernation.'],
-  STATUS_RESUME_HIBERNATION: [0x4000002b, 'The system was resumed from hibernation.'],
-  STATUS_FIRMWARE_UPDATED: [0x4000002c, 'Windows has detected that the system firmware (BIOS) was updated [previous firmware date = %2, current firmware date %3].'],
-  STATUS_DRIVERS_LEAKING_LOCKED_PAGES: [0x4000002d, 'A device driver is leaking locked I/O pages and is causing system degradation. The system has automatically enabled the tracking code to try and catch the culprit.'],
-  STATUS_MESSAGE_RETRIEVED: [0x4000002e, 'The ALPC message being canceled has already been retrieved from the queue on the other side.'],
-  STATUS_SYSTEM_POWERSTATE_TRANSITION: [0x4000002f, 'The system power state is transitioning from %2 to %3.'],
-  STATUS_ALPC_CHECK_COMPLETION_LIST: [0x40000030, 'The receive operation was successful. Check the ALPC completion list for the received message.'],
-  STATUS_SYSTEM_POWERSTATE_COMPLEX_TRANSITION: [0x40000031, 'The system power state is transitioning from %2 to %3 but could enter %4.'],
-  STATUS_ACCESS_AUDIT_BY_POLICY: [0x40000032, 'Access to %1 is monitored by policy rule %2.'],
-  STATUS_ABANDON_HIBERFILE: [0x40000033, 'A valid hibernation file has been invalidated and should be abandoned.'],
-  STATUS_BIZRULES_NOT_ENABLED: [0x40000034, 'Business rule scripts are disabled for the calling application.'],
-  STATUS_WAKE_SYSTEM: [0x40000294, 'The system has awoken.'],
-  STATUS_DS_SHUTTING_DOWN: [0x40000370, 'The directory service is shutting down.'],
-  RPC_NT_UUID_LOCAL_ONLY: [0x40020056, 'A UUID that is valid only on this computer has been allocated.'],
-  RPC_NT_SEND_INCOMPLETE: [0x400200af, 'Some data remains to be sent in the request buffer.'],
-  STATUS_GUARD_PAGE_VIOLATION: [0x80000001, '{EXCEPTION} Guard Page Exception A page of memory that marks the end of a data structure, such as a stack or an array, has been accessed.'],
-  STATUS_DATATYPE_MISALIGNMENT: [0x80000002, '{EXCEPTION} Alignment Fault A data type misalignment was detected in a load or store instruction.'],
-  STATUS_BREAKPOINT: [0x80000003, '{EXCEPTION} Breakpoint A breakpoint has been reached.'],
-  STATUS_SINGLE_STEP: [0x80000004, '{EXCEPTION} Single Step A single step or trace operation has just been completed.'],
-  STATUS_BUFFER_OVERFLOW: [0x80000005, '{Buffer Overflow} The data was too large to fit into the specified buffer.'],
-  STATUS_NO_MORE_FILES: [0x80000006, '{No More Files} No more files were found which match the file specification.'],
-  STATUS_WAKE_SYSTEM_DEBUGGER: [0x80000007, '{Kernel Debugger Awakened} The system debugger was awakened by an interrupt.'],
-  STATUS_HANDLES_CLOSED: [0x8000000a, '{Handles Closed} Handles to objects have been automatically closed because of the requested operation.'],
-  STATUS_NO_INHERITANCE: [0x8000000b, '{Non-Inheritable ACL} An access control list (ACL) contains no components that can be inherited.'],
-  STATUS_GUID_SUBSTITUTION_MADE: [0x8000000c, '{GUID Substitution} During the translation of a globally unique identifier (GUID) to a Windows security ID (SID), no administratively defined GUID prefix was found. A substitute prefix was used, which will not compromise system security. However, this might provide a more restrictive access than intended.'],
-  STATUS_PARTIAL_COPY: [0x8000000d, 'Because of protection conflicts, not all the requested bytes could be copied.'],
-  STATUS_DEVICE_PAPER_EMPTY: [0x8000000e, '{Out of Paper} The printer is out of paper.'],
-  STATUS_DEVICE_POWERED_OFF: [0x8000000f, '{Device Power Is Off} The printer power has been turned off.'],
-  STATUS_DEVICE_OFF_LINE: [0x80000010, '{Device Offline} The printer has been taken offline.'],
-  STATUS_DEVICE_BUSY: [0x80000011, '{Device Busy} The device is currently busy.'],
-  STATUS_NO_MORE_EAS: [0x80000012, '{No More EAs} No more extended attributes (EAs) were found for the file.'],
-  STATUS_INVALID_EA_NAME: [0x80000013, '{Illegal EA} The specified extended attribute (EA) name contains at least one illegal character.'],
-  STATUS_EA_LIST_INCONSISTENT: [0x80000014, '{Inconsistent EA List} The extended attribute (EA) list is inconsistent.'],
-  STATUS_INVALID_EA_FLAG: [0x80000015, '{Invalid EA Flag} An invalid extended attribute (EA) flag was set.'],
-  STATUS_VERIFY_REQUIRED: [0x80000016, '{Verifying Disk} The media has changed and a verify operation is in progress; therefore, no reads or writes can be performed to the device, except those that are used in the verify operation.'],
-  STATUS_EXTRANEOUS_INFORMATION: [0x80000017, '{Too Much Information} The specified access control list (ACL) contained more information than was expected.'],
-  STATUS_RXACT_COMMIT_NECESSARY: [0x80000018, 'This warning level status indicates that the transaction state already exists for the registry subtree, but that a transaction commit was previously aborted. The commit has NOT been completed but has not been rolled back either; therefore, it can still be committed, if needed.'],
-  STATUS_NO_MORE_ENTRIES: [0x8000001a, '{No More Entries} No more entries are available from an enumeration operation.'],
-  STATUS_FILEMARK_DETECTED: [0x8000001b, '{Filemark Found} A filemark was detected.'],
-  STATUS_MEDIA_CHANGED: [0x8000001c, '{Media Changed} The media has changed.'],
-  STATUS_BUS_RESET: [0x8000001d, '{I/O Bus Reset} An I/O bus reset was detected.'],
-  STATUS_END_OF_MEDIA: [0x8000001e, '{End of Media} The end of the media was encountered.'],
-  STATUS_BEGINNING_OF_MEDIA: [0x8000001f, 'The beginning of a tape or partition has been detected.'],
-  STATUS_MEDIA_CHECK: [0x80000020, '{Media Changed} The media might have changed.'],
-  STATUS_SETMARK_DETECTED: [0x80000021, 'A tape access reached a set mark.'],
-  STATUS_NO_DATA_DETECTED: [0x80000022, 'During a tape access, the end of the data written is reached.'],
-  STATUS_REDIRECTOR_HAS_OPEN_HANDLES: [0x80000023, 'The redirector is in use and cannot be unloaded.'],
-  STATUS_SERVER_HAS_OPEN_HANDLES: [0x80000024, 'The server is in use and cannot be unloaded.'],
-  STATUS_ALREADY_DISCONNECTED: [0x80000025, 'The specified connection has already been disconnected.'],
-  STATUS_LONGJUMP: [0x80000026, 'A long jump has been executed.'],
-  STATUS_CLEANER_CARTRIDGE_INSTALLED: [0x80000027, 'A cleaner cartridge is present in the tape library.'],
-  STATUS_PLUGPLAY_QUERY_VETOED: [0x80000028, 'The Plug and Play query operation was not successful.'],
-  STATUS_UNWIND_CONSOLIDATE: [0x80000029, 'A frame consolidation has been executed.'],
-  STATUS_REGISTRY_HIVE_RECOVERED: [0x8000002a, '{Registry Hive Recovered} The registry hive (file): %hs was corrupted and it has been recovered. Some data might have been lost.'],
-  STATUS_DLL_MIGHT_BE_INSECURE: [0x8000002b, 'The application is attempting to run executable code from the module %hs. This might be insecure. An alternative, %hs, is available. Should the application use the secure module %hs?'],
-  STATUS_DLL_MIGHT_BE_INCOMPATIBLE: [0x8000002c, 'The application is loading executable code from the module %hs. This is secure but might be incompatible with previous releases of the operating system. An alternative, %hs, is available. Should the application use the secure module %hs?'],
-  STATUS_STOPPED_ON_SYMLINK: [0x8000002d, 'The create operation stopped after reaching a symbolic link.'],
-  STATUS_DEVICE_REQUIRES_CLEANING: [0x80000288, 'The device has indicated that cleaning is necessary.'],
-  STATUS_DEVICE_DOOR_OPEN: [0x80000289, 'The device has indicated that its door is open. Further operations require it closed and secured.'],
-  STATUS_UNSUCCESSFUL: [0xc0000001, '{Operation Failed} The requested operation was unsuccessful.'],
-  STATUS_NOT_IMPLEMENTED: [0xc0000002, '{Not Implemented} The requested operation is not implemented.'],
-  STATUS_INVALID_INFO_CLASS: [0xc0000003, '{Invalid Parameter} The specified information class is not a valid information class for the specified object.'],
-  STATUS_INFO_LENGTH_MISMATCH: [0xc0000004, 'The specified information record length does not match the length that is required for the specified information class.'],
-  STATUS_ACCESS_VIOLATION: [0xc0000005, 'The instruction at 0x%08lx referenced memory at 0x%08lx. The memory could not be %s.'],
-  STATUS_IN_PAGE_ERROR: [0xc0000006, 'The instruction at 0x%08lx referenced memory at 0x%08lx. The required data was not placed into memory because of an I/O error status of 0x%08lx.'],
-  STATUS_PAGEFILE_QUOTA: [0xc0000007, 'The page file quota for the process has been exhausted.'],
-  STATUS_INVALID_HANDLE: [0xc0000008, 'An invalid HANDLE was specified.'],
-  STATUS_BAD_INITIAL_STACK: [0xc0000009, 'An invalid initial stack was specified in a call to NtCreateThread.'],
-  STATUS_BAD_INITIAL_PC: [0xc000000a, 'An invalid initial start address was specified in a call to NtCreateThread.'],
-  STATUS_INVALID_CID: [0xc000000b, 'An invalid client ID was specified.'],
-  STATUS_TIMER_NOT_CANCELED: [0xc000000c, 'An attempt was made to cancel or set a timer that has an associated APC and the specified thread is not the thread that originally set the timer with an associated APC routine.'],
-  STATUS_INVALID_PARAMETER: [0xc000000d, 'An invalid parameter was passed to a service or function.'],
-  STATUS_NO_SUCH_DEVICE: [0xc000000e, 'A device that does not exist was specified.'],
-  STATUS_NO_SUCH_FILE: [0xc000000f, '{File Not Found} The file %hs does not exist.'],
-  STATUS_INVALID_DEVICE_REQUEST: [0xc0000010, 'The specified request is not a valid operation for the target device.'],
-  STATUS_END_OF_FILE: [0xc0000011, 'The end-of-file marker has been reached. There is no valid data in the file beyond this marker.'],
-  STATUS_WRONG_VOLUME: [0xc0000012, '{Wrong Volume} The wrong volume is in the drive. Insert volume %hs into drive %hs.'],
-  STATUS_NO_MEDIA_IN_DEVICE: [0xc0000013, '{No Disk} There is no disk in the drive. Insert a disk into drive %hs.'],
-  STATUS_UNRECOGNIZED_MEDIA: [0xc0000014, '{Unknown Disk Format} The disk in drive %hs is not formatted properly. Check the disk, and reformat it, if needed.'],
-  STATUS_NONEXISTENT_SECTOR: [0xc0000015, '{Sector Not Found} The specified sector does not exist.'],
-  STATUS_MORE_PROCESSING_REQUIRED: [0xc0000016, '{Still Busy} The specified I/O request packet (IRP) cannot be disposed of because the I/O operation is not complete.'],
-  STATUS_NO_MEMORY: [0xc0000017, '{Not Enough Quota} Not enough virtual memory or paging file quota is available to complete the specified operation.'],
-  STATUS_CONFLICTING_ADDRESSES: [0xc0000018, '{Conflicting Address Range} The specified address range conflicts with the address space.'],
-  STATUS_NOT_MAPPED_VIEW: [0xc0000019, 'The address range to unmap is not a mapped view.'],
-  STATUS_UNABLE_TO_FREE_VM: [0xc000001a, 'The virtual memory cannot be freed.'],
-  STATUS_UNABLE_TO_DELETE_SECTION: [0xc000001b, 'The specified section cannot be deleted.'],
-  STATUS_INVALID_SYSTEM_SERVICE: [0xc000001c, 'An invalid system service was specified in a system service call.'],
-  STATUS_ILLEGAL_INSTRUCTION: [0xc000001d, '{EXCEPTION} Illegal Instruction An attempt was made to execute an illegal instruction.'],
-  STATUS_INVALID_LOCK_SEQUENCE: [0xc000001e, '{Invalid Lock Sequence} An attempt was made to execute an invalid lock sequence.'],
-  STATUS_INVALID_VIEW_SIZE: [0xc000001f, '{Invalid Mapping} An attempt was made to create a view for a section that is bigger than the section.'],
-  STATUS_INVALID_FILE_FOR_SECTION: [0xc0000020, '{Bad File} The attributes of the specified mapping file for a section of memory cannot be read.'],
-  STATUS_ALREADY_COMMITTED: [0xc0000021, '{Already Committed} The specified address range is already committed.'],
-  STATUS_ACCESS_DENIED: [0xc0000022, '{Access Denied} A process has requested access to an object but has not been granted those access rights.'],
-  STATUS_BUFFER_TOO_SMALL: [0xc0000023, '{Buffer Too Small} The buffer is too small to contain the entry. No information has been written to the buffer.'],
-  STATUS_OBJECT_TYPE_MISMATCH: [0xc0000024, '{Wrong Type} There is a mismatch between the type of object that is required by the requested operation and the type of object that is specified in the request.'],
-  STATUS_NONCONTINUABLE_EXCEPTION: [0xc0000025, '{EXCEPTION} Cannot Continue Windows cannot continue from this exception.'],
-  STATUS_INVALID_DISPOSITION: [0xc0000026, 'An invalid exception disposition was returned by an exception handler.'],
-  STATUS_UNWIND: [0xc0000027, 'Unwind exception code.'],
-  STATUS_BAD_STACK: [0xc0000028, 'An invalid or unaligned stack was encountered during an unwind operation.'],
-  STATUS_INVALID_UNWIND_TARGET: [0xc0000029, 'An invalid unwind target was encountered during an unwind operation.'],
-  STATUS_NOT_LOCKED: [0xc000002a, 'An attempt was made to unlock a page of memory that was not locked.'],
-  STATUS_PARITY_ERROR: [0xc000002b, 'A device parity error on an I/O operation.'],
-  STATUS_UNABLE_TO_DECOMMIT_VM: [0xc000002c, 'An attempt was made to decommit uncommitted virtual memory.'],
-  STATUS_NOT_COMMITTED: [0xc000002d, 'An attempt was made to change the attributes on memory that has not been committed.'],
-  STATUS_INVALID_PORT_ATTRIBUTES: [0xc000002e, 'Invalid object attributes specified to NtCreatePort or invalid port attributes specified to NtConnectPort.'],
-  STATUS_PORT_MESSAGE_TOO_LONG: [0xc000002f, 'The length of the message that was passed to NtRequestPort or NtRequestWaitReplyPort is longer than the maximum message that is allowed by the port.'],
-  STATUS_INVALID_PARAMETER_MIX: [0xc0000030, 'An invalid combination of parameters was specified.'],
-  STATUS_INVALID_QUOTA_LOWER: [0xc0000031, 'An attempt was made to lower a quota limit below the current usage.'],
-  STATUS_DISK_CORRUPT_ERROR: [0xc0000032, '{Corrupt Disk} The file system structure on the disk is corrupt and unusable. Run the Chkdsk utility on the volume %hs.'],
-  STATUS_OBJECT_NAME_INVALID: [0xc0000033, 'The object name is invalid.'],
-  STATUS_OBJECT_NAME_NOT_FOUND: [0xc0000034, 'The object name is not found.'],
-  STATUS_OBJECT_NAME_COLLISION: [0xc0000035, 'The object name already exists.'],
-  STATUS_PORT_DISCONNECTED: [0xc0000037, 'An attempt was made to send a message to a disconnected communication port.'],
-  STATUS_DEVICE_ALREADY_ATTACHED: [0xc0000038, 'An attempt was made to attach to a device that was already attached to another device.'],
-  STATUS_OBJECT_PATH_INVALID: [0xc0000039, 'The object path component was not a directory object.'],
-  STATUS_OBJECT_PATH_NOT_FOUND: [0xc000003a, '{Path Not Found} The path %hs does not exist.'],
-  STATUS_OBJECT_PATH_SYNTAX_BAD: [0xc000003b, 'The object path component was not a directory object.'],
-  STATUS_DATA_OVERRUN: [0xc000003c, '{Data Overrun} A data overrun error occurred.'],
-  STATUS_DATA_LATE_ERROR: [0xc000003d, '{Data Late} A data late error occurred.'],
-  STATUS_DATA_ERROR: [0xc000003e, '{Data Error} An error occurred in reading or writing data.'],
-  STATUS_CRC_ERROR: [0xc000003f, '{Bad CRC} A cyclic redundancy check (CRC) checksum error occurred.'],
-  STATUS_SECTION_TOO_BIG: [0xc0000040, '{Section Too Large} The specified section is too big to map the file.'],
-  STATUS_PORT_CONNECTION_REFUSED: [0xc0000041, 'The NtConnectPort request is refused.'],
-  STATUS_INVALID_PORT_HANDLE: [0xc0000042, 'The type of port handle is invalid for the operation that is requested.'],
-  STATUS_SHARING_VIOLATION: [0xc0000043, 'A file cannot be opened because the share access flags are incompatible.'],
-  STATUS_QUOTA_EXCEEDED: [0xc0000044, 'Insufficient quota exists to complete the operation.'],
-  STATUS_INVALID_PAGE_PROTECTION: [0xc0000045, 'The specified page protection was not valid.'],
-  STATUS_MUTANT_NOT_OWNED: [0xc0000046, 'An attempt to release a mutant object was made by a thread that was not the owner of the mutant object.'],
-  STATUS_SEMAPHORE_LIMIT_EXCEEDED: [0xc0000047, 'An attempt was made to release a semaphore such that its maximum count would have been exceeded.'],
-  STATUS_PORT_ALREADY_SET: [0xc0000048, 'An attempt was made to set the DebugPort or ExceptionPort of a process, but a port already exists in the process, or an attempt was made to set the CompletionPort of a file but a port was already set in the file, or an attempt was made to set the associated completion port of an ALPC port but it is already set.'],
-  STATUS_SECTION_NOT_IMAGE: [0xc0000049, 'An attempt was made to query image information on a section that does not map an image.'],
-  STATUS_SUSPEND_COUNT_EXCEEDED: [0xc000004a, 'An attempt was made to suspend a thread whose suspend count was at its maximum.'],
-  STATUS_THREAD_IS_TERMINATING: [0xc000004b, 'An attempt was made to suspend a thread that has begun termination.'],
-  STATUS_BAD_WORKING_SET_LIMIT: [0xc000004c, 'An attempt was made to set the working set limit to an invalid value (for example, the minimum greater than maximum).'],
-  STATUS_INCOMPATIBLE_FILE_MAP: [0xc000004d, 'A section was created to map a file that is not compatible with an already existing section that maps the same file.'],
-  STATUS_SECTION_PROTECTION: [0xc000004e, 'A view to a section specifies a protection that is incompatible with the protection of the initial view.'],
-  STATUS_EAS_NOT_SUPPORTED: [0xc000004f, 'An operation involving EAs failed because the file system does not support EAs.'],
-  STATUS_EA_TOO_LARGE: [0xc0000050, 'An EA operation failed because the EA set is too large.'],
-  STATUS_NONEXISTENT_EA_ENTRY: [0xc0000051, 'An EA operation failed because the name or EA index is invalid.'],
-  STATUS_NO_EAS_ON_FILE: [0xc0000052, 'The file for which EAs were requested has no EAs.'],
-  STATUS_EA_CORRUPT_ERROR: [0xc0000053, 'The EA is corrupt and cannot be read.'],
-  STATUS_FILE_LOCK_CONFLICT: [0xc0000054, 'A requested read/write cannot be granted due to a conflicting file lock.'],
-  STATUS_LOCK_NOT_GRANTED: [0xc0000055, 'A requested file lock cannot be granted due to other existing locks.'],
-  STATUS_DELETE_PENDING: [0xc0000056, 'A non-close operation has been requested of a file object that has a delete pending.'],
-  STATUS_CTL_FILE_NOT_SUPPORTED: [0xc0000057, 'An attempt was made to set the control attribute on a file. This attribute is not supported in the destination file system.'],
-  STATUS_UNKNOWN_REVISION: [0xc0000058, 'Indicates a revision number that was encountered or specified is not one that is known by the service. It might be a more recent revision than the service is aware of.'],
-  STATUS_REVISION_MISMATCH: [0xc0000059, 'Indicates that two revision levels are incompatible.'],
-  STATUS_INVALID_OWNER: [0xc000005a, 'Indicates a particular security ID cannot be assigned as the owner of an object.'],
-  STATUS_INVALID_PRIMARY_GROUP: [0xc000005b, 'Indicates a particular security ID cannot be assigned as the primary group of an object.'],
-  STATUS_NO_IMPERSONATION_TOKEN: [0xc000005c, 'An attempt has been made to operate on an impersonation token by a thread that is not currently impersonating a client.'],
-  STATUS_CANT_DISABLE_MANDATORY: [0xc000005d, 'A mandatory group cannot be disabled.'],
-  STATUS_NO_LOGON_SERVERS: [0xc000005e, 'No logon servers are currently available to service the logon request.'],
-  STATUS_NO_SUCH_LOGON_SESSION: [0xc000005f, 'A specified logon session does not exist. It might already have been terminated.'],
-  STATUS_NO_SUCH_PRIVILEGE: [0xc0000060, 'A specified privilege does not exist.'],
-  STATUS_PRIVILEGE_NOT_HELD: [0xc0000061, 'A required privilege is not held by the client.'],
-  STATUS_INVALID_ACCOUNT_NAME: [0xc0000062, 'The name provided is not a properly formed account name.'],
-  STATUS_USER_EXISTS: [0xc0000063, 'The specified account already exists.'],
-  STATUS_NO_SUCH_USER: [0xc0000064, 'The specified account does not exist.'],
-  STATUS_GROUP_EXISTS: [0xc0000065, 'The specified group already exists.'],
-  STATUS_NO_SUCH_GROUP: [0xc0000066, 'The specified group does not exist.'],
-  STATUS_MEMBER_IN_GROUP: [0xc0000067, 'The specified user account is already in the specified group account. Also used to indicate a group cannot be deleted because it contains a member.'],
-  STATUS_MEMBER_NOT_IN_GROUP: [0xc0000068, 'The specified user account is not a member of the specified group account.'],
-  STATUS_LAST_ADMIN: [0xc0000069, 'Indicates the requested operation would disable or delete the last remaining administration account. This is not allowed to prevent creating a situation in which the system cannot be administrated.'],
-  STATUS_WRONG_PASSWORD: [0xc000006a, 'When trying to update a password, this return status indicates that the value provided as the current password is not correct.'],
-  STATUS_ILL_FORMED_PASSWORD: [0xc000006b, 'When trying to update a password, this return status indicates that the value provided for the new password contains values that are not allowed in passwords.'],
-  STATUS_PASSWORD_RESTRICTION: [0xc000006c, 'When trying to update a password, this status indicates that some password update rule has been violated. For example, the password might not meet length criteria.'],
-  STATUS_LOGON_FAILURE: [0xc000006d, 'The attempted logon is invalid. This is either due to a bad username or authentication information.'],
-  STATUS_ACCOUNT_RESTRICTION: [0xc000006e, 'Indicates a referenced user name and authentication information are valid, but some user account restriction has prevented successful authentication (such as time-of-day restrictions).'],
-  STATUS_INVALID_LOGON_HOURS: [0xc000006f, 'The user account has time restrictions and cannot be logged onto at this time.'],
-  STATUS_INVALID_WORKSTATION: [0xc0000070, 'The user account is restricted so that it cannot be used to log on from the source workstation.'],
-  STATUS_PASSWORD_EXPIRED: [0xc0000071, 'The user account password has expired.'],
-  STATUS_ACCOUNT_DISABLED: [0xc0000072, 'The referenced account is currently disabled and cannot be logged on to.'],
-  STATUS_NONE_MAPPED: [0xc0000073, 'None of the information to be translated has been translated.'],
-  STATUS_TOO_MANY_LUIDS_REQUESTED: [0xc0000074, 'The number of LUIDs requested cannot be allocated with a single allocation.'],
-  STATUS_LUIDS_EXHAUSTED: [0xc0000075, 'Indicates there are no more LUIDs to allocate.'],
-  STATUS_INVALID_SUB_AUTHORITY: [0xc0000076, 'Indicates the sub-authority value is invalid for the particular use.'],
-  STATUS_INVALID_ACL: [0xc0000077, 'Indicates the ACL structure is not valid.'],
-  STATUS_INVALID_SID: [0xc0000078, 'Indicates the SID structure is not valid.'],
-  STATUS_INVALID_SECURITY_DESCR: [0xc0000079, 'Indicates the SECURITY_DESCRIPTOR structure is not valid.'],
-  STATUS_PROCEDURE_NOT_FOUND: [0xc000007a, 'Indicates the specified procedure address cannot be found in the DLL.'],
-  STATUS_INVALID_IMAGE_FORMAT: [0xc000007b, '{Bad Image} %hs is either not designed to run on Windows or it contains an error. Try installing the program again using the original installation media or contact your system administrator or the software vendor for support.'],
-  STATUS_NO_TOKEN: [0xc000007c, 'An attempt was made to reference a token that does not exist. This is typically done by referencing the token that is associated with a thread when the thread is not impersonating a client.'],
-  STATUS_BAD_INHERITANCE_ACL: [0xc000007d, 'Indicates that an attempt to build either an inherited ACL or ACE was not successful. This can be caused by a number of things. One of the more probable causes is the replacement of a CreatorId with a SID that did not fit into the ACE or ACL.'],
-  STATUS_RANGE_NOT_LOCKED: [0xc000007e, 'The range specified in NtUnlockFile was not locked.'],
-  STATUS_DISK_FULL: [0xc000007f, 'An operation failed because the disk was full.'],
-  STATUS_SERVER_DISABLED: [0xc0000080, 'The GUID allocation server is disabled at the moment.'],
-  STATUS_SERVER_NOT_DISABLED: [0xc0000081, 'The GUID allocation server is enabled at the moment.'],
-  STATUS_TOO_MANY_GUIDS_REQUESTED: [0xc0000082, 'Too many GUIDs were requested from the allocation server at once.'],
-  STATUS_GUIDS_EXHAUSTED: [0xc0000083, 'The GUIDs could not be allocated because the Authority Agent was exhausted.'],
-  STATUS_INVALID_ID_AUTHORITY: [0xc0000084, 'The value provided was an invalid value for an identifier authority.'],
-  STATUS_AGENTS_EXHAUSTED: [0xc0000085, 'No more authority agent values are available for the particular identifier authority value.'],
-  STATUS_INVALID_VOLUME_LABEL: [0xc0000086, 'An invalid volume label has been specified.'],
-  STATUS_SECTION_NOT_EXTENDED: [0xc0000087, 'A mapped section could not be extended.'],
-  STATUS_NOT_MAPPED_DATA: [0xc0000088, 'Specified section to flush does not map a data file.'],
-  STATUS_RESOURCE_DATA_NOT_FOUND: [0xc0000089, 'Indicates the specified image file did not contain a resource section.'],
-  STATUS_RESOURCE_TYPE_NOT_FOUND: [0xc000008a, 'Indicates the specified resource type cannot be found in the image file.'],
-  STATUS_RESOURCE_NAME_NOT_FOUND: [0xc000008b, 'Indicates the specified resource name cannot be found in the image file.'],
-  STATUS_ARRAY_BOUNDS_EXCEEDED: [0xc000008c, '{EXCEPTION} Array bounds exceeded.'],
-  STATUS_FLOAT_DENORMAL_OPERAND: [0xc000008d, '{EXCEPTION} Floating-point denormal operand.'],
-  STATUS_FLOAT_DIVIDE_BY_ZERO: [0xc000008e, '{EXCEPTION} Floating-point division by zero.'],
-  STATUS_FLOAT_INEXACT_RESULT: [0xc000008f, '{EXCEPTION} Floating-point inexact result.'],
-  STATUS_FLOAT_INVALID_OPERATION: [0xc0000090, '{EXCEPTION} Floating-point invalid operation.'],
-  STATUS_FLOAT_OVERFLOW: [0xc0000091, '{EXCEPTION} Floating-point overflow.'],
-  STATUS_FLOAT_STACK_CHECK: [0xc0000092, '{EXCEPTION} Floating-point stack check.'],
-  STATUS_FLOAT_UNDERFLOW: [0xc0000093, '{EXCEPTION} Floating-point underflow.'],
-  STATUS_INTEGER_DIVIDE_BY_ZERO: [0xc0000094, '{EXCEPTION} Integer division by zero.'],
-  STATUS_INTEGER_OVERFLOW: [0xc0000095, '{EXCEPTION} Integer overflow.'],
-  STATUS_PRIVILEGED_INSTRUCTION: [0xc0000096, '{EXCEPTION} Privileged instruction.'],
-  STATUS_TOO_MANY_PAGING_FILES: [0xc0000097, 'An attempt was made to install more paging files than the system supports.'],
-  STATUS_FILE_INVALID: [0xc0000098, 'The volume for a file has been externally altered such that the opened file is no longer valid.'],
-  STATUS_ALLOTTED_SPACE_EXCEEDED: [0xc0000099, 'When a block of memory is allotted for future updates, such as the memory allocated to hold discretionary access control and primary group information, successive updates might exceed the amount of memory originally allotted. Because a quota might already have been charged to several processes that have handles to the object, it is not reasonable to alter the size of the allocated memory. Instead, a request that requires more memory than has been allotted must fail and the STATUS_ALLOTTED_SPACE_EXCEEDED error returned.'],
-  STATUS_INSUFFICIENT_RESOURCES: [0xc000009a, 'Insufficient system resources exist to complete the API.'],
-  STATUS_DFS_EXIT_PATH_FOUND: [0xc000009b, 'An attempt has been made to open a DFS exit path control file.'],
-  STATUS_DEVICE_DATA_ERROR: [0xc000009c, 'There are bad blocks (sectors) on the hard disk.'],
-  STATUS_DEVICE_NOT_CONNECTED: [0xc000009d, 'There is bad cabling, non-termination, or the controller is not able to obtain access to the hard disk.'],
-  STATUS_FREE_VM_NOT_AT_BASE: [0xc000009f, 'Virtual memory cannot be freed because the base address is not the base of the region and a region size of zero was specified.'],
-  STATUS_MEMORY_NOT_ALLOCATED: [0xc00000a0, 'An attempt was made to free virtual memory that is not allocated.'],
-  STATUS_WORKING_SET_QUOTA: [0xc00000a1, 'The working set is not big enough to allow the requested pages to be locked.'],
-  STATUS_MEDIA_WRITE_PROTECTED: [0xc00000a2, '{Write Protect Error} The disk cannot be written to because it is write-protected. Remove the write protection from the volume %hs in drive %hs.'],
-  STATUS_DEVICE_NOT_READY: [0xc00000a3, '{Drive Not Ready} The drive is not ready for use; its door might be open. Check drive %hs and make sure that a disk is inserted and that the drive door is closed.'],
-  STATUS_INVALID_GROUP_ATTRIBUTES: [0xc00000a4, 'The specified attributes are invalid or are incompatible with the attributes for the group as a whole.'],
-  STATUS_BAD_IMPERSONATION_LEVEL: [0xc00000a5, 'A specified impersonation level is invalid. Also used to indicate that a required impersonation level was not provided.'],
-  STATUS_CANT_OPEN_ANONYMOUS: [0xc00000a6, 'An attempt was made to open an anonymous-level token. Anonymous tokens cannot be opened.'],
-  STATUS_BAD_VALIDATION_CLASS: [0xc00000a7, 'The validation information class requested was invalid.'],
-  STATUS_BAD_TOKEN_TYPE: [0xc00000a8, 'The type of a token object is inappropriate for its attempted use.'],
-  STATUS_BAD_MASTER_BOOT_RECORD: [0xc00000a9, 'The type of a token object is inappropriate for its attempted use.'],
-  STATUS_INSTRUCTION_MISALIGNMENT: [0xc00000aa, 'An attempt was made to execute an instruction at an unaligned address and the host system does not support unaligned instruction references.'],
-  STATUS_INSTANCE_NOT_AVAILABLE: [0xc00000ab, 'The maximum named pipe instance count has been reached.'],
-  STATUS_PIPE_NOT_AVAILABLE: [0xc00000ac, 'An instance of a named pipe cannot be found in the listening state.'],
-  STATUS_INVALID_PIPE_STATE: [0xc00000ad, 'The named pipe is not in the connected or closing state.'],
-  STATUS_PIPE_BUSY: [0xc00000ae, 'The specified pipe is set to complete operations and there are current I/O operations queued so that it cannot be changed to queue operations.'],
-  STATUS_ILLEGAL_FUNCTION: [0xc00000af, 'The specified handle is not open to the server end of the named pipe.'],
-  STATUS_PIPE_DISCONNECTED: [0xc00000b0, 'The specified named pipe is in the disconnected state.'],
-  STATUS_PIPE_CLOSING: [0xc00000b1, 'The specified named pipe is in the closing state.'],
-  STATUS_PIPE_CONNECTED: [0xc00000b2, 'The specified named pipe is in the connected state.'],
-  STATUS_PIPE_LISTENING: [0xc00000b3, 'The specified named pipe is in the listening state.'],
-  STATUS_INVALID_READ_MODE: [0xc00000b4, 'The specified named pipe is not in message mode.'],
-  STATUS_IO_TIMEOUT: [0xc00000b5, '{Device Timeout} The specified I/O operation on %hs was not completed before the time-out period expired.'],
-  STATUS_FILE_FORCED_CLOSED: [0xc00000b6, 'The specified file has been closed by another process.'],
-  STATUS_PROFILING_NOT_STARTED: [0xc00000b7, 'Profiling is not started.'],
-  STATUS_PROFILING_NOT_STOPPED: [0xc00000b8, 'Profiling is not stopped.'],
-  STATUS_COULD_NOT_INTERPRET: [0xc00000b9, 'The passed ACL did not contain the minimum required information.'],
-  STATUS_FILE_IS_A_DIRECTORY: [0xc00000ba, 'The file that was specified as a target is a directory, and the caller specified that it could be anything but a directory.'],
-  STATUS_NOT_SUPPORTED: [0xc00000bb, 'The request is not supported.'],
-  STATUS_REMOTE_NOT_LISTENING: [0xc00000bc, 'This remote computer is not listening.'],
-  STATUS_DUPLICATE_NAME: [0xc00000bd, 'A duplicate name exists on the network.'],
-  STATUS_BAD_NETWORK_PATH: [0xc00000be, 'The network path cannot be located.'],
-  STATUS_NETWORK_BUSY: [0xc00000bf, 'The network is busy.'],
-  STATUS_DEVICE_DOES_NOT_EXIST: [0xc00000c0, 'This device does not exist.'],
-  STATUS_TOO_MANY_COMMANDS: [0xc00000c1, 'The network BIOS command limit has been reached.'],
-  STATUS_ADAPTER_HARDWARE_ERROR: [0xc00000c2, 'An I/O adapter hardware error has occurred.'],
-  STATUS_INVALID_NETWORK_RESPONSE: [0xc00000c3, 'The network responded incorrectly.'],
-  STATUS_UNEXPECTED_NETWORK_ERROR: [0xc00000c4, 'An unexpected network error occurred.'],
-  STATUS_BAD_REMOTE_ADAPTER: [0xc00000c5, 'The remote adapter is not compatible.'],
-  STATUS_PRINT_QUEUE_FULL: [0xc00000c6, 'The print queue is full.'],
-  STATUS_NO_SPOOL_SPACE: [0xc00000c7, 'Space to store the file that is waiting to be printed is not available on the server.'],
-  STATUS_PRINT_CANCELLED: [0xc00000c8, 'The requested print file has been canceled.'],
-  STATUS_NETWORK_NAME_DELETED: [0xc00000c9, 'The network name was deleted.'],
-  STATUS_NETWORK_ACCESS_DENIED: [0xc00000ca, 'Network access is denied.'],
-  STATUS_BAD_DEVICE_TYPE: [0xc00000cb, '{Incorrect Network Resource Type} The specified device type (LPT, for example) conflicts with the actual device type on the remote resource.'],
-  STATUS_BAD_NETWORK_NAME: [0xc00000cc, '{Network Name Not Found} The specified share name cannot be found on the remote server.'],
-  STATUS_TOO_MANY_NAMES: [0xc00000cd, 'The name limit for the network adapter card of the local computer was exceeded.'],
-  STATUS_TOO_MANY_SESSIONS: [0xc00000ce, 'The network BIOS session limit was exceeded.'],
-  STATUS_SHARING_PAUSED: [0xc00000cf, 'File sharing has been temporarily paused.'],
-  STATUS_REQUEST_NOT_ACCEPTED: [0xc00000d0, 'No more connections can be made to this remote computer at this time because the computer has already accepted the maximum number of connections.'],
-  STATUS_REDIRECTOR_PAUSED: [0xc00000d1, 'Print or disk redirection is temporarily paused.'],
-  STATUS_NET_WRITE_FAULT: [0xc00000d2, 'A network data fault occurred.'],
-  STATUS_PROFILING_AT_LIMIT: [0xc00000d3, 'The number of active profiling objects is at the maximum and no more can be started.'],
-  STATUS_NOT_SAME_DEVICE: [0xc00000d4, '{Incorrect Volume} The destination file of a rename request is located on a different device than the source of the rename request.'],
-  STATUS_FILE_RENAMED: [0xc00000d5, 'The specified file has been renamed and thus cannot be modified.'],
-  STATUS_VIRTUAL_CIRCUIT_CLOSED: [0xc00000d6, '{Network Request Timeout} The session with a remote server has been disconnected because the time-out interval for a request has expired.'],
-  STATUS_NO_SECURITY_ON_OBJECT: [0xc00000d7, 'Indicates an attempt was made to operate on the security of an object that does not have security associated with it.'],
-  STATUS_CANT_WAIT: [0xc00000d8, 'Used to indicate that an operation cannot continue without blocking for I/O.'],
-  STATUS_PIPE_EMPTY: [0xc00000d9, 'Used to indicate that a read operation was done on an empty pipe.'],
-  STATUS_CANT_ACCESS_DOMAIN_INFO: [0xc00000da, 'Configuration information could not be read from the domain controller, either because the machine is unavailable or access has been denied.'],
-  STATUS_CANT_TERMINATE_SELF: [0xc00000db, 'Indicates that a thread attempted to terminate itself by default (called NtTerminateThread with NULL) and it was the last thread in the current process.'],
-  STATUS_INVALID_SERVER_STATE: [0xc00000dc, 'Indicates the Sam Server was in the wrong state to perform the desired operation.'],
-  STATUS_INVALID_DOMAIN_STATE: [0xc00000dd, 'Indicates the domain was in the wrong state to perform the desired operation.'],
-  STATUS_INVALID_DOMAIN_ROLE: [0xc00000de, 'This operation is only allowed for the primary domain controller of the domain.'],
-  STATUS_NO_SUCH_DOMAIN: [0xc00000df, 'The specified domain did not exist.'],
-  STATUS_DOMAIN_EXISTS: [0xc00000e0, 'The specified domain already exists.'],
-  STATUS_DOMAIN_LIMIT_EXCEEDED: [0xc00000e1, 'An attempt was made to exceed the limit on the number of domains per server for this release.'],
-  STATUS_OPLOCK_NOT_GRANTED: [0xc00000e2, 'An error status returned when the opportunistic lock (oplock) request is denied.'],
-  STATUS_INVALID_OPLOCK_PROTOCOL: [0xc00000e3, 'An error status returned when an invalid opportunistic lock (oplock) acknowledgment is received by a file system.'],
-  STATUS_INTERNAL_DB_CORRUPTION: [0xc00000e4, 'This error indicates that the requested operation cannot be completed due to a catastrophic media failure or an on-disk data structure corruption.'],
-  STATUS_INTERNAL_ERROR: [0xc00000e5, 'An internal error occurred.'],
-  STATUS_GENERIC_NOT_MAPPED: [0xc00000e6, 'Indicates generic access types were contained in an access mask which should already be mapped to non-generic access types.'],
-  STATUS_BAD_DESCRIPTOR_FORMAT: [0xc00000e7, 'Indicates a security descriptor is not in the necessary format (absolute or self-relative).'],
-  STATUS_INVALID_USER_BUFFER: [0xc00000e8, 'An access to a user buffer failed at an expected point in time. This code is defined because the caller does not want to accept STATUS_ACCESS_VIOLATION in its filter.'],
-  STATUS_UNEXPECTED_IO_ERROR: [0xc00000e9, 'If an I/O error that is not defined in the standard FsRtl filter is returned, it is converted to the following error, which is guaranteed to be in the filter. In this case, information is lost; however, the filter correctly handles the exception.'],
-  STATUS_UNEXPECTED_MM_CREATE_ERR: [0xc00000ea, 'If an MM error that is not defined in the standard FsRtl filter is returned, it is converted to one of the following errors, which are guaranteed to be in the filter. In this case, information is lost; however, the filter correctly handles the exception.'],
-  STATUS_UNEXPECTED_MM_MAP_ERROR: [0xc00000eb, 'If an MM error that is not defined in the standard FsRtl filter is returned, it is converted to one of the following errors, which are guaranteed to be in the filter. In this case, information is lost; however, the filter correctly handles the exception.'],
-  STATUS_UNEXPECTED_MM_EXTEND_ERR: [0xc00000ec, 'If an MM error that is not defined in the standard FsRtl filter is returned, it is converted to one of the following errors, which are guaranteed to be in the filter. In this case, information is lost; however, the filter correctly handles the exception.'],
-  STATUS_NOT_LOGON_PROCESS: [0xc00000ed, 'The requested action is restricted for use by logon processes only. The calling process has not registered as a logon process.'],
-  STATUS_LOGON_SESSION_EXISTS: [0xc00000ee, 'An attempt has been made to start a new session manager or LSA logon session by using an ID that is already in use.'],
-  STATUS_INVALID_PARAMETER_1: [0xc00000ef, 'An invalid parameter was passed to a service or function as the first argument.'],
-  STATUS_INVALID_PARAMETER_2: [0xc00000f0, 'An invalid parameter was passed to a service or function as the second argument.'],
-  STATUS_INVALID_PARAMETER_3: [0xc00000f1, 'An invalid parameter was passed to a service or function as the third argument.'],
-  STATUS_INVALID_PARAMETER_4: [0xc00000f2, 'An invalid parameter was passed to a service or function as the fourth argument.'],
-  STATUS_INVALID_PARAMETER_5: [0xc00000f3, 'An invalid parameter was passed to a service or function as the fifth argument.'],
-  STATUS_INVALID_PARAMETER_6: [0xc00000f4, 'An invalid parameter was passed to a service or function as the sixth argument.'],
-  STATUS_INVALID_PARAMETER_7: [0xc00000f5, 'An invalid parameter was passed to a service or function as the seventh argument.'],
-  STATUS_INVALID_PARAMETER_8: [0xc00000f6, 'An invalid parameter was passed to a service or function as the eighth argument.'],
-  STATUS_INVALID_PARAMETER_9: [0xc00000f7, 'An invalid parameter was passed to a service or function as the ninth argument.'],
-  STATUS_INVALID_PARAMETER_10: [0xc00000f8, 'An invalid parameter was passed to a service or function as the tenth argument.'],
-  STATUS_INVALID_PARAMETER_11: [0xc00000f9, 'An invalid parameter was passed to a service or function as the eleventh argument.'],
-  STATUS_INVALID_PARAMETER_12: [0xc00000fa, 'An invalid parameter was passed to a service or function as the twelfth argument.'],
-  STATUS_REDIRECTOR_NOT_STARTED: [0xc00000fb, 'An attempt was made to access a network file, but the network software was not yet started.'],
-  STATUS_REDIRECTOR_STARTED: [0xc00000fc, 'An attempt was made to start the redirector, but the redirector has already been started.'],
-  STATUS_STACK_OVERFLOW: [0xc00000fd, 'A new guard page for the stack cannot be created.'],
-  STATUS_NO_SUCH_PACKAGE: [0xc00000fe, 'A specified authentication package is unknown.'],
-  STATUS_BAD_FUNCTION_TABLE: [0xc00000ff, 'A malformed function table was encountered during an unwind operation.'],
-  STATUS_VARIABLE_NOT_FOUND: [0xc0000100, 'Indicates the specified environment variable name was not found in the specified environment block.'],
-  STATUS_DIRECTORY_NOT_EMPTY: [0xc0000101, 'Indicates that the directory trying to be deleted is not empty.'],
-  STATUS_FILE_CORRUPT_ERROR: [0xc0000102, '{Corrupt File} The file or directory %hs is corrupt and unreadable. Run the Chkdsk utility.'],
-  STATUS_NOT_A_DIRECTORY: [0xc0000103, 'A requested opened file is not a directory.'],
-  STATUS_BAD_LOGON_SESSION_STATE: [0xc0000104, 'The logon session is not in a state that is consistent with the requested operation.'],
-  STATUS_LOGON_SESSION_COLLISION: [0xc0000105, 'An internal LSA error has occurred. An authentication package has requested the creation of a logon session but the ID of an already existing logon session has been specified.'],
-  STATUS_NAME_TOO_LONG: [0xc0000106, 'A specified name string is too long for its intended use.'],
-  STATUS_FILES_OPEN: [0xc0000107, 'The user attempted to force close the files on a redirected drive, but there were opened files on the drive, and the user did not specify a sufficient level of force.'],
-  STATUS_CONNECTION_IN_USE: [0xc0000108, 'The user attempted to force close the files on a redirected drive, but there were opened directories on the drive, and the user did not specify a sufficient level of force.'],
-  STATUS_MESSAGE_NOT_FOUND: [0xc0000109, 'RtlFindMessage could not locate the requested message ID in the message table resource.'],
-  STATUS_PROCESS_IS_TERMINATING: [0xc000010a, 'An attempt was made to duplicate an object handle into or out of an exiting process.'],
-  STATUS_INVALID_LOGON_TYPE: [0xc000010b, 'Indicates an invalid value has been provided for the LogonType requested.'],
-  STATUS_NO_GUID_TRANSLATION: [0xc000010c, 'Indicates that an attempt was made to assign protection to a file system file or directory and one of the SIDs in the security descriptor could not be translated into a GUID that could be stored by the file system. This causes the protection attempt to fail, which might cause a file creation attempt to fail.'],
-  STATUS_CANNOT_IMPERSONATE: [0xc000010d, 'Indicates that an attempt has been made to impersonate via a named pipe that has not yet been read from.'],
-  STATUS_IMAGE_ALREADY_LOADED: [0xc000010e, 'Indicates that the specified image is already loaded.'],
-  STATUS_NO_LDT: [0xc0000117, 'Indicates that an attempt was made to change the size of the LDT for a process that has no LDT.'],
-  STATUS_INVALID_LDT_SIZE: [0xc0000118, 'Indicates that an attempt was made to grow an LDT by setting its size, or that the size was not an even number of selectors.'],
-  STATUS_INVALID_LDT_OFFSET: [0xc0000119, 'Indicates that the starting value for the LDT information was not an integral multiple of the selector size.'],
-  STATUS_INVALID_LDT_DESCRIPTOR: [0xc000011a, 'Indicates that the user supplied an invalid descriptor when trying to set up LDT descriptors.'],
-  STATUS_INVALID_IMAGE_NE_FORMAT: [0xc000011b, 'The specified image file did not have the correct format. It appears to be NE format.'],
-  STATUS_RXACT_INVALID_STATE: [0xc000011c, 'Indicates that the transaction state of a registry subtree is incompatible with the requested operation. For example, a request has been made to start a new transaction with one already in progress, or a request has been made to apply a transaction when one is not currently in progress.'],
-  STATUS_RXACT_COMMIT_FAILURE: [0xc000011d, 'Indicates an error has occurred during a registry transaction commit. The database has been left in an unknown, but probably inconsistent, state. The state of the registry transaction is left as COMMITTING.'],
-  STATUS_MAPPED_FILE_SIZE_ZERO: [0xc000011e, 'An attempt was made to map a file of size zero with the maximum size specified as zero.'],
-  STATUS_TOO_MANY_OPENED_FILES: [0xc000011f, 'Too many files are opened on a remote server. This error should only be returned by the Windows redirector on a remote drive.'],
-  STATUS_CANCELLED: [0xc0000120, 'The I/O request was canceled.'],
-  STATUS_CANNOT_DELETE: [0xc0000121, 'An attempt has been made to remove a file or directory that cannot be deleted.'],
-  STATUS_INVALID_COMPUTER_NAME: [0xc0000122, 'Indicates a name that was specified as a remote computer name is syntactically invalid.'],
-  STATUS_FILE_DELETED: [0xc0000123, 'An I/O request other than close was performed on a file after it was deleted, which can only happen to a request that did not complete before the last handle was closed via NtClose.'],
-  STATUS_SPECIAL_ACCOUNT: [0xc0000124, 'Indicates an operation that is incompatible with built-in accounts has been attempted on a built-in (special) SAM account. For example, built-in accounts cannot be deleted.'],
-  STATUS_SPECIAL_GROUP: [0xc0000125, 'The operation requested cannot be performed on the specified group because it is a built-in special group.'],
-  STATUS_SPECIAL_USER: [0xc0000126, 'The operation requested cannot be performed on the specified user because it is a built-in special user.'],
-  STATUS_MEMBERS_PRIMARY_GROUP: [0xc0000127, 'Indicates a member cannot be removed from a group because the group is currently the member\'s primary group.'],
-  STATUS_FILE_CLOSED: [0xc0000128, 'An I/O request other than close and several other special case operations was attempted using a file object that had already been closed.'],
-  STATUS_TOO_MANY_THREADS: [0xc0000129, 'Indicates a process has too many threads to perform the requested action. For example, assignment of a primary token can be performed only when a process has zero or one threads.'],
-  STATUS_THREAD_NOT_IN_PROCESS: [0xc000012a, 'An attempt was made to operate on a thread within a specific process, but the specified thread is not in the specified process.'],
-  STATUS_TOKEN_ALREADY_IN_USE: [0xc000012b, 'An attempt was made to establish a token for use as a primary token but the token is already in use. A token can only be the primary token of one process at a time.'],
-  STATUS_PAGEFILE_QUOTA_EXCEEDED: [0xc000012c, 'The page file quota was exceeded.'],
-  STATUS_COMMITMENT_LIMIT: [0xc000012d, '{Out of Virtual Memory} Your system is low on virtual memory. To ensure that Windows runs correctly, increase the size of your virtual memory paging file. For more information, see Help.'],
-  STATUS_INVALID_IMAGE_LE_FORMAT: [0xc000012e, 'The specified image file did not have the correct format: it appears to be LE format.'],
-  STATUS_INVALID_IMAGE_NOT_MZ: [0xc000012f, 'The specified image file did not have the correct format: it did not have an initial MZ.'],
-  STATUS_INVALID_IMAGE_PROTECT: [0xc0000130, 'The specified image file did not have the correct format: it did not have a proper e_lfarlc in the MZ header.'],
-  STATUS_INVALID_IMAGE_WIN_16: [0xc0000131, 'The specified image file did not have the correct format: it appears to be a 16-bit Windows image.'],
-  STATUS_LOGON_SERVER_CONFLICT: [0xc0000132, 'The Netlogon service cannot start because another Netlogon service running in the domain conflicts with the specified role.'],
-  STATUS_TIME_DIFFERENCE_AT_DC: [0xc0000133, 'The time at the primary domain controller is different from the time at the backup domain controller or member server by too large an amount.'],
-  STATUS_SYNCHRONIZATION_REQUIRED: [0xc0000134, 'On applicable Windows Server releases, the SAM database is significantly out of synchronization with the copy on the domain controller. A complete synchronization is required.'],
-  STATUS_DLL_NOT_FOUND: [0xc0000135, '{Unable To Locate Component} This application has failed to start because %hs was not found. Reinstalling the application might fix this problem.'],
-  STATUS_OPEN_FAILED: [0xc0000136, 'The NtCreateFile API failed. This error should never be returned to an application; it is a place holder for the Windows LAN Manager Redirector to use in its internal error-mapping routines.'],
-  STATUS_IO_PRIVILEGE_FAILED: [0xc0000137, '{Privilege Failed} The I/O permissions for the process could not be changed.'],
-  STATUS_ORDINAL_NOT_FOUND: [0xc0000138, '{Ordinal Not Found} The ordinal %ld could not be located in the dynamic link library %hs.'],
-  STATUS_ENTRYPOINT_NOT_FOUND: [0xc0000139, '{Entry Point Not Found} The procedure entry point %hs could not be located in the dynamic link library %hs.'],
-  STATUS_CONTROL_C_EXIT: [0xc000013a, '{Application Exit by CTRL+C} The application terminated as a result of a CTRL+C.'],
-  STATUS_LOCAL_DISCONNECT: [0xc000013b, '{Virtual Circuit Closed} The network transport on your computer has closed a network connection. There might or might not be I/O requests outstanding.'],
-  STATUS_REMOTE_DISCONNECT: [0xc000013c, '{Virtual Circuit Closed} The network transport on a remote computer has closed a network connection. There might or might not be I/O requests outstanding.'],
-  STATUS_REMOTE_RESOURCES: [0xc000013d, '{Insufficient Resources on Remote Computer} The remote computer has insufficient resources to complete the network request. For example, the remote computer might not have enough available memory to carry out the request at this time.'],
-  STATUS_LINK_FAILED: [0xc000013e, '{Virtual Circuit Closed} An existing connection (virtual circuit) has been broken at the remote computer. There is probably something wrong with the network software protocol or the network hardware on the remote computer.'],
-  STATUS_LINK_TIMEOUT: [0xc000013f, '{Virtual Circuit Closed} The network transport on your computer has closed a network connection because it had to wait too long for a response from the remote computer.'],
-  STATUS_INVALID_CONNECTION: [0xc0000140, 'The connection handle that was given to the transport was invalid.'],
-  STATUS_INVALID_ADDRESS: [0xc0000141, 'The address handle that was given to the transport was invalid.'],
-  STATUS_DLL_INIT_FAILED: [0xc0000142, '{DLL Initialization Failed} Initialization of the dynamic link library %hs failed. The process is terminating abnormally.'],
-  STATUS_MISSING_SYSTEMFILE: [0xc0000143, '{Missing System File} The required system file %hs is bad or missing.'],
-  STATUS_UNHANDLED_EXCEPTION: [0xc0000144, '{Application Error} The exception %s (0x%08lx) occurred in the application at location 0x%08lx.'],
-  STATUS_APP_INIT_FAILURE: [0xc0000145, '{Application Error} The application failed to initialize properly (0x%lx). Click OK to terminate the application.'],
-  STATUS_PAGEFILE_CREATE_FAILED: [0xc0000146, '{Unable to Create Paging File} The creation of the paging file %hs failed (%lx). The requested size was %ld.'],
-  STATUS_NO_PAGEFILE: [0xc0000147, '{No Paging File Specified} No paging file was specified in the system configuration.'],
-  STATUS_INVALID_LEVEL: [0xc0000148, '{Incorrect System Call Level} An invalid level was passed into the specified system call.'],
-  STATUS_WRONG_PASSWORD_CORE: [0xc0000149, '{Incorrect Password to LAN Manager Server} You specified an incorrect password to a LAN Manager 2.x or MS-NET server.'],
-  STATUS_ILLEGAL_FLOAT_CONTEXT: [0xc000014a, '{EXCEPTION} A real-mode application issued a floating-point instruction and floating-point hardware is not present.'],
-  STATUS_PIPE_BROKEN: [0xc000014b, 'The pipe operation has failed because the other end of the pipe has been closed.'],
-  STATUS_REGISTRY_CORRUPT: [0xc000014c, '{The Registry Is Corrupt} The structure of one of the files that contains registry data is corrupt; the image of the file in memory is corrupt; or the file could not be recovered because the alternate copy or log was absent or corrupt.'],
-  STATUS_REGISTRY_IO_FAILED: [0xc000014d, 'An I/O operation initiated by the Registry failed and cannot be recovered. The registry could not read in, write out, or flush one of the files that contain the system\'s image of the registry.'],
-  STATUS_NO_EVENT_PAIR: [0xc000014e, 'An event pair synchronization operation was performed using the thread-specific client/server event pair object, but no event pair object was associated with the thread.'],
-  STATUS_UNRECOGNIZED_VOLUME: [0xc000014f, 'The volume does not contain a recognized file system. Be sure that all required file system drivers are loaded and that the volume is not corrupt.'],
-  STATUS_SERIAL_NO_DEVICE_INITED: [0xc0000150, 'No serial device was successfully initialized. The serial driver will unload.'],
-  STATUS_NO_SUCH_ALIAS: [0xc0000151, 'The specified local group does not exist.'],
-  STATUS_MEMBER_NOT_IN_ALIAS: [0xc0000152, 'The specified account name is not a member of the group.'],
-  STATUS_MEMBER_IN_ALIAS: [0xc0000153, 'The specified account name is already a member of the group.'],
-  STATUS_ALIAS_EXISTS: [0xc0000154, 'The specified local group already exists.'],
-  STATUS_LOGON_NOT_GRANTED: [0xc0000155, 'A requested type of logon (for example, interactive, network, and service) is not granted by the local security policy of the target system. Ask the system administrator to grant the necessary form of logon.'],
-  STATUS_TOO_MANY_SECRETS: [0xc0000156, 'The maximum number of secrets that can be stored in a single system was exceeded. The length and number of secrets is limited to satisfy U.S. State Department export restrictions.'],
-  STATUS_SECRET_TOO_LONG: [0xc0000157, 'The length of a secret exceeds the maximum allowable length. The length and number of secrets is limited to satisfy U.S. State Department export restrictions.'],
-  STATUS_INTERNAL_DB_ERROR: [0xc0000158, 'The local security authority (LSA) database contains an internal inconsistency.'],
-  STATUS_FULLSCREEN_MODE: [0xc0000159, 'The requested operation cannot be performed in full-screen mode.'],
-  STATUS_TOO_MANY_CONTEXT_IDS: [0xc000015a, 'During a logon attempt, the user\'s security context accumulated too many security IDs. This is a very unusual situation. Remove the user from some global or local groups to reduce the number of security IDs to incorporate into the security context.'],
-  STATUS_LOGON_TYPE_NOT_GRANTED: [0xc000015b, 'A user has requested a type of logon (for example, interactive or network) that has not been granted. An administrator has control over who can logon interactively and through the network.'],
-  STATUS_NOT_REGISTRY_FILE: [0xc000015c, 'The system has attempted to load or restore a file into the registry, and the specified file is not in the format of a registry file.'],
-  STATUS_NT_CROSS_ENCRYPTION_REQUIRED: [0xc000015d, 'An attempt was made to change a user password in the security account manager without providing the necessary Windows cross-encrypted password.'],
-  STATUS_DOMAIN_CTRLR_CONFIG_ERROR: [0xc000015e, 'A domain server has an incorrect configuration.'],
-  STATUS_FT_MISSING_MEMBER: [0xc000015f, 'An attempt was made to explicitly access the secondary copy of information via a device control to the fault tolerance driver and the secondary copy is not present in the system.'],
-  STATUS_ILL_FORMED_SERVICE_ENTRY: [0xc0000160, 'A configuration registry node that represents a driver service entry was ill-formed and did not contain the required value entries.'],
-  STATUS_ILLEGAL_CHARACTER: [0xc0000161, 'An illegal character was encountered. For a multibyte character set, this includes a lead byte without a succeeding trail byte. For the Unicode character set this includes the characters 0xFFFF and 0xFFFE.'],
-  STATUS_UNMAPPABLE_CHARACTER: [0xc0000162, 'No mapping for the Unicode character exists in the target multibyte code page.'],
-  STATUS_UNDEFINED_CHARACTER: [0xc0000163, 'The Unicode character is not defined in the Unicode character set that is installed on the system.'],
-  STATUS_FLOPPY_VOLUME: [0xc0000164, 'The paging file cannot be created on a floppy disk.'],
-  STATUS_FLOPPY_ID_MARK_NOT_FOUND: [0xc0000165, '{Floppy Disk Error} While accessing a floppy disk, an ID address mark was not found.'],
-  STATUS_FLOPPY_WRONG_CYLINDER: [0xc0000166, '{Floppy Disk Error} While accessing a floppy disk, the track address from the sector ID field was found to be different from the track address that is maintained by the controller.'],
-  STATUS_FLOPPY_UNKNOWN_ERROR: [0xc0000167, '{Floppy Disk Error} The floppy disk controller reported an error that is not recognized by the floppy disk driver.'],
-  STATUS_FLOPPY_BAD_REGISTERS: [0xc0000168, '{Floppy Disk Error} While accessing a floppy-disk, the controller returned inconsistent results via its registers.'],
-  STATUS_DISK_RECALIBRATE_FAILED: [0xc0000169, '{Hard Disk Error} While accessing the hard disk, a recalibrate operation failed, even after retries.'],
-  STATUS_DISK_OPERATION_FAILED: [0xc000016a, '{Hard Disk Error} While accessing the hard disk, a disk operation failed even after retries.'],
-  STATUS_DISK_RESET_FAILED: [0xc000016b, '{Hard Disk Error} While accessing the hard disk, a disk controller reset was needed, but even that failed.'],
-  STATUS_SHARED_IRQ_BUSY: [0xc000016c, 'An attempt was made to open a device that was sharing an interrupt request (IRQ) with other devices. At least one other device that uses that IRQ was already opened. Two concurrent opens of devices that share an IRQ and only work via interrupts is not supported for the particular bus type that the devices use.'],
-  STATUS_FT_ORPHANING: [0xc000016d, '{FT Orphaning} A disk that is part of a fault-tolerant volume can no longer be accessed.'],
-  STATUS_BIOS_FAILED_TO_CONNECT_INTERRUPT: [0xc000016e, 'The basic input/output system (BIOS) failed to connect a system interrupt to the device or bus for which the device is connected.'],
-  STATUS_PARTITION_FAILURE: [0xc0000172, 'The tape could not be partitioned.'],
-  STATUS_INVALID_BLOCK_LENGTH: [0xc0000173, 'When accessing a new tape of a multi-volume partition, the current blocksize is incorrect.'],
-  STATUS_DEVICE_NOT_PARTITIONED: [0xc0000174, 'The tape partition information could not be found when loading a tape.'],
-  STATUS_UNABLE_TO_LOCK_MEDIA: [0xc0000175, 'An attempt to lock the eject media mechanism failed.'],
-  STATUS_UNABLE_TO_UNLOAD_MEDIA: [0xc0000176, 'An attempt to unload media failed.'],
-  STATUS_EOM_OVERFLOW: [0xc0000177, 'The physical end of tape was detected.'],
-  STATUS_NO_MEDIA: [0xc0000178, '{No Media} There is no media in the drive. Insert media into drive %hs.'],
-  STATUS_NO_SUCH_MEMBER: [0xc000017a, 'A member could not be added to or removed from the local group because the member does not exist.'],
-  STATUS_INVALID_MEMBER: [0xc000017b, 'A new member could not be added to a local group because the member has the wrong account type.'],
-  STATUS_KEY_DELETED: [0xc000017c, 'An illegal operation was attempted on a registry key that has been marked for deletion.'],
-  STATUS_NO_LOG_SPACE: [0xc000017d, 'The system could not allocate the required space in a registry log.'],
-  STATUS_TOO_MANY_SIDS: [0xc000017e, 'Too many SIDs have been specified.'],
-  STATUS_LM_CROSS_ENCRYPTION_REQUIRED: [0xc000017f, 'An attempt was made to change a user password in the security account manager without providing the necessary LM cross-encrypted password.'],
-  STATUS_KEY_HAS_CHILDREN: [0xc0000180, 'An attempt was made to create a symbolic link in a registry key that already has subkeys or values.'],
-  STATUS_CHILD_MUST_BE_VOLATILE: [0xc0000181, 'An attempt was made to create a stable subkey under a volatile parent key.'],
-  STATUS_DEVICE_CONFIGURATION_ERROR: [0xc0000182, 'The I/O device is configured incorrectly or the configuration parameters to the driver are incorrect.'],
-  STATUS_DRIVER_INTERNAL_ERROR: [0xc0000183, 'An error was detected between two drivers or within an I/O driver.'],
-  STATUS_INVALID_DEVICE_STATE: [0xc0000184, 'The device is not in a valid state to perform this request.'],
-  STATUS_IO_DEVICE_ERROR: [0xc0000185, 'The I/O device reported an I/O error.'],
-  STATUS_DEVICE_PROTOCOL_ERROR: [0xc0000186, 'A protocol error was detected between the driver and the device.'],
-  STATUS_BACKUP_CONTROLLER: [0xc0000187, 'This operation is only allowed for the primary domain controller of the domain.'],
-  STATUS_LOG_FILE_FULL: [0xc0000188, 'The log file space is insufficient to support this operation.'],
-  STATUS_TOO_LATE: [0xc0000189, 'A write operation was attempted to a volume after it was dismounted.'],
-  STATUS_NO_TRUST_LSA_SECRET: [0xc000018a, 'The workstation does not have a trust secret for the primary domain in the local LSA database.'],
-  STATUS_NO_TRUST_SAM_ACCOUNT: [0xc000018b, 'On applicable Windows Server releases, the SAM database does not have a computer account for this workstation trust relationship.'],
-  STATUS_TRUSTED_DOMAIN_FAILURE: [0xc000018c, 'The logon request failed because the trust relationship between the primary domain and the trusted domain failed.'],
-  STATUS_TRUSTED_RELATIONSHIP_FAILURE: [0xc000018d, 'The logon request failed because the trust relationship between this workstation and the primary domain failed.'],
-  STATUS_EVENTLOG_FILE_CORRUPT: [0xc000018e, 'The Eventlog log file is corrupt.'],
-  STATUS_EVENTLOG_CANT_START: [0xc000018f, 'No Eventlog log file could be opened. The Eventlog service did not start.'],
-  STATUS_TRUST_FAILURE: [0xc0000190, 'The network logon failed. This might be because the validation authority cannot be reached.'],
-  STATUS_MUTANT_LIMIT_EXCEEDED: [0xc0000191, 'An attempt was made to acquire a mutant such that its maximum count would have been exceeded.'],
-  STATUS_NETLOGON_NOT_STARTED: [0xc0000192, 'An attempt was made to logon, but the NetLogon service was not started.'],
-  STATUS_ACCOUNT_EXPIRED: [0xc0000193, 'The user account has expired.'],
-  STATUS_POSSIBLE_DEADLOCK: [0xc0000194, '{EXCEPTION} Possible deadlock condition.'],
-  STATUS_NETWORK_CREDENTIAL_CONFLICT: [0xc0000195, 'Multiple connections to a server or shared resource by the same user, using more than one user name, are not allowed. Disconnect all previous connections to the server or shared resource and try again.'],
-  STATUS_REMOTE_SESSION_LIMIT: [0xc0000196, 'An attempt was made to establish a session to a network server, but there are already too many sessions established to that server.'],
-  STATUS_EVENTLOG_FILE_CHANGED: [0xc0000197, 'The log file has changed between reads.'],
-  STATUS_NOLOGON_INTERDOMAIN_TRUST_ACCOUNT: [0xc0000198, 'The account used is an interdomain trust account. Use your global user account or local user account to access this server.'],
-  STATUS_NOLOGON_WORKSTATION_TRUST_ACCOUNT: [0xc0000199, 'The account used is a computer account. Use your global user account or local user account to access this server.'],
-  STATUS_NOLOGON_SERVER_TRUST_ACCOUNT: [0xc000019a, 'The account used is a server trust account. Use your global user account or local user account to access this server.'],
-  STATUS_DOMAIN_TRUST_INCONSISTENT: [0xc000019b, 'The name or SID of the specified domain is inconsistent with the trust information for that domain.'],
-  STATUS_FS_DRIVER_REQUIRED: [0xc000019c, 'A volume has been accessed for which a file system driver is required that has not yet been loaded.'],
-  STATUS_IMAGE_ALREADY_LOADED_AS_DLL: [0xc000019d, 'Indicates that the specified image is already loaded as a DLL.'],
-  STATUS_INCOMPATIBLE_WITH_GLOBAL_SHORT_NAME_REGISTRY_SETTING: [0xc000019e, 'Short name settings cannot be changed on this volume due to the global registry setting.'],
-  STATUS_SHORT_NAMES_NOT_ENABLED_ON_VOLUME: [0xc000019f, 'Short names are not enabled on this volume.'],
-  STATUS_SECURITY_STREAM_IS_INCONSISTENT: [0xc00001a0, 'The security stream for the given volume is in an inconsistent state. Please run CHKDSK on the volume.'],
-  STATUS_INVALID_LOCK_RANGE: [0xc00001a1, 'A requested file lock operation cannot be processed due to an invalid byte range.'],
-  STATUS_INVALID_ACE_CONDITION: [0xc00001a2, 'The specified access control entry (ACE) contains an invalid condition.'],
-  STATUS_IMAGE_SUBSYSTEM_NOT_PRESENT: [0xc00001a3, 'The subsystem needed to support the image type is not present.'],
-  STATUS_NOTIFICATION_GUID_ALREADY_DEFINED: [0xc00001a4, 'The specified file already has a notification GUID associated with it.'],
-  STATUS_NETWORK_OPEN_RESTRICTION: [0xc0000201, 'A remote open failed because the network open restrictions were not satisfied.'],
-  STATUS_NO_USER_SESSION_KEY: [0xc0000202, 'There is no user session key for the specified logon session.'],
-  STATUS_USER_SESSION_DELETED: [0xc0000203, 'The remote user session has been deleted.'],
-  STATUS_RESOURCE_LANG_NOT_FOUND: [0xc0000204, 'Indicates the specified resource language ID cannot be found in the image file.'],
-  STATUS_INSUFF_SERVER_RESOURCES: [0xc0000205, 'Insufficient server resources exist to complete the request.'],
-  STATUS_INVALID_BUFFER_SIZE: [0xc0000206, 'The size of the buffer is invalid for the specified operation.'],
-  STATUS_INVALID_ADDRESS_COMPONENT: [0xc0000207, 'The transport rejected the specified network address as invalid.'],
-  STATUS_INVALID_ADDRESS_WILDCARD: [0xc0000208, 'The transport rejected the specified network address due to invalid use of a wildcard.'],
-  STATUS_TOO_MANY_ADDRESSES: [0xc0000209, 'The transport address could not be opened because all the available addresses are in use.'],
-  STATUS_ADDRESS_ALREADY_EXISTS: [0xc000020a, 'The transport address could not be opened because it already exists.'],
-  STATUS_ADDRESS_CLOSED: [0xc000020b, 'The transport address is now closed.'],
-  STATUS_CONNECTION_DISCONNECTED: [0xc000020c, 'The transport connection is now disconnected.'],
-  STATUS_CONNECTION_RESET: [0xc000020d, 'The transport connection has been reset.'],
-  STATUS_TOO_MANY_NODES: [0xc000020e, 'The transport cannot dynamically acquire any more nodes.'],
-  STATUS_TRANSACTION_ABORTED: [0xc000020f, 'The transport aborted a pending transaction.'],
-  STATUS_TRANSACTION_TIMED_OUT: [0xc0000210, 'The transport timed out a request that is waiting for a response.'],
-  STATUS_TRANSACTION_NO_RELEASE: [0xc0000211, 'The transport did not receive a release for a pending response.'],
-  STATUS_TRANSACTION_NO_MATCH: [0xc0000212, 'The transport did not find a transaction that matches the specific token.'],
-  STATUS_TRANSACTION_RESPONDED: [0xc0000213, 'The transport had previously responded to a transaction request.'],
-  STATUS_TRANSACTION_INVALID_ID: [0xc0000214, 'The transport does not recognize the specified transaction request ID.'],
-  STATUS_TRANSACTION_INVALID_TYPE: [0xc0000215, 'The transport does not recognize the specified transaction request type.'],
-  STATUS_NOT_SERVER_SESSION: [0xc0000216, 'The transport can only process the specified request on the server side of a session.'],
-  STATUS_NOT_CLIENT_SESSION: [0xc0000217, 'The transport can only process the specified request on the client side of a session.'],
-  STATUS_CANNOT_LOAD_REGISTRY_FILE: [0xc0000218, '{Registry File Failure} The registry cannot load the hive (file): %hs or its log or alternate. It is corrupt, absent, or not writable.'],
-  STATUS_DEBUG_ATTACH_FAILED: [0xc0000219, '{Unexpected Failure in DebugActiveProcess} An unexpected failure occurred while processing a DebugActiveProcess API request. Choosing OK will terminate the process, and choosing Cancel will ignore the error.'],
-  STATUS_SYSTEM_PROCESS_TERMINATED: [0xc000021a, '{Fatal System Error} The %hs system process terminated unexpectedly with a status of 0x%08x (0x%08x 0x%08x). The system has been shut down.'],
-  STATUS_DATA_NOT_ACCEPTED: [0xc000021b, '{Data Not Accepted} The TDI client could not handle the data received during an indication.'],
-  STATUS_NO_BROWSER_SERVERS_FOUND: [0xc000021c, '{Unable to Retrieve Browser Server List} The list of servers for this workgroup is not currently available.'],
-  STATUS_VDM_HARD_ERROR: [0xc000021d, 'NTVDM encountered a hard error.'],
-  STATUS_DRIVER_CANCEL_TIMEOUT: [0xc000021e, '{Cancel Timeout} The driver %hs failed to complete a canceled I/O request in the allotted time.'],
-  STATUS_REPLY_MESSAGE_MISMATCH: [0xc000021f, '{Reply Message Mismatch} An attempt was made to reply to an LPC message, but the thread specified by the client ID in the message was not waiting on that message.'],
-  STATUS_MAPPED_ALIGNMENT: [0xc0000220, '{Mapped View Alignment Incorrect} An attempt was made to map a view of a file, but either the specified base address or the offset into the file were not aligned on the proper allocation granularity.'],
-  STATUS_IMAGE_CHECKSUM_MISMATCH: [0xc0000221, '{Bad Image Checksum} The image %hs is possibly corrupt. The header checksum does not match the computed checksum.'],
-  STATUS_LOST_WRITEBEHIND_DATA: [0xc0000222, '{Delayed Write Failed} Windows was unable to save all the data for the file %hs. The data has been lost. This error might be caused by a failure of your computer hardware or network connection. Try to save this file elsewhere.'],
-  STATUS_CLIENT_SERVER_PARAMETERS_INVALID: [0xc0000223, 'The parameters passed to the server in the client/server shared memory window were invalid. Too much data might have been put in the shared memory window.'],
-  STATUS_PASSWORD_MUST_CHANGE: [0xc0000224, 'The user password must be changed before logging on the first time.'],
-  STATUS_NOT_FOUND: [0xc0000225, 'The object was not found.'],
-  STATUS_NOT_TINY_STREAM: [0xc0000226, 'The stream is not a tiny stream.'],
-  STATUS_RECOVERY_FAILURE: [0xc0000227, 'A transaction recovery failed.'],
-  STATUS_STACK_OVERFLOW_READ: [0xc0000228, 'The request must be handled by the stack overflow code.'],
-  STATUS_FAIL_CHECK: [0xc0000229, 'A consistency check failed.'],
-  STATUS_DUPLICATE_OBJECTID: [0xc000022a, 'The attempt to insert the ID in the index failed because the ID is already in the index.'],
-  STATUS_OBJECTID_EXISTS: [0xc000022b, 'The attempt to set the object ID failed because the object already has an ID.'],
-  STATUS_CONVERT_TO_LARGE: [0xc000022c, 'Internal OFS status codes indicating how an allocation operation is handled. Either it is retried after the containing oNode is moved or the extent stream is converted to a large stream.'],
-  STATUS_RETRY: [0xc000022d, 'The request needs to be retried.'],
-  STATUS_FOUND_OUT_OF_SCOPE: [0xc000022e, 'The attempt to find the object found an object on the volume that matches by ID; however, it is out of the scope of the handle that is used for the operation.'],
-  STATUS_ALLOCATE_BUCKET: [0xc000022f, 'The bucket array must be grown. Retry the transaction after doing so.'],
-  STATUS_PROPSET_NOT_FOUND: [0xc0000230, 'The specified property set does not exist on the object.'],
-  STATUS_MARSHALL_OVERFLOW: [0xc0000231, 'The user/kernel marshaling buffer has overflowed.'],
-  STATUS_INVALID_VARIANT: [0xc0000232, 'The supplied variant structure contains invalid data.'],
-  STATUS_DOMAIN_CONTROLLER_NOT_FOUND: [0xc0000233, 'A domain controller for this domain was not found.'],
-  STATUS_ACCOUNT_LOCKED_OUT: [0xc0000234, 'The user account has been automatically locked because too many invalid logon attempts or password change attempts have been requested.'],
-  STATUS_HANDLE_NOT_CLOSABLE: [0xc0000235, 'NtClose was called on a handle that was protected from close via NtSetInformationObject.'],
-  STATUS_CONNECTION_REFUSED: [0xc0000236, 'The transport-connection attempt was refused by the remote system.'],
-  STATUS_GRACEFUL_DISCONNECT: [0xc0000237, 'The transport connection was gracefully closed.'],
-  STATUS_ADDRESS_ALREADY_ASSOCIATED: [0xc0000238, 'The transport endpoint already has an address associated with it.'],
-  STATUS_ADDRESS_NOT_ASSOCIATED: [0xc0000239, 'An address has not yet been associated with the transport endpoint.'],
-  STATUS_CONNECTION_INVALID: [0xc000023a, 'An operation was attempted on a nonexistent transport connection.'],
-  STATUS_CONNECTION_ACTIVE: [0xc000023b, 'An invalid operation was attempted on an active transport connection.'],
-  STATUS_NETWORK_UNREACHABLE: [0xc000023c, 'The remote network is not reachable by the transport.'],
-  STATUS_HOST_UNREACHABLE: [0xc000023d, 'The remote system is not reachable by the transport.'],
-  STATUS_PROTOCOL_UNREACHABLE: [0xc000023e, 'The remote system does not support the transport protocol.'],
-  STATUS_PORT_UNREACHABLE: [0xc000023f, 'No service is operating at the destination port of the transport on the remote system.'],
-  STATUS_REQUEST_ABORTED: [0xc0000240, 'The request was aborted.'],
-  STATUS_CONNECTION_ABORTED: [0xc0000241, 'The transport connection was aborted by the local system.'],
-  STATUS_BAD_COMPRESSION_BUFFER: [0xc0000242, 'The specified buffer contains ill-formed data.'],
-  STATUS_USER_MAPPED_FILE: [0xc0000243, 'The requested operation cannot be performed on a file with a user mapped section open.'],
-  STATUS_AUDIT_FAILED: [0xc0000244, '{Audit Failed} An attempt to generate a security audit failed.'],
-  STATUS_TIMER_RESOLUTION_NOT_SET: [0xc0000245, 'The timer resolution was not previously set by the current process.'],
-  STATUS_CONNECTION_COUNT_LIMIT: [0xc0000246, 'A connection to the server could not be made because the limit on the number of concurrent connections for this account has been reached.'],
-  STATUS_LOGIN_TIME_RESTRICTION: [0xc0000247, 'Attempting to log on during an unauthorized time of day for this account.'],
-  STATUS_LOGIN_WKSTA_RESTRICTION: [0xc0000248, 'The account is not authorized to log on from this station.'],
-  STATUS_IMAGE_MP_UP_MISMATCH: [0xc0000249, '{UP/MP Image Mismatch} The image %hs has been modified for use on a uniprocessor system, but you are running it on a multiprocessor machine. Reinstall the image file.'],
-  STATUS_INSUFFICIENT_LOGON_INFO: [0xc0000250, 'There is insufficient account information to log you on.'],
-  STATUS_BAD_DLL_ENTRYPOINT: [0xc0000251, '{Invalid DLL Entrypoint} The dynamic link library %hs is not written correctly. The stack pointer has been left in an inconsistent state. The entry point should be declared as WINAPI or STDCALL. Select YES to fail the DLL load. Select NO to continue execution. Selecting NO might cause the application to operate incorrectly.'],
-  STATUS_BAD_SERVICE_ENTRYPOINT: [0xc0000252, '{Invalid Service Callback Entrypoint} The %hs service is not written correctly. The stack pointer has been left in an inconsistent state. The callback entry point should be declared as WINAPI or STDCALL. Selecting OK will cause the service to continue operation. However, the service process might operate incorrectly.'],
-  STATUS_LPC_REPLY_LOST: [0xc0000253, 'The server received the messages but did not send a reply.'],
-  STATUS_IP_ADDRESS_CONFLICT1: [0xc0000254, 'There is an IP address conflict with another system on the network.'],
-  STATUS_IP_ADDRESS_CONFLICT2: [0xc0000255, 'There is an IP address conflict with another system on the network.'],
-  STATUS_REGISTRY_QUOTA_LIMIT: [0xc0000256, '{Low On Registry Space} The system has reached the maximum size that is allowed for the system part of the registry. Additional storage requests will be ignored.'],
-  STATUS_PATH_NOT_COVERED: [0xc0000257, 'The contacted server does not support the indicated part of the DFS namespace.'],
-  STATUS_NO_CALLBACK_ACTIVE: [0xc0000258, 'A callback return system service cannot be executed when no callback is active.'],
-  STATUS_LICENSE_QUOTA_EXCEEDED: [0xc0000259, 'The service being accessed is licensed for a particular number of connections. No more connections can be made to the service at this time because the service has already accepted the maximum number of connections.'],
-  STATUS_PWD_TOO_SHORT: [0xc000025a, 'The password provided is too short to meet the policy of your user account. Choose a longer password.'],
-  STATUS_PWD_TOO_RECENT: [0xc000025b, 'The policy of your user account does not allow you to change passwords too frequently. This is done to prevent users from changing back to a familiar, but potentially discovered, password. If you feel your password has been compromised, contact your administrator immediately to have a new one assigned.'],
-  STATUS_PWD_HISTORY_CONFLICT: [0xc000025c, 'You have attempted to change your password to one that you have used in the past. The policy of your user account does not allow this. Select a password that you have not previously used.'],
-  STATUS_PLUGPLAY_NO_DEVICE: [0xc000025e, 'You have attempted to load a legacy device driver while its device instance had been disabled.'],
-  STATUS_UNSUPPORTED_COMPRESSION: [0xc000025f, 'The specified compression format is unsupported.'],
-  STATUS_INVALID_HW_PROFILE: [0xc0000260, 'The specified hardware profile configuration is invalid.'],
-  STATUS_INVALID_PLUGPLAY_DEVICE_PATH: [0xc0000261, 'The specified Plug and Play registry device path is invalid.'],
-  STATUS_DRIVER_ORDINAL_NOT_FOUND: [0xc0000262, '{Driver Entry Point Not Found} The %hs device driver could not locate the ordinal %ld in driver %hs.'],
-  STATUS_DRIVER_ENTRYPOINT_NOT_FOUND: [0xc0000263, '{Driver Entry Point Not Found} The %hs device driver could not locate the entry point %hs in driver %hs.'],
-  STATUS_RESOURCE_NOT_OWNED: [0xc0000264, '{Application Error} The application attempted to release a resource it did not own. Click OK to terminate the application.'],
-  STATUS_TOO_MANY_LINKS: [0xc0000265, 'An attempt was made to create more links on a file than the file system supports.'],
-  STATUS_QUOTA_LIST_INCONSISTENT: [0xc0000266, 'The specified quota list is internally inconsistent with its descriptor.'],
-  STATUS_FILE_IS_OFFLINE: [0xc0000267, 'The specified file has been relocated to offline storage.'],
-  STATUS_EVALUATION_EXPIRATION: [0xc0000268, '{Windows Evaluation Notification} The evaluation period for this installation of Windows has expired. This system will shutdown in 1 hour. To restore access to this installation of Windows, upgrade this installation by using a licensed distribution of this product.'],
-  STATUS_ILLEGAL_DLL_RELOCATION: [0xc0000269, '{Illegal System DLL Relocation} The system DLL %hs was relocated in memory. The application will not run properly. The relocation occurred because the DLL %hs occupied an address range that is reserved for Windows system DLLs. The vendor supplying the DLL should be contacted for a new DLL.'],
-  STATUS_LICENSE_VIOLATION: [0xc000026a, '{License Violation} The system has detected tampering with your registered product type. This is a violation of your software license. Tampering with the product type is not permitted.'],
-  STATUS_DLL_INIT_FAILED_LOGOFF: [0xc000026b, '{DLL Initialization Failed} The application failed to initialize because the window station is shutting down.'],
-  STATUS_DRIVER_UNABLE_TO_LOAD: [0xc000026c, '{Unable to Load Device Driver} %hs device driver could not be loaded. Error Status was 0x%x.'],
-  STATUS_DFS_UNAVAILABLE: [0xc000026d, 'DFS is unavailable on the contacted server.'],
-  STATUS_VOLUME_DISMOUNTED: [0xc000026e, 'An operation was attempted to a volume after it was dismounted.'],
-  STATUS_WX86_INTERNAL_ERROR: [0xc000026f, 'An internal error occurred in the Win32 x86 emulation subsystem.'],
-  STATUS_WX86_FLOAT_STACK_CHECK: [0xc0000270, 'Win32 x86 emulation subsystem floating-point stack check.'],
-  STATUS_VALIDATE_CONTINUE: [0xc0000271, 'The validation process needs to continue on to the next step.'],
-  STATUS_NO_MATCH: [0xc0000272, 'There was no match for the specified key in the index.'],
-  STATUS_NO_MORE_MATCHES: [0xc0000273, 'There are no more matches for the current index enumeration.'],
-  STATUS_NOT_A_REPARSE_POINT: [0xc0000275, 'The NTFS file or directory is not a reparse point.'],
-  STATUS_IO_REPARSE_TAG_INVALID: [0xc0000276, 'The Windows I/O reparse tag passed for the NTFS reparse point is invalid.'],
-  STATUS_IO_REPARSE_TAG_MISMATCH: [0xc0000277, 'The Windows I/O reparse tag does not match the one that is in the NTFS reparse point.'],
-  STATUS_IO_REPARSE_DATA_INVALID: [0xc0000278, 'The user data passed for the NTFS reparse point is invalid.'],
-  STATUS_IO_REPARSE_TAG_NOT_HANDLED: [0xc0000279, 'The layered file system driver for this I/O tag did not handle it when needed.'],
-  STATUS_REPARSE_POINT_NOT_RESOLVED: [0xc0000280, 'The NTFS symbolic link could not be resolved even though the initial file name is valid.'],
-  STATUS_DIRECTORY_IS_A_REPARSE_POINT: [0xc0000281, 'The NTFS directory is a reparse point.'],
-  STATUS_RANGE_LIST_CONFLICT: [0xc0000282, 'The range could not be added to the range list because of a conflict.'],
-  STATUS_SOURCE_ELEMENT_EMPTY: [0xc0000283, 'The specified medium changer source element contains no media.'],
-  STATUS_DESTINATION_ELEMENT_FULL: [0xc0000284, 'The specified medium changer destination element already contains media.'],
-  STATUS_ILLEGAL_ELEMENT_ADDRESS: [0xc0000285, 'The specified medium changer element does not exist.'],
-  STATUS_MAGAZINE_NOT_PRESENT: [0xc0000286, 'The specified element is contained in a magazine that is no longer present.'],
-  STATUS_REINITIALIZATION_NEEDED: [0xc0000287, 'The device requires re-initialization due to hardware errors.'],
-  STATUS_ENCRYPTION_FAILED: [0xc000028a, 'The file encryption attempt failed.'],
-  STATUS_DECRYPTION_FAILED: [0xc000028b, 'The file decryption attempt failed.'],
-  STATUS_RANGE_NOT_FOUND: [0xc000028c, 'The specified range could not be found in the range list.'],
-  STATUS_NO_RECOVERY_POLICY: [0xc000028d, 'There is no encryption recovery policy configured for this system.'],
-  STATUS_NO_EFS: [0xc000028e, 'The required encryption driver is not loaded for this system.'],
-  STATUS_WRONG_EFS: [0xc000028f, 'The file was encrypted with a different encryption driver than is currently loaded.'],
-  STATUS_NO_USER_KEYS: [0xc0000290, 'There are no EFS keys defined for the user.'],
-  STATUS_FILE_NOT_ENCRYPTED: [0xc0000291, 'The specified file is not encrypted.'],
-  STATUS_NOT_EXPORT_FORMAT: [0xc0000292, 'The specified file is not in the defined EFS export format.'],
-  STATUS_FILE_ENCRYPTED: [0xc0000293, 'The specified file is encrypted and the user does not have the ability to decrypt it.'],
-  STATUS_WMI_GUID_NOT_FOUND: [0xc0000295, 'The GUID passed was not recognized as valid by a WMI data provider.'],
-  STATUS_WMI_INSTANCE_NOT_FOUND: [0xc0000296, 'The instance name passed was not recognized as valid by a WMI data provider.'],
-  STATUS_WMI_ITEMID_NOT_FOUND: [0xc0000297, 'The data item ID passed was not recognized as valid by a WMI data provider.'],
-  STATUS_WMI_TRY_AGAIN: [0xc0000298, 'The WMI request could not be completed and should be retried.'],
-  STATUS_SHARED_POLICY: [0xc0000299, 'The policy object is shared and can only be modified at the root.'],
-  STATUS_POLICY_OBJECT_NOT_FOUND: [0xc000029a, 'The policy object does not exist when it should.'],
-  STATUS_POLICY_ONLY_IN_DS: [0xc000029b, 'The requested policy information only lives in the Ds.'],
-  STATUS_VOLUME_NOT_UPGRADED: [0xc000029c, 'The volume must be upgraded to enable this feature.'],
-  STATUS_REMOTE_STORAGE_NOT_ACTIVE: [0xc000029d, 'The remote storage service is not operational at this time.'],
-  STATUS_REMOTE_STORAGE_MEDIA_ERROR: [0xc000029e, 'The remote storage service encountered a media error.'],
-  STATUS_NO_TRACKING_SERVICE: [0xc000029f, 'The tracking (workstation) service is not running.'],
-  STATUS_SERVER_SID_MISMATCH: [0xc00002a0, 'The server process is running under a SID that is different from the SID that is required by client.'],
-  STATUS_DS_NO_ATTRIBUTE_OR_VALUE: [0xc00002a1, 'The specified directory service attribute or value does not exist.'],
-  STATUS_DS_INVALID_ATTRIBUTE_SYNTAX: [0xc00002a2, 'The attribute syntax specified to the directory service is invalid.'],
-  STATUS_DS_ATTRIBUTE_TYPE_UNDEFINED: [0xc00002a3, 'The attribute type specified to the directory service is not defined.'],
-  STATUS_DS_ATTRIBUTE_OR_VALUE_EXISTS: [0xc00002a4, 'The specified directory service attribute or value already exists.'],
-  STATUS_DS_BUSY: [0xc00002a5, 'The directory service is busy.'],
-  STATUS_DS_UNAVAILABLE: [0xc00002a6, 'The directory service is unavailable.'],
-  STATUS_DS_NO_RIDS_ALLOCATED: [0xc00002a7, 'The directory service was unable to allocate a relative identifier.'],
-  STATUS_DS_NO_MORE_RIDS: [0xc00002a8, 'The directory service has exhausted the pool of relative identifiers.'],
-  STATUS_DS_INCORRECT_ROLE_OWNER: [0xc00002a9, 'The requested operation could not be performed because the directory service is not the master for that type of operation.'],
-  STATUS_DS_RIDMGR_INIT_ERROR: [0xc00002aa, 'The directory service was unable to initialize the subsystem that allocates relative identifiers.'],
-  STATUS_DS_OBJ_CLASS_VIOLATION: [0xc00002ab, 'The requested operation did not satisfy one or more constraints that are associated with the class of the object.'],
-  STATUS_DS_CANT_ON_NON_LEAF: [0xc00002ac, 'The directory service can perform the requested operation only on a leaf object.'],
-  STATUS_DS_CANT_ON_RDN: [0xc00002ad, 'The directory service cannot perform the requested operation on the Relatively Defined Name (RDN) attribute of an object.'],
-  STATUS_DS_CANT_MOD_OBJ_CLASS: [0xc00002ae, 'The directory service detected an attempt to modify the object class of an object.'],
-  STATUS_DS_CROSS_DOM_MOVE_FAILED: [0xc00002af, 'An error occurred while performing a cross domain move operation.'],
-  STATUS_DS_GC_NOT_AVAILABLE: [0xc00002b0, 'Unable to contact the global catalog server.'],
-  STATUS_DIRECTORY_SERVICE_REQUIRED: [0xc00002b1, 'The requested operation requires a directory service, and none was available.'],
-  STATUS_REPARSE_ATTRIBUTE_CONFLICT: [0xc00002b2, 'The reparse attribute cannot be set because it is incompatible with an existing attribute.'],
-  STATUS_CANT_ENABLE_DENY_ONLY: [0xc00002b3, 'A group marked "use for deny only" cannot be enabled.'],
-  STATUS_FLOAT_MULTIPLE_FAULTS: [0xc00002b4, '{EXCEPTION} Multiple floating-point faults.'],
-  STATUS_FLOAT_MULTIPLE_TRAPS: [0xc00002b5, '{EXCEPTION} Multiple floating-point traps.'],
-  STATUS_DEVICE_REMOVED: [0xc00002b6, 'The device has been removed.'],
-  STATUS_JOURNAL_DELETE_IN_PROGRESS: [0xc00002b7, 'The volume change journal is being deleted.'],
-  STATUS_JOURNAL_NOT_ACTIVE: [0xc00002b8, 'The volume change journal is not active.'],
-  STATUS_NOINTERFACE: [0xc00002b9, 'The requested interface is not supported.'],
-  STATUS_DS_ADMIN_LIMIT_EXCEEDED: [0xc00002c1, 'A directory service resource limit has been exceeded.'],
-  STATUS_DRIVER_FAILED_SLEEP: [0xc00002c2, '{System Standby Failed} The driver %hs does not support standby mode. Updating this driver allows the system to go to standby mode.'],
-  STATUS_MUTUAL_AUTHENTICATION_FAILED: [0xc00002c3, 'Mutual Authentication failed. The server password is out of date at the domain controller.'],
-  STATUS_CORRUPT_SYSTEM_FILE: [0xc00002c4, 'The system file %1 has become corrupt and has been replaced.'],
-  STATUS_DATATYPE_MISALIGNMENT_ERROR: [0xc00002c5, '{EXCEPTION} Alignment Error A data type misalignment error was detected in a load or store instruction.'],
-  STATUS_WMI_READ_ONLY: [0xc00002c6, 'The WMI data item or data block is read-only.'],
-  STATUS_WMI_SET_FAILURE: [0xc00002c7, 'The WMI data item or data block could not be changed.'],
-  STATUS_COMMITMENT_MINIMUM: [0xc00002c8, '{Virtual Memory Minimum Too Low} Your system is low on virtual memory. Windows is increasing the size of your virtual memory paging file. During this process, memory requests for some applications might be denied. For more information, see Help.'],
-  STATUS_REG_NAT_CONSUMPTION: [0xc00002c9, '{EXCEPTION} Register NaT consumption faults. A NaT value is consumed on a non-speculative instruction.'],
-  STATUS_TRANSPORT_FULL: [0xc00002ca, 'The transport element of the medium changer contains media, which is causing the operation to fail.'],
-  STATUS_DS_SAM_INIT_FAILURE: [0xc00002cb, 'Security Accounts Manager initialization failed because of the following error: %hs Error Status: 0x%x. Click OK to shut down this system and restart in Directory Services Restore Mode. Check the event log for more detailed information.'],
-  STATUS_ONLY_IF_CONNECTED: [0xc00002cc, 'This operation is supported only when you are connected to the server.'],
-  STATUS_DS_SENSITIVE_GROUP_VIOLATION: [0xc00002cd, 'Only an administrator can modify the membership list of an administrative group.'],
-  STATUS_PNP_RESTART_ENUMERATION: [0xc00002ce, 'A device was removed so enumeration must be restarted.'],
-  STATUS_JOURNAL_ENTRY_DELETED: [0xc00002cf, 'The journal entry has been deleted from the journal.'],
-  STATUS_DS_CANT_MOD_PRIMARYGROUPID: [0xc00002d0, 'Cannot change the primary group ID of a domain controller account.'],
-  STATUS_SYSTEM_IMAGE_BAD_SIGNATURE: [0xc00002d1, '{Fatal System Error} The system image %s is not properly signed. The file has been replaced with the signed file. The system has been shut down.'],
-  STATUS_PNP_REBOOT_REQUIRED: [0xc00002d2, 'The device will not start without a reboot.'],
-  STATUS_POWER_STATE_INVALID: [0xc00002d3, 'The power state of the current device cannot support this request.'],
-  STATUS_DS_INVALID_GROUP_TYPE: [0xc00002d4, 'The specified group type is invalid.'],
-  STATUS_DS_NO_NEST_GLOBALGROUP_IN_MIXEDDOMAIN: [0xc00002d5, 'In a mixed domain, no nesting of a global group if the group is security enabled.'],
-  STATUS_DS_NO_NEST_LOCALGROUP_IN_MIXEDDOMAIN: [0xc00002d6, 'In a mixed domain, cannot nest local groups with other local groups, if the group is security enabled.'],
-  STATUS_DS_GLOBAL_CANT_HAVE_LOCAL_MEMBER: [0xc00002d7, 'A global group cannot have a local group as a member.'],
-  STATUS_DS_GLOBAL_CANT_HAVE_UNIVERSAL_MEMBER: [0xc00002d8, 'A global group cannot have a universal group as a member.'],
-  STATUS_DS_UNIVERSAL_CANT_HAVE_LOCAL_MEMBER: [0xc00002d9, 'A universal group cannot have a local group as a member.'],
-  STATUS_DS_GLOBAL_CANT_HAVE_CROSSDOMAIN_MEMBER: [0xc00002da, 'A global group cannot have a cross-domain member.'],
-  STATUS_DS_LOCAL_CANT_HAVE_CROSSDOMAIN_LOCAL_MEMBER: [0xc00002db, 'A local group cannot have another cross-domain local group as a member.'],
-  STATUS_DS_HAVE_PRIMARY_MEMBERS: [0xc00002dc, 'Cannot change to a security-disabled group because primary members are in this group.'],
-  STATUS_WMI_NOT_SUPPORTED: [0xc00002dd, 'The WMI operation is not supported by the data block or method.'],
-  STATUS_INSUFFICIENT_POWER: [0xc00002de, 'There is not enough power to complete the requested operation.'],
-  STATUS_SAM_NEED_BOOTKEY_PASSWORD: [0xc00002df, 'The Security Accounts Manager needs to get the boot password.'],
-  STATUS_SAM_NEED_BOOTKEY_FLOPPY: [0xc00002e0, 'The Security Accounts Manager needs to get the boot key from the floppy disk.'],
-  STATUS_DS_CANT_START: [0xc00002e1, 'The directory service cannot start.'],
-  STATUS_DS_INIT_FAILURE: [0xc00002e2, 'The directory service could not start because of the following error: %hs Error Status: 0x%x. Click OK to shut down this system and restart in Directory Services Restore Mode. Check the event log for more detailed information.'],
-  STATUS_SAM_INIT_FAILURE: [0xc00002e3, 'The Security Accounts Manager initialization failed because of the following error: %hs Error Status: 0x%x. Click OK to shut down this system and restart in Safe Mode. Check the event log for more detailed information.'],
-  STATUS_DS_GC_REQUIRED: [0xc00002e4, 'The requested operation can be performed only on a global catalog server.'],
-  STATUS_DS_LOCAL_MEMBER_OF_LOCAL_ONLY: [0xc00002e5, 'A local group can only be a member of other local groups in the same domain.'],
-  STATUS_DS_NO_FPO_IN_UNIVERSAL_GROUPS: [0xc00002e6, 'Foreign security principals cannot be members of universal groups.'],
-  STATUS_DS_MACHINE_ACCOUNT_QUOTA_EXCEEDED: [0xc00002e7, 'Your computer could not be joined to the domain. You have exceeded the maximum number of computer accounts you are allowed to create in this domain. Contact your system administrator to have this limit reset or increased.'],
-  STATUS_CURRENT_DOMAIN_NOT_ALLOWED: [0xc00002e9, 'This operation cannot be performed on the current domain.'],
-  STATUS_CANNOT_MAKE: [0xc00002ea, 'The directory or file cannot be created.'],
-  STATUS_SYSTEM_SHUTDOWN: [0xc00002eb, 'The system is in the process of shutting down.'],
-  STATUS_DS_INIT_FAILURE_CONSOLE: [0xc00002ec, 'Directory Services could not start because of the following error: %hs Error Status: 0x%x. Click OK to shut down the system. You can use the recovery console to diagnose the system further.'],
-  STATUS_DS_SAM_INIT_FAILURE_CONSOLE: [0xc00002ed, 'Security Accounts Manager initialization failed because of the following error: %hs Error Status: 0x%x. Click OK to shut down the system. You can use the recovery console to diagnose the system further.'],
-  STATUS_UNFINISHED_CONTEXT_DELETED: [0xc00002ee, 'A security context was deleted before the context was completed. This is considered a logon failure.'],
-  STATUS_NO_TGT_REPLY: [0xc00002ef, 'The client is trying to negotiate a context and the server requires user-to-user but did not send a TGT reply.'],
-  STATUS_OBJECTID_NOT_FOUND: [0xc00002f0, 'An object ID was not found in the file.'],
-  STATUS_NO_IP_ADDRESSES: [0xc00002f1, 'Unable to accomplish the requested task because the local machine does not have any IP addresses.'],
-  STATUS_WRONG_CREDENTIAL_HANDLE: [0xc00002f2, 'The supplied credential handle does not match the credential that is associated with the security context.'],
-  STATUS_CRYPTO_SYSTEM_INVALID: [0xc00002f3, 'The crypto system or checksum function is invalid because a required function is unavailable.'],
-  STATUS_MAX_REFERRALS_EXCEEDED: [0xc00002f4, 'The number of maximum ticket referrals has been exceeded.'],
-  STATUS_MUST_BE_KDC: [0xc00002f5, 'The local machine must be a Kerberos KDC (domain controller) and it is not.'],
-  STATUS_STRONG_CRYPTO_NOT_SUPPORTED: [0xc00002f6, 'The other end of the security negotiation requires strong crypto but it is not supported on the local machine.'],
-  STATUS_TOO_MANY_PRINCIPALS: [0xc00002f7, 'The KDC reply contained more than one principal name.'],
-  STATUS_NO_PA_DATA: [0xc00002f8, 'Expected to find PA data for a hint of what etype to use, but it was not found.'],
-  STATUS_PKINIT_NAME_MISMATCH: [0xc00002f9, 'The client certificate does not contain a valid UPN, or does not match the client name in the logon request. Contact your administrator.'],
-  STATUS_SMARTCARD_LOGON_REQUIRED: [0xc00002fa, 'Smart card logon is required and was not used.'],
-  STATUS_KDC_INVALID_REQUEST: [0xc00002fb, 'An invalid request was sent to the KDC.'],
-  STATUS_KDC_UNABLE_TO_REFER: [0xc00002fc, 'The KDC was unable to generate a referral for the service requested.'],
-  STATUS_KDC_UNKNOWN_ETYPE: [0xc00002fd, 'The encryption type requested is not supported by the KDC.'],
-  STATUS_SHUTDOWN_IN_PROGRESS: [0xc00002fe, 'A system shutdown is in progress.'],
-  STATUS_SERVER_SHUTDOWN_IN_PROGRESS: [0xc00002ff, 'The server machine is shutting down.'],
-  STATUS_NOT_SUPPORTED_ON_SBS: [0xc0000300, 'This operation is not supported on a computer running Windows Server 2003 for Small Business Server.'],
-  STATUS_WMI_GUID_DISCONNECTED: [0xc0000301, 'The WMI GUID is no longer available.'],
-  STATUS_WMI_ALREADY_DISABLED: [0xc0000302, 'Collection or events for the WMI GUID is already disabled.'],
-  STATUS_WMI_ALREADY_ENABLED: [0xc0000303, 'Collection or events for the WMI GUID is already enabled.'],
-  STATUS_MFT_TOO_FRAGMENTED: [0xc0000304, 'The master file table on the volume is too fragmented to complete this operation.'],
-  STATUS_COPY_PROTECTION_FAILURE: [0xc0000305, 'Copy protection failure.'],
-  STATUS_CSS_AUTHENTICATION_FAILURE: [0xc0000306, 'Copy protection error—DVD CSS Authentication failed.'],
-  STATUS_CSS_KEY_NOT_PRESENT: [0xc0000307, 'Copy protection error—The specified sector does not contain a valid key.'],
-  STATUS_CSS_KEY_NOT_ESTABLISHED: [0xc0000308, 'Copy protection error—DVD session key not established.'],
-  STATUS_CSS_SCRAMBLED_SECTOR: [0xc0000309, 'Copy protection error—The read failed because the sector is encrypted.'],
-  STATUS_CSS_REGION_MISMATCH: [0xc000030a, 'Copy protection error—The region of the specified DVD does not correspond to the region setting of the drive.'],
-  STATUS_CSS_RESETS_EXHAUSTED: [0xc000030b, 'Copy protection error—The region setting of the drive might be permanent.'],
-  STATUS_PKINIT_FAILURE: [0xc0000320, 'The Kerberos protocol encountered an error while validating the KDC certificate during smart card logon. There is more information in the system event log.'],
-  STATUS_SMARTCARD_SUBSYSTEM_FAILURE: [0xc0000321, 'The Kerberos protocol encountered an error while attempting to use the smart card subsystem.'],
-  STATUS_NO_KERB_KEY: [0xc0000322, 'The target server does not have acceptable Kerberos credentials.'],
-  STATUS_HOST_DOWN: [0xc0000350, 'The transport determined that the remote system is down.'],
-  STATUS_UNSUPPORTED_PREAUTH: [0xc0000351, 'An unsupported pre-authentication mechanism was presented to the Kerberos package.'],
-  STATUS_EFS_ALG_BLOB_TOO_BIG: [0xc0000352, 'The encryption algorithm that is used on the source file needs a bigger key buffer than the one that is used on the destination file.'],
-  STATUS_PORT_NOT_SET: [0xc0000353, 'An attempt to remove a processes DebugPort was made, but a port was not already associated with the process.'],
-  STATUS_DEBUGGER_INACTIVE: [0xc0000354, 'An attempt to do an operation on a debug port failed because the port is in the process of being deleted.'],
-  STATUS_DS_VERSION_CHECK_FAILURE: [0xc0000355, 'This version of Windows is not compatible with the behavior version of the directory forest, domain, or domain controller.'],
-  STATUS_AUDITING_DISABLED: [0xc0000356, 'The specified event is currently not being audited.'],
-  STATUS_PRENT4_MACHINE_ACCOUNT: [0xc0000357, 'The machine account was created prior to Windows NT 4.0. The account needs to be recreated.'],
-  STATUS_DS_AG_CANT_HAVE_UNIVERSAL_MEMBER: [0xc0000358, 'An account group cannot have a universal group as a member.'],
-  STATUS_INVALID_IMAGE_WIN_32: [0xc0000359, 'The specified image file did not have the correct format; it appears to be a 32-bit Windows image.'],
-  STATUS_INVALID_IMAGE_WIN_64: [0xc000035a, 'The specified image file did not have the correct format; it appears to be a 64-bit Windows image.'],
-  STATUS_BAD_BINDINGS: [0xc000035b, 'The client\'s supplied SSPI channel bindings were incorrect.'],
-  STATUS_NETWORK_SESSION_EXPIRED: [0xc000035c, 'The client session has expired; so the client must re-authenticate to continue accessing the remote resources.'],
-  STATUS_APPHELP_BLOCK: [0xc000035d, 'The AppHelp dialog box canceled; thus preventing the application from starting.'],
-  STATUS_ALL_SIDS_FILTERED: [0xc000035e, 'The SID filtering operation removed all SIDs.'],
-  STATUS_NOT_SAFE_MODE_DRIVER: [0xc000035f, 'The driver was not loaded because the system is starting in safe mode.'],
-  STATUS_ACCESS_DISABLED_BY_POLICY_DEFAULT: [0xc0000361, 'Access to %1 has been restricted by your Administrator by the default software restriction policy level.'],
-  STATUS_ACCESS_DISABLED_BY_POLICY_PATH: [0xc0000362, 'Access to %1 has been restricted by your Administrator by location with policy rule %2 placed on path %3.'],
-  STATUS_ACCESS_DISABLED_BY_POLICY_PUBLISHER: [0xc0000363, 'Access to %1 has been restricted by your Administrator by software publisher policy.'],
-  STATUS_ACCESS_DISABLED_BY_POLICY_OTHER: [0xc0000364, 'Access to %1 has been restricted by your Administrator by policy rule %2.'],
-  STATUS_FAILED_DRIVER_ENTRY: [0xc0000365, 'The driver was not loaded because it failed its initialization call.'],
-  STATUS_DEVICE_ENUMERATION_ERROR: [0xc0000366, 'The device encountered an error while applying power or reading the device configuration. This might be caused by a failure of your hardware or by a poor connection.'],
-  STATUS_MOUNT_POINT_NOT_RESOLVED: [0xc0000368, 'The create operation failed because the name contained at least one mount point that resolves to a volume to which the specified device object is not attached.'],
-  STATUS_INVALID_DEVICE_OBJECT_PARAMETER: [0xc0000369, 'The device object parameter is either not a valid device object or is not attached to the volume that is specified by the file name.'],
-  STATUS_MCA_OCCURED: [0xc000036a, 'A machine check error has occurred. Check the system event log for additional information.'],
-  STATUS_DRIVER_BLOCKED_CRITICAL: [0xc000036b, 'Driver %2 has been blocked from loading.'],
-  STATUS_DRIVER_BLOCKED: [0xc000036c, 'Driver %2 has been blocked from loading.'],
-  STATUS_DRIVER_DATABASE_ERROR: [0xc000036d, 'There was error [%2] processing the driver database.'],
-  STATUS_SYSTEM_HIVE_TOO_LARGE: [0xc000036e, 'System hive size has exceeded its limit.'],
-  STATUS_INVALID_IMPORT_OF_NON_DLL: [0xc000036f, 'A dynamic link library (DLL) referenced a module that was neither a DLL nor the process\'s executable image.'],
-  STATUS_NO_SECRETS: [0xc0000371, 'The local account store does not contain secret material for the specified account.'],
-  STATUS_ACCESS_DISABLED_NO_SAFER_UI_BY_POLICY: [0xc0000372, 'Access to %1 has been restricted by your Administrator by policy rule %2.'],
-  STATUS_FAILED_STACK_SWITCH: [0xc0000373, 'The system was not able to allocate enough memory to perform a stack switch.'],
-  STATUS_HEAP_CORRUPTION: [0xc0000374, 'A heap has been corrupted.'],
-  STATUS_SMARTCARD_WRONG_PIN: [0xc0000380, 'An incorrect PIN was presented to the smart card.'],
-  STATUS_SMARTCARD_CARD_BLOCKED: [0xc0000381, 'The smart card is blocked.'],
-  STATUS_SMARTCARD_CARD_NOT_AUTHENTICATED: [0xc0000382, 'No PIN was presented to the smart card.'],
-  STATUS_SMARTCARD_NO_CARD: [0xc0000383, 'No smart card is available.'],
-  STATUS_SMARTCARD_NO_KEY_CONTAINER: [0xc0000384, 'The requested key container does not exist on the smart card.'],
-  STATUS_SMARTCARD_NO_CERTIFICATE: [0xc0000385, 'The requested certificate does not exist on the smart card.'],
-  STATUS_SMARTCARD_NO_KEYSET: [0xc0000386, 'The requested keyset does not exist.'],
-  STATUS_SMARTCARD_IO_ERROR: [0xc0000387, 'A communication error with the smart card has been detected.'],
-  STATUS_DOWNGRADE_DETECTED: [0xc0000388, 'The system detected a possible attempt to compromise security. Ensure that you can contact the server that authenticated you.'],
-  STATUS_SMARTCARD_CERT_REVOKED: [0xc0000389, 'The smart card certificate used for authentication has been revoked. Contact your system administrator. There might be additional information in the event log.'],
-  STATUS_ISSUING_CA_UNTRUSTED: [0xc000038a, 'An untrusted certificate authority was detected while processing the smart card certificate that is used for authentication. Contact your system administrator.'],
-  STATUS_REVOCATION_OFFLINE_C: [0xc000038b, 'The revocation status of the smart card certificate that is used for authentication could not be determined. Contact your system administrator.'],
-  STATUS_PKINIT_CLIENT_FAILURE: [0xc000038c, 'The smart card certificate used for authentication was not trusted. Contact your system administrator.'],
-  STATUS_SMARTCARD_CERT_EXPIRED: [0xc000038d, 'The smart card certificate used for authentication has expired. Contact your system administrator.'],
-  STATUS_DRIVER_FAILED_PRIOR_UNLOAD: [0xc000038e, 'The driver could not be loaded because a previous version of the driver is still in memory.'],
-  STATUS_SMARTCARD_SILENT_CONTEXT: [0xc000038f, 'The smart card provider could not perform the action because the context was acquired as silent.'],
-  STATUS_INVALID_SIGNATURE: [0xc000a000, 'The cryptographic signature is invalid.'],
-  STATUS_HMAC_NOT_SUPPORTED: [0xc000a001, 'The cryptographic provider does not support HMAC.'],
-  STATUS_AUTH_TAG_MISMATCH: [0xc000a002, 'The computed authentication tag did not match the input authentication tag.'],
-  STATUS_IPSEC_QUEUE_OVERFLOW: [0xc000a010, 'The IPsec queue overflowed.'],
-  STATUS_ND_QUEUE_OVERFLOW: [0xc000a011, 'The neighbor discovery queue overflowed.'],
-  STATUS_HOPLIMIT_EXCEEDED: [0xc000a012, 'An Internet Control Message Protocol (ICMP) hop limit exceeded error was received.'],
-  STATUS_PROTOCOL_NOT_SUPPORTED: [0xc000a013, 'The protocol is not installed on the local machine.'],
-  STATUS_LOST_WRITEBEHIND_DATA_NETWORK_DISCONNECTED: [0xc000a080, '{Delayed Write Failed} Windows was unable to save all the data for the file %hs; the data has been lost. This error might be caused by network connectivity issues. Try to save this file elsewhere.'],
-  STATUS_LOST_WRITEBEHIND_DATA_NETWORK_SERVER_ERROR: [0xc000a081, '{Delayed Write Failed} Windows was unable to save all the data for the file %hs; the data has been lost. This error was returned by the server on which the file exists. Try to save this file elsewhere.'],
-  STATUS_LOST_WRITEBEHIND_DATA_LOCAL_DISK_ERROR: [0xc000a082, '{Delayed Write Failed} Windows was unable to save all the data for the file %hs; the data has been lost. This error might be caused if the device has been removed or the media is write-protected.'],
-  STATUS_XML_PARSE_ERROR: [0xc000a083, 'Windows was unable to parse the requested XML data.'],
-  STATUS_XMLDSIG_ERROR: [0xc000a084, 'An error was encountered while processing an XML digital signature.'],
-  STATUS_WRONG_COMPARTMENT: [0xc000a085, 'This indicates that the caller made the connection request in the wrong routing compartment.'],
-  STATUS_AUTHIP_FAILURE: [0xc000a086, 'This indicates that there was an AuthIP failure when attempting to connect to the remote host.'],
-  STATUS_DS_OID_MAPPED_GROUP_CANT_HAVE_MEMBERS: [0xc000a087, 'OID mapped groups cannot have members.'],
-  STATUS_DS_OID_NOT_FOUND: [0xc000a088, 'The specified OID cannot be found.'],
-  STATUS_HASH_NOT_SUPPORTED: [0xc000a100, 'Hash generation for the specified version and hash type is not enabled on server.'],
-  STATUS_HASH_NOT_PRESENT: [0xc000a101, 'The hash requests is not present or not up to date with the current file contents.'],
-  STATUS_OFFLOAD_READ_FLT_NOT_SUPPORTED: [0xc000a2a1, 'A file system filter on the server has not opted in for Offload Read support.'],
-  STATUS_OFFLOAD_WRITE_FLT_NOT_SUPPORTED: [0xc000a2a2, 'A file system filter on the server has not opted in for Offload Write support.'],
-  STATUS_OFFLOAD_READ_FILE_NOT_SUPPORTED: [0xc000a2a3, 'Offload read operations cannot be performed on: Compressed files Sparse files Encrypted files File system metadata files'],
-  STATUS_OFFLOAD_WRITE_FILE_NOT_SUPPORTED: [0xc000a2a4, 'Offload write operations cannot be performed on: Compressed files Sparse files Encrypted files File system metadata files'],
-  RPC_NT_INVALID_STRING_BINDING: [0xc0020001, 'The string binding is invalid.'],
-  RPC_NT_WRONG_KIND_OF_BINDING: [0xc0020002, 'The binding handle is not the correct type.'],
-  RPC_NT_INVALID_BINDING: [0xc0020003, 'The binding handle is invalid.'],
-  RPC_NT_PROTSEQ_NOT_SUPPORTED: [0xc0020004, 'The RPC protocol sequence is not supported.'],
-  RPC_NT_INVALID_RPC_PROTSEQ: [0xc0020005, 'The RPC protocol sequence is invalid.'],
-  RPC_NT_INVALID_STRING_UUID: [0xc0020006, 'The string UUID is invalid.'],
-  RPC_NT_INVALID_ENDPOINT_FORMAT: [0xc0020007, 'The endpoint format is invalid.'],
-  RPC_NT_INVALID_NET_ADDR: [0xc0020008, 'The network address is invalid.'],
-  RPC_NT_NO_ENDPOINT_FOUND: [0xc0020009, 'No endpoint was found.'],
-  RPC_NT_INVALID_TIMEOUT: [0xc002000a, 'The time-out value is invalid.'],
-  RPC_NT_OBJECT_NOT_FOUND: [0xc002000b, 'The object UUID was not found.'],
-  RPC_NT_ALREADY_REGISTERED: [0xc002000c, 'The object UUID has already been registered.'],
-  RPC_NT_TYPE_ALREADY_REGISTERED: [0xc002000d, 'The type UUID has already been registered.'],
-  RPC_NT_ALREADY_LISTENING: [0xc002000e, 'The RPC server is already listening.'],
-  RPC_NT_NO_PROTSEQS_REGISTERED: [0xc002000f, 'No protocol sequences have been registered.'],
-  RPC_NT_NOT_LISTENING: [0xc0020010, 'The RPC server is not listening.'],
-  RPC_NT_UNKNOWN_MGR_TYPE: [0xc0020011, 'The manager type is unknown.'],
-  RPC_NT_UNKNOWN_IF: [0xc0020012, 'The interface is unknown.'],
-  RPC_NT_NO_BINDINGS: [0xc0020013, 'There are no bindings.'],
-  RPC_NT_NO_PROTSEQS: [0xc0020014, 'There are no protocol sequences.'],
-  RPC_NT_CANT_CREATE_ENDPOINT: [0xc0020015, 'The endpoint cannot be created.'],
-  RPC_NT_OUT_OF_RESOURCES: [0xc0020016, 'Insufficient resources are available to complete this operation.'],
-  RPC_NT_SERVER_UNAVAILABLE: [0xc0020017, 'The RPC server is unavailable.'],
-  RPC_NT_SERVER_TOO_BUSY: [0xc0020018, 'The RPC server is too busy to complete this operation.'],
-  RPC_NT_INVALID_NETWORK_OPTIONS: [0xc0020019, 'The network options are invalid.'],
-  RPC_NT_NO_CALL_ACTIVE: [0xc002001a, 'No RPCs are active on this thread.'],
-  RPC_NT_CALL_FAILED: [0xc002001b, 'The RPC failed.'],
-  RPC_NT_CALL_FAILED_DNE: [0xc002001c, 'The RPC failed and did not execute.'],
-  RPC_NT_PROTOCOL_ERROR: [0xc002001d, 'An RPC protocol error occurred.'],
-  RPC_NT_UNSUPPORTED_TRANS_SYN: [0xc002001f, 'The RPC server does not support the transfer syntax.'],
-  RPC_NT_UNSUPPORTED_TYPE: [0xc0020021, 'The type UUID is not supported.'],
-  RPC_NT_INVALID_TAG: [0xc0020022, 'The tag is invalid.'],
-  RPC_NT_INVALID_BOUND: [0xc0020023, 'The array bounds are invalid.'],
-  RPC_NT_NO_ENTRY_NAME: [0xc0020024, 'The binding does not contain an entry name.'],
-  RPC_NT_INVALID_NAME_SYNTAX: [0xc0020025, 'The name syntax is invalid.'],
-  RPC_NT_UNSUPPORTED_NAME_SYNTAX: [0xc0020026, 'The name syntax is not supported.'],
-  RPC_NT_UUID_NO_ADDRESS: [0xc0020028, 'No network address is available to construct a UUID.'],
-  RPC_NT_DUPLICATE_ENDPOINT: [0xc0020029, 'The endpoint is a duplicate.'],
-  RPC_NT_UNKNOWN_AUTHN_TYPE: [0xc002002a, 'The authentication type is unknown.'],
-  RPC_NT_MAX_CALLS_TOO_SMALL: [0xc002002b, 'The maximum number of calls is too small.'],
-  RPC_NT_STRING_TOO_LONG: [0xc002002c, 'The string is too long.'],
-  RPC_NT_PROTSEQ_NOT_FOUND: [0xc002002d, 'The RPC protocol sequence was not found.'],
-  RPC_NT_PROCNUM_OUT_OF_RANGE: [0xc002002e, 'The procedure number is out of range.'],
-  RPC_NT_BINDING_HAS_NO_AUTH: [0xc002002f, 'The binding does not contain any authentication information.'],
-  RPC_NT_UNKNOWN_AUTHN_SERVICE: [0xc0020030, 'The authentication service is unknown.'],
-  RPC_NT_UNKNOWN_AUTHN_LEVEL: [0xc0020031, 'The authentication level is unknown.'],
-  RPC_NT_INVALID_AUTH_IDENTITY: [0xc0020032, 'The security context is invalid.'],
-  RPC_NT_UNKNOWN_AUTHZ_SERVICE: [0xc0020033, 'The authorization service is unknown.'],
-  EPT_NT_INVALID_ENTRY: [0xc0020034, 'The entry is invalid.'],
-  EPT_NT_CANT_PERFORM_OP: [0xc0020035, 'The operation cannot be performed.'],
-  EPT_NT_NOT_REGISTERED: [0xc0020036, 'No more endpoints are available from the endpoint mapper.'],
-  RPC_NT_NOTHING_TO_EXPORT: [0xc0020037, 'No interfaces have been exported.'],
-  RPC_NT_INCOMPLETE_NAME: [0xc0020038, 'The entry name is incomplete.'],
-  RPC_NT_INVALID_VERS_OPTION: [0xc0020039, 'The version option is invalid.'],
-  RPC_NT_NO_MORE_MEMBERS: [0xc002003a, 'There are no more members.'],
-  RPC_NT_NOT_ALL_OBJS_UNEXPORTED: [0xc002003b, 'There is nothing to unexport.'],
-  RPC_NT_INTERFACE_NOT_FOUND: [0xc002003c, 'The interface was not found.'],
-  RPC_NT_ENTRY_ALREADY_EXISTS: [0xc002003d, 'The entry already exists.'],
-  RPC_NT_ENTRY_NOT_FOUND: [0xc002003e, 'The entry was not found.'],
-  RPC_NT_NAME_SERVICE_UNAVAILABLE: [0xc002003f, 'The name service is unavailable.'],
-  RPC_NT_INVALID_NAF_ID: [0xc0020040, 'The network address family is invalid.'],
-  RPC_NT_CANNOT_SUPPORT: [0xc0020041, 'The requested operation is not supported.'],
-  RPC_NT_NO_CONTEXT_AVAILABLE: [0xc0020042, 'No security context is available to allow impersonation.'],
-  RPC_NT_INTERNAL_ERROR: [0xc0020043, 'An internal error occurred in the RPC.'],
-  RPC_NT_ZERO_DIVIDE: [0xc0020044, 'The RPC server attempted to divide an integer by zero.'],
-  RPC_NT_ADDRESS_ERROR: [0xc0020045, 'An addressing error occurred in the RPC server.'],
-  RPC_NT_FP_DIV_ZERO: [0xc0020046, 'A floating point operation at the RPC server caused a divide by zero.'],
-  RPC_NT_FP_UNDERFLOW: [0xc0020047, 'A floating point underflow occurred at the RPC server.'],
-  RPC_NT_FP_OVERFLOW: [0xc0020048, 'A floating point overflow occurred at the RPC server.'],
-  RPC_NT_CALL_IN_PROGRESS: [0xc0020049, 'An RPC is already in progress for this thread.'],
-  RPC_NT_NO_MORE_BINDINGS: [0xc002004a, 'There are no more bindings.'],
-  RPC_NT_GROUP_MEMBER_NOT_FOUND: [0xc002004b, 'The group member was not found.'],
-  EPT_NT_CANT_CREATE: [0xc002004c, 'The endpoint mapper database entry could not be created.'],
-  RPC_NT_INVALID_OBJECT: [0xc002004d, 'The object UUID is the nil UUID.'],
-  RPC_NT_NO_INTERFACES: [0xc002004f, 'No interfaces have been registered.'],
-  RPC_NT_CALL_CANCELLED: [0xc0020050, 'The RPC was canceled.'],
-  RPC_NT_BINDING_INCOMPLETE: [0xc0020051, 'The binding handle does not contain all the required information.'],
-  RPC_NT_COMM_FAILURE: [0xc0020052, 'A communications failure occurred during an RPC.'],
-  RPC_NT_UNSUPPORTED_AUTHN_LEVEL: [0xc0020053, 'The requested authentication level is not supported.'],
-  RPC_NT_NO_PRINC_NAME: [0xc0020054, 'No principal name was registered.'],
-  RPC_NT_NOT_RPC_ERROR: [0xc0020055, 'The error specified is not a valid Windows RPC error code.'],
-  RPC_NT_SEC_PKG_ERROR: [0xc0020057, 'A security package-specific error occurred.'],
-  RPC_NT_NOT_CANCELLED: [0xc0020058, 'The thread was not canceled.'],
-  RPC_NT_INVALID_ASYNC_HANDLE: [0xc0020062, 'Invalid asynchronous RPC handle.'],
-  RPC_NT_INVALID_ASYNC_CALL: [0xc0020063, 'Invalid asynchronous RPC call handle for this operation.'],
-  RPC_NT_PROXY_ACCESS_DENIED: [0xc0020064, 'Access to the HTTP proxy is denied.'],
-  RPC_NT_NO_MORE_ENTRIES: [0xc0030001, 'The list of RPC servers available for auto-handle binding has been exhausted.'],
-  RPC_NT_SS_CHAR_TRANS_OPEN_FAIL: [0xc0030002, 'The file designated by DCERPCCHARTRANS cannot be opened.'],
-  RPC_NT_SS_CHAR_TRANS_SHORT_FILE: [0xc0030003, 'The file containing the character translation table has fewer than 512 bytes.'],
-  RPC_NT_SS_IN_NULL_CONTEXT: [0xc0030004, 'A null context handle is passed as an [in] parameter.'],
-  RPC_NT_SS_CONTEXT_MISMATCH: [0xc0030005, 'The context handle does not match any known context handles.'],
-  RPC_NT_SS_CONTEXT_DAMAGED: [0xc0030006, 'The context handle changed during a call.'],
-  RPC_NT_SS_HANDLES_MISMATCH: [0xc0030007, 'The binding handles passed to an RPC do not match.'],
-  RPC_NT_SS_CANNOT_GET_CALL_HANDLE: [0xc0030008, 'The stub is unable to get the call handle.'],
-  RPC_NT_NULL_REF_POINTER: [0xc0030009, 'A null reference pointer was passed to the stub.'],
-  RPC_NT_ENUM_VALUE_OUT_OF_RANGE: [0xc003000a, 'The enumeration value is out of range.'],
-  RPC_NT_BYTE_COUNT_TOO_SMALL: [0xc003000b, 'The byte count is too small.'],
-  RPC_NT_BAD_STUB_DATA: [0xc003000c, 'The stub received bad data.'],
-  RPC_NT_INVALID_ES_ACTION: [0xc0030059, 'Invalid operation on the encoding/decoding handle.'],
-  RPC_NT_WRONG_ES_VERSION: [0xc003005a, 'Incompatible version of the serializing package.'],
-  RPC_NT_WRONG_STUB_VERSION: [0xc003005b, 'Incompatible version of the RPC stub.'],
-  RPC_NT_INVALID_PIPE_OBJECT: [0xc003005c, 'The RPC pipe object is invalid or corrupt.'],
-  RPC_NT_INVALID_PIPE_OPERATION: [0xc003005d, 'An invalid operation was attempted on an RPC pipe object.'],
-  RPC_NT_WRONG_PIPE_VERSION: [0xc003005e, 'Unsupported RPC pipe version.'],
-  RPC_NT_PIPE_CLOSED: [0xc003005f, 'The RPC pipe object has already been closed.'],
-  RPC_NT_PIPE_DISCIPLINE_ERROR: [0xc0030060, 'The RPC call completed before all pipes were processed.'],
-  RPC_NT_PIPE_EMPTY: [0xc0030061, 'No more data is available from the RPC pipe.'],
-  STATUS_SMB_NO_PREAUTH_INTEGRITY_HASH_OVERLAP: [0xc05d0000, 'Returned in response to a client negotiate request when the server does not support any of the hash algorithms in the request.'],
-  STATUS_SMB_BAD_CLUSTER_DIALECT: [0xc05d0001, 'The current cluster functional level does not support this SMB dialect.'],
-  // ntstatus.h (Windows SDK 10.0.16299 and later); the SMB client's refusal of a guest logon.
-  STATUS_SMB_GUEST_LOGON_BLOCKED: [0xc05d0002, 'The SMB client refused a guest logon: guest sessions are not authenticated and cannot be signed or encrypted.'],
-  // [MS-CIFS] §2.2.2.4: SMB1 DOS errors in NTSTATUS form.
-  STATUS_INVALID_SMB: [0x00010002, 'ERRSRV/ERRerror in NTSTATUS form: unspecified server error; the SMB was invalid.'],
-  STATUS_SMB_BAD_TID: [0x00050002, 'ERRSRV/ERRinvtid in NTSTATUS form: the TID specified in the command was invalid.'],
-  STATUS_SMB_BAD_COMMAND: [0x00160002, 'ERRSRV/ERRbadcmd in NTSTATUS form: an unknown SMB command code was received by the server.'],
-  STATUS_SMB_BAD_UID: [0x005b0002, 'ERRSRV/ERRbaduid in NTSTATUS form: the UID specified is not known as a valid ID on this server session.'],
-  STATUS_SMB_USE_MPX: [0x00fa0002, 'ERRSRV/ERRusempx in NTSTATUS form: temporarily unable to support RAW mode transfers. Use MPX mode.'],
-  STATUS_SMB_USE_STANDARD: [0x00fb0002, 'ERRSRV/ERRusestd in NTSTATUS form: temporarily unable to support RAW or MPX mode transfers. Use standard read/write.'],
-  STATUS_SMB_CONTINUE_MPX: [0x00fc0002, 'ERRSRV/ERRcontmpx in NTSTATUS form: continue in MPX mode.'],
-  STATUS_SMB_NO_SUPPORT: [0xffff0002, 'ERRSRV/ERRnosupport in NTSTATUS form: function not supported by the server.'],
-  STATUS_SMB_BAD_FID: [0x00060001, 'ERRDOS/ERRbadfid in NTSTATUS form: invalid FID.'],
-  STATUS_OS2_TOO_MANY_OPEN_FILES: [0x00040001, 'ERRDOS/ERRnofids in NTSTATUS form: too many open files.'],
-  STATUS_OS2_INVALID_ACCESS: [0x000c0001, 'ERRDOS/ERRbadaccess in NTSTATUS form: invalid open mode.'],
-  STATUS_OS2_NO_MORE_SIDS: [0x00710001, 'ERRDOS/ERROR_NO_MORE_SEARCH_HANDLES in NTSTATUS form: maximum number of searches has been exhausted.'],
-  STATUS_OS2_INVALID_LEVEL: [0x007c0001, 'ERRDOS/ERRunknownlevel in NTSTATUS form: invalid information level.'],
-  STATUS_OS2_NEGATIVE_SEEK: [0x00830001, 'ERRDOS/ERRinvalidseek in NTSTATUS form: seek to a negative absolute offset.'],
-  STATUS_OS2_CANCEL_VIOLATION: [0x00ad0001, 'ERRDOS/ERROR_CANCEL_VIOLATION in NTSTATUS form: no lock request was outstanding for the supplied cancel region.'],
-  STATUS_OS2_ATOMIC_LOCKS_NOT_SUPPORTED: [0x00ae0001, 'ERRDOS/ERROR_ATOMIC_LOCKS_NOT_SUPPORTED in NTSTATUS form: the file system does not support atomic changes to the lock type.'],
-  STATUS_OS2_EA_LIST_INCONSISTENT: [0x00ff0001, 'ERRDOS/ERRbadealist in NTSTATUS form: inconsistent extended attribute list.'],
-  STATUS_OS2_CANNOT_COPY: [0x010a0001, 'ERRDOS/ERROR_CANNOT_COPY in NTSTATUS form: the copy functions cannot be used.'],
-  STATUS_OS2_EAS_DIDNT_FIT: [0x01130001, 'ERRDOS/ERROR_EAS_DIDNT_FIT in NTSTATUS form: the extended attributes did not fit into the response.'],
-  STATUS_OS2_EA_ACCESS_DENIED: [0x03e20001, 'ERRDOS/ERROR_EA_ACCESS_DENIED in NTSTATUS form: access to the extended attribute was denied.'],
-} as const satisfies Record<string, Row>;
+/** Every name in NT_ROWS, in row order. */
+export type NtStatusName =
+  | 'STATUS_SUCCESS'
+  | 'STATUS_WAIT_0'
+  | 'STATUS_WAIT_1'
+  | 'STATUS_WAIT_2'
+  | 'STATUS_WAIT_3'
+  | 'STATUS_WAIT_63'
+  | 'STATUS_ABANDONED'
+  | 'STATUS_ABANDONED_WAIT_0'
+  | 'STATUS_ABANDONED_WAIT_63'
+  | 'STATUS_USER_APC'
+  | 'STATUS_ALERTED'
+  | 'STATUS_TIMEOUT'
+  | 'STATUS_PENDING'
+  | 'STATUS_REPARSE'
+  | 'STATUS_MORE_ENTRIES'
+  | 'STATUS_NOT_ALL_ASSIGNED'
+  | 'STATUS_SOME_NOT_MAPPED'
+  | 'STATUS_OPLOCK_BREAK_IN_PROGRESS'
+  | 'STATUS_VOLUME_MOUNTED'
+  | 'STATUS_RXACT_COMMITTED'
+  | 'STATUS_NOTIFY_CLEANUP'
+  | 'STATUS_NOTIFY_ENUM_DIR'
+  | 'STATUS_NO_QUOTAS_FOR_ACCOUNT'
+  | 'STATUS_PRIMARY_TRANSPORT_CONNECT_FAILED'
+  | 'STATUS_PAGE_FAULT_TRANSITION'
+  | 'STATUS_PAGE_FAULT_DEMAND_ZERO'
+  | 'STATUS_PAGE_FAULT_COPY_ON_WRITE'
+  | 'STATUS_PAGE_FAULT_GUARD_PAGE'
+  | 'STATUS_PAGE_FAULT_PAGING_FILE'
+  | 'STATUS_CACHE_PAGE_LOCKED'
+  | 'STATUS_CRASH_DUMP'
+  | 'STATUS_BUFFER_ALL_ZEROS'
+  | 'STATUS_REPARSE_OBJECT'
+  | 'STATUS_RESOURCE_REQUIREMENTS_CHANGED'
+  | 'STATUS_TRANSLATION_COMPLETE'
+  | 'STATUS_DS_MEMBERSHIP_EVALUATED_LOCALLY'
+  | 'STATUS_NOTHING_TO_TERMINATE'
+  | 'STATUS_PROCESS_NOT_IN_JOB'
+  | 'STATUS_PROCESS_IN_JOB'
+  | 'STATUS_VOLSNAP_HIBERNATE_READY'
+  | 'STATUS_FSFILTER_OP_COMPLETED_SUCCESSFULLY'
+  | 'STATUS_INTERRUPT_VECTOR_ALREADY_CONNECTED'
+  | 'STATUS_INTERRUPT_STILL_CONNECTED'
+  | 'STATUS_PROCESS_CLONED'
+  | 'STATUS_FILE_LOCKED_WITH_ONLY_READERS'
+  | 'STATUS_FILE_LOCKED_WITH_WRITERS'
+  | 'STATUS_RESOURCEMANAGER_READ_ONLY'
+  | 'STATUS_WAIT_FOR_OPLOCK'
+  | 'STATUS_OBJECT_NAME_EXISTS'
+  | 'STATUS_THREAD_WAS_SUSPENDED'
+  | 'STATUS_WORKING_SET_LIMIT_RANGE'
+  | 'STATUS_IMAGE_NOT_AT_BASE'
+  | 'STATUS_RXACT_STATE_CREATED'
+  | 'STATUS_SEGMENT_NOTIFICATION'
+  | 'STATUS_LOCAL_USER_SESSION_KEY'
+  | 'STATUS_BAD_CURRENT_DIRECTORY'
+  | 'STATUS_SERIAL_MORE_WRITES'
+  | 'STATUS_REGISTRY_RECOVERED'
+  | 'STATUS_FT_READ_RECOVERY_FROM_BACKUP'
+  | 'STATUS_FT_WRITE_RECOVERY'
+  | 'STATUS_SERIAL_COUNTER_TIMEOUT'
+  | 'STATUS_NULL_LM_PASSWORD'
+  | 'STATUS_IMAGE_MACHINE_TYPE_MISMATCH'
+  | 'STATUS_RECEIVE_PARTIAL'
+  | 'STATUS_RECEIVE_EXPEDITED'
+  | 'STATUS_RECEIVE_PARTIAL_EXPEDITED'
+  | 'STATUS_EVENT_DONE'
+  | 'STATUS_EVENT_PENDING'
+  | 'STATUS_CHECKING_FILE_SYSTEM'
+  | 'STATUS_FATAL_APP_EXIT'
+  | 'STATUS_PREDEFINED_HANDLE'
+  | 'STATUS_WAS_UNLOCKED'
+  | 'STATUS_SERVICE_NOTIFICATION'
+  | 'STATUS_WAS_LOCKED'
+  | 'STATUS_LOG_HARD_ERROR'
+  | 'STATUS_ALREADY_WIN32'
+  | 'STATUS_WX86_UNSIMULATE'
+  | 'STATUS_WX86_CONTINUE'
+  | 'STATUS_WX86_SINGLE_STEP'
+  | 'STATUS_WX86_BREAKPOINT'
+  | 'STATUS_WX86_EXCEPTION_CONTINUE'
+  | 'STATUS_WX86_EXCEPTION_LASTCHANCE'
+  | 'STATUS_WX86_EXCEPTION_CHAIN'
+  | 'STATUS_IMAGE_MACHINE_TYPE_MISMATCH_EXE'
+  | 'STATUS_NO_YIELD_PERFORMED'
+  | 'STATUS_TIMER_RESUME_IGNORED'
+  | 'STATUS_ARBITRATION_UNHANDLED'
+  | 'STATUS_CARDBUS_NOT_SUPPORTED'
+  | 'STATUS_WX86_CREATEWX86TIB'
+  | 'STATUS_MP_PROCESSOR_MISMATCH'
+  | 'STATUS_HIBERNATED'
+  | 'STATUS_RESUME_HIBERNATION'
+  | 'STATUS_FIRMWARE_UPDATED'
+  | 'STATUS_DRIVERS_LEAKING_LOCKED_PAGES'
+  | 'STATUS_MESSAGE_RETRIEVED'
+  | 'STATUS_SYSTEM_POWERSTATE_TRANSITION'
+  | 'STATUS_ALPC_CHECK_COMPLETION_LIST'
+  | 'STATUS_SYSTEM_POWERSTATE_COMPLEX_TRANSITION'
+  | 'STATUS_ACCESS_AUDIT_BY_POLICY'
+  | 'STATUS_ABANDON_HIBERFILE'
+  | 'STATUS_BIZRULES_NOT_ENABLED'
+  | 'STATUS_WAKE_SYSTEM'
+  | 'STATUS_DS_SHUTTING_DOWN'
+  | 'RPC_NT_UUID_LOCAL_ONLY'
+  | 'RPC_NT_SEND_INCOMPLETE'
+  | 'STATUS_GUARD_PAGE_VIOLATION'
+  | 'STATUS_DATATYPE_MISALIGNMENT'
+  | 'STATUS_BREAKPOINT'
+  | 'STATUS_SINGLE_STEP'
+  | 'STATUS_BUFFER_OVERFLOW'
+  | 'STATUS_NO_MORE_FILES'
+  | 'STATUS_WAKE_SYSTEM_DEBUGGER'
+  | 'STATUS_HANDLES_CLOSED'
+  | 'STATUS_NO_INHERITANCE'
+  | 'STATUS_GUID_SUBSTITUTION_MADE'
+  | 'STATUS_PARTIAL_COPY'
+  | 'STATUS_DEVICE_PAPER_EMPTY'
+  | 'STATUS_DEVICE_POWERED_OFF'
+  | 'STATUS_DEVICE_OFF_LINE'
+  | 'STATUS_DEVICE_BUSY'
+  | 'STATUS_NO_MORE_EAS'
+  | 'STATUS_INVALID_EA_NAME'
+  | 'STATUS_EA_LIST_INCONSISTENT'
+  | 'STATUS_INVALID_EA_FLAG'
+  | 'STATUS_VERIFY_REQUIRED'
+  | 'STATUS_EXTRANEOUS_INFORMATION'
+  | 'STATUS_RXACT_COMMIT_NECESSARY'
+  | 'STATUS_NO_MORE_ENTRIES'
+  | 'STATUS_FILEMARK_DETECTED'
+  | 'STATUS_MEDIA_CHANGED'
+  | 'STATUS_BUS_RESET'
+  | 'STATUS_END_OF_MEDIA'
+  | 'STATUS_BEGINNING_OF_MEDIA'
+  | 'STATUS_MEDIA_CHECK'
+  | 'STATUS_SETMARK_DETECTED'
+  | 'STATUS_NO_DATA_DETECTED'
+  | 'STATUS_REDIRECTOR_HAS_OPEN_HANDLES'
+  | 'STATUS_SERVER_HAS_OPEN_HANDLES'
+  | 'STATUS_ALREADY_DISCONNECTED'
+  | 'STATUS_LONGJUMP'
+  | 'STATUS_CLEANER_CARTRIDGE_INSTALLED'
+  | 'STATUS_PLUGPLAY_QUERY_VETOED'
+  | 'STATUS_UNWIND_CONSOLIDATE'
+  | 'STATUS_REGISTRY_HIVE_RECOVERED'
+  | 'STATUS_DLL_MIGHT_BE_INSECURE'
+  | 'STATUS_DLL_MIGHT_BE_INCOMPATIBLE'
+  | 'STATUS_STOPPED_ON_SYMLINK'
+  | 'STATUS_DEVICE_REQUIRES_CLEANING'
+  | 'STATUS_DEVICE_DOOR_OPEN'
+  | 'STATUS_UNSUCCESSFUL'
+  | 'STATUS_NOT_IMPLEMENTED'
+  | 'STATUS_INVALID_INFO_CLASS'
+  | 'STATUS_INFO_LENGTH_MISMATCH'
+  | 'STATUS_ACCESS_VIOLATION'
+  | 'STATUS_IN_PAGE_ERROR'
+  | 'STATUS_PAGEFILE_QUOTA'
+  | 'STATUS_INVALID_HANDLE'
+  | 'STATUS_BAD_INITIAL_STACK'
+  | 'STATUS_BAD_INITIAL_PC'
+  | 'STATUS_INVALID_CID'
+  | 'STATUS_TIMER_NOT_CANCELED'
+  | 'STATUS_INVALID_PARAMETER'
+  | 'STATUS_NO_SUCH_DEVICE'
+  | 'STATUS_NO_SUCH_FILE'
+  | 'STATUS_INVALID_DEVICE_REQUEST'
+  | 'STATUS_END_OF_FILE'
+  | 'STATUS_WRONG_VOLUME'
+  | 'STATUS_NO_MEDIA_IN_DEVICE'
+  | 'STATUS_UNRECOGNIZED_MEDIA'
+  | 'STATUS_NONEXISTENT_SECTOR'
+  | 'STATUS_MORE_PROCESSING_REQUIRED'
+  | 'STATUS_NO_MEMORY'
+  | 'STATUS_CONFLICTING_ADDRESSES'
+  | 'STATUS_NOT_MAPPED_VIEW'
+  | 'STATUS_UNABLE_TO_FREE_VM'
+  | 'STATUS_UNABLE_TO_DELETE_SECTION'
+  | 'STATUS_INVALID_SYSTEM_SERVICE'
+  | 'STATUS_ILLEGAL_INSTRUCTION'
+  | 'STATUS_INVALID_LOCK_SEQUENCE'
+  | 'STATUS_INVALID_VIEW_SIZE'
+  | 'STATUS_INVALID_FILE_FOR_SECTION'
+  | 'STATUS_ALREADY_COMMITTED'
+  | 'STATUS_ACCESS_DENIED'
+  | 'STATUS_BUFFER_TOO_SMALL'
+  | 'STATUS_OBJECT_TYPE_MISMATCH'
+  | 'STATUS_NONCONTINUABLE_EXCEPTION'
+  | 'STATUS_INVALID_DISPOSITION'
+  | 'STATUS_UNWIND'
+  | 'STATUS_BAD_STACK'
+  | 'STATUS_INVALID_UNWIND_TARGET'
+  | 'STATUS_NOT_LOCKED'
+  | 'STATUS_PARITY_ERROR'
+  | 'STATUS_UNABLE_TO_DECOMMIT_VM'
+  | 'STATUS_NOT_COMMITTED'
+  | 'STATUS_INVALID_PORT_ATTRIBUTES'
+  | 'STATUS_PORT_MESSAGE_TOO_LONG'
+  | 'STATUS_INVALID_PARAMETER_MIX'
+  | 'STATUS_INVALID_QUOTA_LOWER'
+  | 'STATUS_DISK_CORRUPT_ERROR'
+  | 'STATUS_OBJECT_NAME_INVALID'
+  | 'STATUS_OBJECT_NAME_NOT_FOUND'
+  | 'STATUS_OBJECT_NAME_COLLISION'
+  | 'STATUS_PORT_DISCONNECTED'
+  | 'STATUS_DEVICE_ALREADY_ATTACHED'
+  | 'STATUS_OBJECT_PATH_INVALID'
+  | 'STATUS_OBJECT_PATH_NOT_FOUND'
+  | 'STATUS_OBJECT_PATH_SYNTAX_BAD'
+  | 'STATUS_DATA_OVERRUN'
+  | 'STATUS_DATA_LATE_ERROR'
+  | 'STATUS_DATA_ERROR'
+  | 'STATUS_CRC_ERROR'
+  | 'STATUS_SECTION_TOO_BIG'
+  | 'STATUS_PORT_CONNECTION_REFUSED'
+  | 'STATUS_INVALID_PORT_HANDLE'
+  | 'STATUS_SHARING_VIOLATION'
+  | 'STATUS_QUOTA_EXCEEDED'
+  | 'STATUS_INVALID_PAGE_PROTECTION'
+  | 'STATUS_MUTANT_NOT_OWNED'
+  | 'STATUS_SEMAPHORE_LIMIT_EXCEEDED'
+  | 'STATUS_PORT_ALREADY_SET'
+  | 'STATUS_SECTION_NOT_IMAGE'
+  | 'STATUS_SUSPEND_COUNT_EXCEEDED'
+  | 'STATUS_THREAD_IS_TERMINATING'
+  | 'STATUS_BAD_WORKING_SET_LIMIT'
+  | 'STATUS_INCOMPATIBLE_FILE_MAP'
+  | 'STATUS_SECTION_PROTECTION'
+  | 'STATUS_EAS_NOT_SUPPORTED'
+  | 'STATUS_EA_TOO_LARGE'
+  | 'STATUS_NONEXISTENT_EA_ENTRY'
+  | 'STATUS_NO_EAS_ON_FILE'
+  | 'STATUS_EA_CORRUPT_ERROR'
+  | 'STATUS_FILE_LOCK_CONFLICT'
+  | 'STATUS_LOCK_NOT_GRANTED'
+  | 'STATUS_DELETE_PENDING'
+  | 'STATUS_CTL_FILE_NOT_SUPPORTED'
+  | 'STATUS_UNKNOWN_REVISION'
+  | 'STATUS_REVISION_MISMATCH'
+  | 'STATUS_INVALID_OWNER'
+  | 'STATUS_INVALID_PRIMARY_GROUP'
+  | 'STATUS_NO_IMPERSONATION_TOKEN'
+  | 'STATUS_CANT_DISABLE_MANDATORY'
+  | 'STATUS_NO_LOGON_SERVERS'
+  | 'STATUS_NO_SUCH_LOGON_SESSION'
+  | 'STATUS_NO_SUCH_PRIVILEGE'
+  | 'STATUS_PRIVILEGE_NOT_HELD'
+  | 'STATUS_INVALID_ACCOUNT_NAME'
+  | 'STATUS_USER_EXISTS'
+  | 'STATUS_NO_SUCH_USER'
+  | 'STATUS_GROUP_EXISTS'
+  | 'STATUS_NO_SUCH_GROUP'
+  | 'STATUS_MEMBER_IN_GROUP'
+  | 'STATUS_MEMBER_NOT_IN_GROUP'
+  | 'STATUS_LAST_ADMIN'
+  | 'STATUS_WRONG_PASSWORD'
+  | 'STATUS_ILL_FORMED_PASSWORD'
+  | 'STATUS_PASSWORD_RESTRICTION'
+  | 'STATUS_LOGON_FAILURE'
+  | 'STATUS_ACCOUNT_RESTRICTION'
+  | 'STATUS_INVALID_LOGON_HOURS'
+  | 'STATUS_INVALID_WORKSTATION'
+  | 'STATUS_PASSWORD_EXPIRED'
+  | 'STATUS_ACCOUNT_DISABLED'
+  | 'STATUS_NONE_MAPPED'
+  | 'STATUS_TOO_MANY_LUIDS_REQUESTED'
+  | 'STATUS_LUIDS_EXHAUSTED'
+  | 'STATUS_INVALID_SUB_AUTHORITY'
+  | 'STATUS_INVALID_ACL'
+  | 'STATUS_INVALID_SID'
+  | 'STATUS_INVALID_SECURITY_DESCR'
+  | 'STATUS_PROCEDURE_NOT_FOUND'
+  | 'STATUS_INVALID_IMAGE_FORMAT'
+  | 'STATUS_NO_TOKEN'
+  | 'STATUS_BAD_INHERITANCE_ACL'
+  | 'STATUS_RANGE_NOT_LOCKED'
+  | 'STATUS_DISK_FULL'
+  | 'STATUS_SERVER_DISABLED'
+  | 'STATUS_SERVER_NOT_DISABLED'
+  | 'STATUS_TOO_MANY_GUIDS_REQUESTED'
+  | 'STATUS_GUIDS_EXHAUSTED'
+  | 'STATUS_INVALID_ID_AUTHORITY'
+  | 'STATUS_AGENTS_EXHAUSTED'
+  | 'STATUS_INVALID_VOLUME_LABEL'
+  | 'STATUS_SECTION_NOT_EXTENDED'
+  | 'STATUS_NOT_MAPPED_DATA'
+  | 'STATUS_RESOURCE_DATA_NOT_FOUND'
+  | 'STATUS_RESOURCE_TYPE_NOT_FOUND'
+  | 'STATUS_RESOURCE_NAME_NOT_FOUND'
+  | 'STATUS_ARRAY_BOUNDS_EXCEEDED'
+  | 'STATUS_FLOAT_DENORMAL_OPERAND'
+  | 'STATUS_FLOAT_DIVIDE_BY_ZERO'
+  | 'STATUS_FLOAT_INEXACT_RESULT'
+  | 'STATUS_FLOAT_INVALID_OPERATION'
+  | 'STATUS_FLOAT_OVERFLOW'
+  | 'STATUS_FLOAT_STACK_CHECK'
+  | 'STATUS_FLOAT_UNDERFLOW'
+  | 'STATUS_INTEGER_DIVIDE_BY_ZERO'
+  | 'STATUS_INTEGER_OVERFLOW'
+  | 'STATUS_PRIVILEGED_INSTRUCTION'
+  | 'STATUS_TOO_MANY_PAGING_FILES'
+  | 'STATUS_FILE_INVALID'
+  | 'STATUS_ALLOTTED_SPACE_EXCEEDED'
+  | 'STATUS_INSUFFICIENT_RESOURCES'
+  | 'STATUS_DFS_EXIT_PATH_FOUND'
+  | 'STATUS_DEVICE_DATA_ERROR'
+  | 'STATUS_DEVICE_NOT_CONNECTED'
+  | 'STATUS_FREE_VM_NOT_AT_BASE'
+  | 'STATUS_MEMORY_NOT_ALLOCATED'
+  | 'STATUS_WORKING_SET_QUOTA'
+  | 'STATUS_MEDIA_WRITE_PROTECTED'
+  | 'STATUS_DEVICE_NOT_READY'
+  | 'STATUS_INVALID_GROUP_ATTRIBUTES'
+  | 'STATUS_BAD_IMPERSONATION_LEVEL'
+  | 'STATUS_CANT_OPEN_ANONYMOUS'
+  | 'STATUS_BAD_VALIDATION_CLASS'
+  | 'STATUS_BAD_TOKEN_TYPE'
+  | 'STATUS_BAD_MASTER_BOOT_RECORD'
+  | 'STATUS_INSTRUCTION_MISALIGNMENT'
+  | 'STATUS_INSTANCE_NOT_AVAILABLE'
+  | 'STATUS_PIPE_NOT_AVAILABLE'
+  | 'STATUS_INVALID_PIPE_STATE'
+  | 'STATUS_PIPE_BUSY'
+  | 'STATUS_ILLEGAL_FUNCTION'
+  | 'STATUS_PIPE_DISCONNECTED'
+  | 'STATUS_PIPE_CLOSING'
+  | 'STATUS_PIPE_CONNECTED'
+  | 'STATUS_PIPE_LISTENING'
+  | 'STATUS_INVALID_READ_MODE'
+  | 'STATUS_IO_TIMEOUT'
+  | 'STATUS_FILE_FORCED_CLOSED'
+  | 'STATUS_PROFILING_NOT_STARTED'
+  | 'STATUS_PROFILING_NOT_STOPPED'
+  | 'STATUS_COULD_NOT_INTERPRET'
+  | 'STATUS_FILE_IS_A_DIRECTORY'
+  | 'STATUS_NOT_SUPPORTED'
+  | 'STATUS_REMOTE_NOT_LISTENING'
+  | 'STATUS_DUPLICATE_NAME'
+  | 'STATUS_BAD_NETWORK_PATH'
+  | 'STATUS_NETWORK_BUSY'
+  | 'STATUS_DEVICE_DOES_NOT_EXIST'
+  | 'STATUS_TOO_MANY_COMMANDS'
+  | 'STATUS_ADAPTER_HARDWARE_ERROR'
+  | 'STATUS_INVALID_NETWORK_RESPONSE'
+  | 'STATUS_UNEXPECTED_NETWORK_ERROR'
+  | 'STATUS_BAD_REMOTE_ADAPTER'
+  | 'STATUS_PRINT_QUEUE_FULL'
+  | 'STATUS_NO_SPOOL_SPACE'
+  | 'STATUS_PRINT_CANCELLED'
+  | 'STATUS_NETWORK_NAME_DELETED'
+  | 'STATUS_NETWORK_ACCESS_DENIED'
+  | 'STATUS_BAD_DEVICE_TYPE'
+  | 'STATUS_BAD_NETWORK_NAME'
+  | 'STATUS_TOO_MANY_NAMES'
+  | 'STATUS_TOO_MANY_SESSIONS'
+  | 'STATUS_SHARING_PAUSED'
+  | 'STATUS_REQUEST_NOT_ACCEPTED'
+  | 'STATUS_REDIRECTOR_PAUSED'
+  | 'STATUS_NET_WRITE_FAULT'
+  | 'STATUS_PROFILING_AT_LIMIT'
+  | 'STATUS_NOT_SAME_DEVICE'
+  | 'STATUS_FILE_RENAMED'
+  | 'STATUS_VIRTUAL_CIRCUIT_CLOSED'
+  | 'STATUS_NO_SECURITY_ON_OBJECT'
+  | 'STATUS_CANT_WAIT'
+  | 'STATUS_PIPE_EMPTY'
+  | 'STATUS_CANT_ACCESS_DOMAIN_INFO'
+  | 'STATUS_CANT_TERMINATE_SELF'
+  | 'STATUS_INVALID_SERVER_STATE'
+  | 'STATUS_INVALID_DOMAIN_STATE'
+  | 'STATUS_INVALID_DOMAIN_ROLE'
+  | 'STATUS_NO_SUCH_DOMAIN'
+  | 'STATUS_DOMAIN_EXISTS'
+  | 'STATUS_DOMAIN_LIMIT_EXCEEDED'
+  | 'STATUS_OPLOCK_NOT_GRANTED'
+  | 'STATUS_INVALID_OPLOCK_PROTOCOL'
+  | 'STATUS_INTERNAL_DB_CORRUPTION'
+  | 'STATUS_INTERNAL_ERROR'
+  | 'STATUS_GENERIC_NOT_MAPPED'
+  | 'STATUS_BAD_DESCRIPTOR_FORMAT'
+  | 'STATUS_INVALID_USER_BUFFER'
+  | 'STATUS_UNEXPECTED_IO_ERROR'
+  | 'STATUS_UNEXPECTED_MM_CREATE_ERR'
+  | 'STATUS_UNEXPECTED_MM_MAP_ERROR'
+  | 'STATUS_UNEXPECTED_MM_EXTEND_ERR'
+  | 'STATUS_NOT_LOGON_PROCESS'
+  | 'STATUS_LOGON_SESSION_EXISTS'
+  | 'STATUS_INVALID_PARAMETER_1'
+  | 'STATUS_INVALID_PARAMETER_2'
+  | 'STATUS_INVALID_PARAMETER_3'
+  | 'STATUS_INVALID_PARAMETER_4'
+  | 'STATUS_INVALID_PARAMETER_5'
+  | 'STATUS_INVALID_PARAMETER_6'
+  | 'STATUS_INVALID_PARAMETER_7'
+  | 'STATUS_INVALID_PARAMETER_8'
+  | 'STATUS_INVALID_PARAMETER_9'
+  | 'STATUS_INVALID_PARAMETER_10'
+  | 'STATUS_INVALID_PARAMETER_11'
+  | 'STATUS_INVALID_PARAMETER_12'
+  | 'STATUS_REDIRECTOR_NOT_STARTED'
+  | 'STATUS_REDIRECTOR_STARTED'
+  | 'STATUS_STACK_OVERFLOW'
+  | 'STATUS_NO_SUCH_PACKAGE'
+  | 'STATUS_BAD_FUNCTION_TABLE'
+  | 'STATUS_VARIABLE_NOT_FOUND'
+  | 'STATUS_DIRECTORY_NOT_EMPTY'
+  | 'STATUS_FILE_CORRUPT_ERROR'
+  | 'STATUS_NOT_A_DIRECTORY'
+  | 'STATUS_BAD_LOGON_SESSION_STATE'
+  | 'STATUS_LOGON_SESSION_COLLISION'
+  | 'STATUS_NAME_TOO_LONG'
+  | 'STATUS_FILES_OPEN'
+  | 'STATUS_CONNECTION_IN_USE'
+  | 'STATUS_MESSAGE_NOT_FOUND'
+  | 'STATUS_PROCESS_IS_TERMINATING'
+  | 'STATUS_INVALID_LOGON_TYPE'
+  | 'STATUS_NO_GUID_TRANSLATION'
+  | 'STATUS_CANNOT_IMPERSONATE'
+  | 'STATUS_IMAGE_ALREADY_LOADED'
+  | 'STATUS_NO_LDT'
+  | 'STATUS_INVALID_LDT_SIZE'
+  | 'STATUS_INVALID_LDT_OFFSET'
+  | 'STATUS_INVALID_LDT_DESCRIPTOR'
+  | 'STATUS_INVALID_IMAGE_NE_FORMAT'
+  | 'STATUS_RXACT_INVALID_STATE'
+  | 'STATUS_RXACT_COMMIT_FAILURE'
+  | 'STATUS_MAPPED_FILE_SIZE_ZERO'
+  | 'STATUS_TOO_MANY_OPENED_FILES'
+  | 'STATUS_CANCELLED'
+  | 'STATUS_CANNOT_DELETE'
+  | 'STATUS_INVALID_COMPUTER_NAME'
+  | 'STATUS_FILE_DELETED'
+  | 'STATUS_SPECIAL_ACCOUNT'
+  | 'STATUS_SPECIAL_GROUP'
+  | 'STATUS_SPECIAL_USER'
+  | 'STATUS_MEMBERS_PRIMARY_GROUP'
+  | 'STATUS_FILE_CLOSED'
+  | 'STATUS_TOO_MANY_THREADS'
+  | 'STATUS_THREAD_NOT_IN_PROCESS'
+  | 'STATUS_TOKEN_ALREADY_IN_USE'
+  | 'STATUS_PAGEFILE_QUOTA_EXCEEDED'
+  | 'STATUS_COMMITMENT_LIMIT'
+  | 'STATUS_INVALID_IMAGE_LE_FORMAT'
+  | 'STATUS_INVALID_IMAGE_NOT_MZ'
+  | 'STATUS_INVALID_IMAGE_PROTECT'
+  | 'STATUS_INVALID_IMAGE_WIN_16'
+  | 'STATUS_LOGON_SERVER_CONFLICT'
+  | 'STATUS_TIME_DIFFERENCE_AT_DC'
+  | 'STATUS_SYNCHRONIZATION_REQUIRED'
+  | 'STATUS_DLL_NOT_FOUND'
+  | 'STATUS_OPEN_FAILED'
+  | 'STATUS_IO_PRIVILEGE_FAILED'
+  | 'STATUS_ORDINAL_NOT_FOUND'
+  | 'STATUS_ENTRYPOINT_NOT_FOUND'
+  | 'STATUS_CONTROL_C_EXIT'
+  | 'STATUS_LOCAL_DISCONNECT'
+  | 'STATUS_REMOTE_DISCONNECT'
+  | 'STATUS_REMOTE_RESOURCES'
+  | 'STATUS_LINK_FAILED'
+  | 'STATUS_LINK_TIMEOUT'
+  | 'STATUS_INVALID_CONNECTION'
+  | 'STATUS_INVALID_ADDRESS'
+  | 'STATUS_DLL_INIT_FAILED'
+  | 'STATUS_MISSING_SYSTEMFILE'
+  | 'STATUS_UNHANDLED_EXCEPTION'
+  | 'STATUS_APP_INIT_FAILURE'
+  | 'STATUS_PAGEFILE_CREATE_FAILED'
+  | 'STATUS_NO_PAGEFILE'
+  | 'STATUS_INVALID_LEVEL'
+  | 'STATUS_WRONG_PASSWORD_CORE'
+  | 'STATUS_ILLEGAL_FLOAT_CONTEXT'
+  | 'STATUS_PIPE_BROKEN'
+  | 'STATUS_REGISTRY_CORRUPT'
+  | 'STATUS_REGISTRY_IO_FAILED'
+  | 'STATUS_NO_EVENT_PAIR'
+  | 'STATUS_UNRECOGNIZED_VOLUME'
+  | 'STATUS_SERIAL_NO_DEVICE_INITED'
+  | 'STATUS_NO_SUCH_ALIAS'
+  | 'STATUS_MEMBER_NOT_IN_ALIAS'
+  | 'STATUS_MEMBER_IN_ALIAS'
+  | 'STATUS_ALIAS_EXISTS'
+  | 'STATUS_LOGON_NOT_GRANTED'
+  | 'STATUS_TOO_MANY_SECRETS'
+  | 'STATUS_SECRET_TOO_LONG'
+  | 'STATUS_INTERNAL_DB_ERROR'
+  | 'STATUS_FULLSCREEN_MODE'
+  | 'STATUS_TOO_MANY_CONTEXT_IDS'
+  | 'STATUS_LOGON_TYPE_NOT_GRANTED'
+  | 'STATUS_NOT_REGISTRY_FILE'
+  | 'STATUS_NT_CROSS_ENCRYPTION_REQUIRED'
+  | 'STATUS_DOMAIN_CTRLR_CONFIG_ERROR'
+  | 'STATUS_FT_MISSING_MEMBER'
+  | 'STATUS_ILL_FORMED_SERVICE_ENTRY'
+  | 'STATUS_ILLEGAL_CHARACTER'
+  | 'STATUS_UNMAPPABLE_CHARACTER'
+  | 'STATUS_UNDEFINED_CHARACTER'
+  | 'STATUS_FLOPPY_VOLUME'
+  | 'STATUS_FLOPPY_ID_MARK_NOT_FOUND'
+  | 'STATUS_FLOPPY_WRONG_CYLINDER'
+  | 'STATUS_FLOPPY_UNKNOWN_ERROR'
+  | 'STATUS_FLOPPY_BAD_REGISTERS'
+  | 'STATUS_DISK_RECALIBRATE_FAILED'
+  | 'STATUS_DISK_OPERATION_FAILED'
+  | 'STATUS_DISK_RESET_FAILED'
+  | 'STATUS_SHARED_IRQ_BUSY'
+  | 'STATUS_FT_ORPHANING'
+  | 'STATUS_BIOS_FAILED_TO_CONNECT_INTERRUPT'
+  | 'STATUS_PARTITION_FAILURE'
+  | 'STATUS_INVALID_BLOCK_LENGTH'
+  | 'STATUS_DEVICE_NOT_PARTITIONED'
+  | 'STATUS_UNABLE_TO_LOCK_MEDIA'
+  | 'STATUS_UNABLE_TO_UNLOAD_MEDIA'
+  | 'STATUS_EOM_OVERFLOW'
+  | 'STATUS_NO_MEDIA'
+  | 'STATUS_NO_SUCH_MEMBER'
+  | 'STATUS_INVALID_MEMBER'
+  | 'STATUS_KEY_DELETED'
+  | 'STATUS_NO_LOG_SPACE'
+  | 'STATUS_TOO_MANY_SIDS'
+  | 'STATUS_LM_CROSS_ENCRYPTION_REQUIRED'
+  | 'STATUS_KEY_HAS_CHILDREN'
+  | 'STATUS_CHILD_MUST_BE_VOLATILE'
+  | 'STATUS_DEVICE_CONFIGURATION_ERROR'
+  | 'STATUS_DRIVER_INTERNAL_ERROR'
+  | 'STATUS_INVALID_DEVICE_STATE'
+  | 'STATUS_IO_DEVICE_ERROR'
+  | 'STATUS_DEVICE_PROTOCOL_ERROR'
+  | 'STATUS_BACKUP_CONTROLLER'
+  | 'STATUS_LOG_FILE_FULL'
+  | 'STATUS_TOO_LATE'
+  | 'STATUS_NO_TRUST_LSA_SECRET'
+  | 'STATUS_NO_TRUST_SAM_ACCOUNT'
+  | 'STATUS_TRUSTED_DOMAIN_FAILURE'
+  | 'STATUS_TRUSTED_RELATIONSHIP_FAILURE'
+  | 'STATUS_EVENTLOG_FILE_CORRUPT'
+  | 'STATUS_EVENTLOG_CANT_START'
+  | 'STATUS_TRUST_FAILURE'
+  | 'STATUS_MUTANT_LIMIT_EXCEEDED'
+  | 'STATUS_NETLOGON_NOT_STARTED'
+  | 'STATUS_ACCOUNT_EXPIRED'
+  | 'STATUS_POSSIBLE_DEADLOCK'
+  | 'STATUS_NETWORK_CREDENTIAL_CONFLICT'
+  | 'STATUS_REMOTE_SESSION_LIMIT'
+  | 'STATUS_EVENTLOG_FILE_CHANGED'
+  | 'STATUS_NOLOGON_INTERDOMAIN_TRUST_ACCOUNT'
+  | 'STATUS_NOLOGON_WORKSTATION_TRUST_ACCOUNT'
+  | 'STATUS_NOLOGON_SERVER_TRUST_ACCOUNT'
+  | 'STATUS_DOMAIN_TRUST_INCONSISTENT'
+  | 'STATUS_FS_DRIVER_REQUIRED'
+  | 'STATUS_IMAGE_ALREADY_LOADED_AS_DLL'
+  | 'STATUS_INCOMPATIBLE_WITH_GLOBAL_SHORT_NAME_REGISTRY_SETTING'
+  | 'STATUS_SHORT_NAMES_NOT_ENABLED_ON_VOLUME'
+  | 'STATUS_SECURITY_STREAM_IS_INCONSISTENT'
+  | 'STATUS_INVALID_LOCK_RANGE'
+  | 'STATUS_INVALID_ACE_CONDITION'
+  | 'STATUS_IMAGE_SUBSYSTEM_NOT_PRESENT'
+  | 'STATUS_NOTIFICATION_GUID_ALREADY_DEFINED'
+  | 'STATUS_NETWORK_OPEN_RESTRICTION'
+  | 'STATUS_NO_USER_SESSION_KEY'
+  | 'STATUS_USER_SESSION_DELETED'
+  | 'STATUS_RESOURCE_LANG_NOT_FOUND'
+  | 'STATUS_INSUFF_SERVER_RESOURCES'
+  | 'STATUS_INVALID_BUFFER_SIZE'
+  | 'STATUS_INVALID_ADDRESS_COMPONENT'
+  | 'STATUS_INVALID_ADDRESS_WILDCARD'
+  | 'STATUS_TOO_MANY_ADDRESSES'
+  | 'STATUS_ADDRESS_ALREADY_EXISTS'
+  | 'STATUS_ADDRESS_CLOSED'
+  | 'STATUS_CONNECTION_DISCONNECTED'
+  | 'STATUS_CONNECTION_RESET'
+  | 'STATUS_TOO_MANY_NODES'
+  | 'STATUS_TRANSACTION_ABORTED'
+  | 'STATUS_TRANSACTION_TIMED_OUT'
+  | 'STATUS_TRANSACTION_NO_RELEASE'
+  | 'STATUS_TRANSACTION_NO_MATCH'
+  | 'STATUS_TRANSACTION_RESPONDED'
+  | 'STATUS_TRANSACTION_INVALID_ID'
+  | 'STATUS_TRANSACTION_INVALID_TYPE'
+  | 'STATUS_NOT_SERVER_SESSION'
+  | 'STATUS_NOT_CLIENT_SESSION'
+  | 'STATUS_CANNOT_LOAD_REGISTRY_FILE'
+  | 'STATUS_DEBUG_ATTACH_FAILED'
+  | 'STATUS_SYSTEM_PROCESS_TERMINATED'
+  | 'STATUS_DATA_NOT_ACCEPTED'
+  | 'STATUS_NO_BROWSER_SERVERS_FOUND'
+  | 'STATUS_VDM_HARD_ERROR'
+  | 'STATUS_DRIVER_CANCEL_TIMEOUT'
+  | 'STATUS_REPLY_MESSAGE_MISMATCH'
+  | 'STATUS_MAPPED_ALIGNMENT'
+  | 'STATUS_IMAGE_CHECKSUM_MISMATCH'
+  | 'STATUS_LOST_WRITEBEHIND_DATA'
+  | 'STATUS_CLIENT_SERVER_PARAMETERS_INVALID'
+  | 'STATUS_PASSWORD_MUST_CHANGE'
+  | 'STATUS_NOT_FOUND'
+  | 'STATUS_NOT_TINY_STREAM'
+  | 'STATUS_RECOVERY_FAILURE'
+  | 'STATUS_STACK_OVERFLOW_READ'
+  | 'STATUS_FAIL_CHECK'
+  | 'STATUS_DUPLICATE_OBJECTID'
+  | 'STATUS_OBJECTID_EXISTS'
+  | 'STATUS_CONVERT_TO_LARGE'
+  | 'STATUS_RETRY'
+  | 'STATUS_FOUND_OUT_OF_SCOPE'
+  | 'STATUS_ALLOCATE_BUCKET'
+  | 'STATUS_PROPSET_NOT_FOUND'
+  | 'STATUS_MARSHALL_OVERFLOW'
+  | 'STATUS_INVALID_VARIANT'
+  | 'STATUS_DOMAIN_CONTROLLER_NOT_FOUND'
+  | 'STATUS_ACCOUNT_LOCKED_OUT'
+  | 'STATUS_HANDLE_NOT_CLOSABLE'
+  | 'STATUS_CONNECTION_REFUSED'
+  | 'STATUS_GRACEFUL_DISCONNECT'
+  | 'STATUS_ADDRESS_ALREADY_ASSOCIATED'
+  | 'STATUS_ADDRESS_NOT_ASSOCIATED'
+  | 'STATUS_CONNECTION_INVALID'
+  | 'STATUS_CONNECTION_ACTIVE'
+  | 'STATUS_NETWORK_UNREACHABLE'
+  | 'STATUS_HOST_UNREACHABLE'
+  | 'STATUS_PROTOCOL_UNREACHABLE'
+  | 'STATUS_PORT_UNREACHABLE'
+  | 'STATUS_REQUEST_ABORTED'
+  | 'STATUS_CONNECTION_ABORTED'
+  | 'STATUS_BAD_COMPRESSION_BUFFER'
+  | 'STATUS_USER_MAPPED_FILE'
+  | 'STATUS_AUDIT_FAILED'
+  | 'STATUS_TIMER_RESOLUTION_NOT_SET'
+  | 'STATUS_CONNECTION_COUNT_LIMIT'
+  | 'STATUS_LOGIN_TIME_RESTRICTION'
+  | 'STATUS_LOGIN_WKSTA_RESTRICTION'
+  | 'STATUS_IMAGE_MP_UP_MISMATCH'
+  | 'STATUS_INSUFFICIENT_LOGON_INFO'
+  | 'STATUS_BAD_DLL_ENTRYPOINT'
+  | 'STATUS_BAD_SERVICE_ENTRYPOINT'
+  | 'STATUS_LPC_REPLY_LOST'
+  | 'STATUS_IP_ADDRESS_CONFLICT1'
+  | 'STATUS_IP_ADDRESS_CONFLICT2'
+  | 'STATUS_REGISTRY_QUOTA_LIMIT'
+  | 'STATUS_PATH_NOT_COVERED'
+  | 'STATUS_NO_CALLBACK_ACTIVE'
+  | 'STATUS_LICENSE_QUOTA_EXCEEDED'
+  | 'STATUS_PWD_TOO_SHORT'
+  | 'STATUS_PWD_TOO_RECENT'
+  | 'STATUS_PWD_HISTORY_CONFLICT'
+  | 'STATUS_PLUGPLAY_NO_DEVICE'
+  | 'STATUS_UNSUPPORTED_COMPRESSION'
+  | 'STATUS_INVALID_HW_PROFILE'
+  | 'STATUS_INVALID_PLUGPLAY_DEVICE_PATH'
+  | 'STATUS_DRIVER_ORDINAL_NOT_FOUND'
+  | 'STATUS_DRIVER_ENTRYPOINT_NOT_FOUND'
+  | 'STATUS_RESOURCE_NOT_OWNED'
+  | 'STATUS_TOO_MANY_LINKS'
+  | 'STATUS_QUOTA_LIST_INCONSISTENT'
+  | 'STATUS_FILE_IS_OFFLINE'
+  | 'STATUS_EVALUATION_EXPIRATION'
+  | 'STATUS_ILLEGAL_DLL_RELOCATION'
+  | 'STATUS_LICENSE_VIOLATION'
+  | 'STATUS_DLL_INIT_FAILED_LOGOFF'
+  | 'STATUS_DRIVER_UNABLE_TO_LOAD'
+  | 'STATUS_DFS_UNAVAILABLE'
+  | 'STATUS_VOLUME_DISMOUNTED'
+  | 'STATUS_WX86_INTERNAL_ERROR'
+  | 'STATUS_WX86_FLOAT_STACK_CHECK'
+  | 'STATUS_VALIDATE_CONTINUE'
+  | 'STATUS_NO_MATCH'
+  | 'STATUS_NO_MORE_MATCHES'
+  | 'STATUS_NOT_A_REPARSE_POINT'
+  | 'STATUS_IO_REPARSE_TAG_INVALID'
+  | 'STATUS_IO_REPARSE_TAG_MISMATCH'
+  | 'STATUS_IO_REPARSE_DATA_INVALID'
+  | 'STATUS_IO_REPARSE_TAG_NOT_HANDLED'
+  | 'STATUS_REPARSE_POINT_NOT_RESOLVED'
+  | 'STATUS_DIRECTORY_IS_A_REPARSE_POINT'
+  | 'STATUS_RANGE_LIST_CONFLICT'
+  | 'STATUS_SOURCE_ELEMENT_EMPTY'
+  | 'STATUS_DESTINATION_ELEMENT_FULL'
+  | 'STATUS_ILLEGAL_ELEMENT_ADDRESS'
+  | 'STATUS_MAGAZINE_NOT_PRESENT'
+  | 'STATUS_REINITIALIZATION_NEEDED'
+  | 'STATUS_ENCRYPTION_FAILED'
+  | 'STATUS_DECRYPTION_FAILED'
+  | 'STATUS_RANGE_NOT_FOUND'
+  | 'STATUS_NO_RECOVERY_POLICY'
+  | 'STATUS_NO_EFS'
+  | 'STATUS_WRONG_EFS'
+  | 'STATUS_NO_USER_KEYS'
+  | 'STATUS_FILE_NOT_ENCRYPTED'
+  | 'STATUS_NOT_EXPORT_FORMAT'
+  | 'STATUS_FILE_ENCRYPTED'
+  | 'STATUS_WMI_GUID_NOT_FOUND'
+  | 'STATUS_WMI_INSTANCE_NOT_FOUND'
+  | 'STATUS_WMI_ITEMID_NOT_FOUND'
+  | 'STATUS_WMI_TRY_AGAIN'
+  | 'STATUS_SHARED_POLICY'
+  | 'STATUS_POLICY_OBJECT_NOT_FOUND'
+  | 'STATUS_POLICY_ONLY_IN_DS'
+  | 'STATUS_VOLUME_NOT_UPGRADED'
+  | 'STATUS_REMOTE_STORAGE_NOT_ACTIVE'
+  | 'STATUS_REMOTE_STORAGE_MEDIA_ERROR'
+  | 'STATUS_NO_TRACKING_SERVICE'
+  | 'STATUS_SERVER_SID_MISMATCH'
+  | 'STATUS_DS_NO_ATTRIBUTE_OR_VALUE'
+  | 'STATUS_DS_INVALID_ATTRIBUTE_SYNTAX'
+  | 'STATUS_DS_ATTRIBUTE_TYPE_UNDEFINED'
+  | 'STATUS_DS_ATTRIBUTE_OR_VALUE_EXISTS'
+  | 'STATUS_DS_BUSY'
+  | 'STATUS_DS_UNAVAILABLE'
+  | 'STATUS_DS_NO_RIDS_ALLOCATED'
+  | 'STATUS_DS_NO_MORE_RIDS'
+  | 'STATUS_DS_INCORRECT_ROLE_OWNER'
+  | 'STATUS_DS_RIDMGR_INIT_ERROR'
+  | 'STATUS_DS_OBJ_CLASS_VIOLATION'
+  | 'STATUS_DS_CANT_ON_NON_LEAF'
+  | 'STATUS_DS_CANT_ON_RDN'
+  | 'STATUS_DS_CANT_MOD_OBJ_CLASS'
+  | 'STATUS_DS_CROSS_DOM_MOVE_FAILED'
+  | 'STATUS_DS_GC_NOT_AVAILABLE'
+  | 'STATUS_DIRECTORY_SERVICE_REQUIRED'
+  | 'STATUS_REPARSE_ATTRIBUTE_CONFLICT'
+  | 'STATUS_CANT_ENABLE_DENY_ONLY'
+  | 'STATUS_FLOAT_MULTIPLE_FAULTS'
+  | 'STATUS_FLOAT_MULTIPLE_TRAPS'
+  | 'STATUS_DEVICE_REMOVED'
+  | 'STATUS_JOURNAL_DELETE_IN_PROGRESS'
+  | 'STATUS_JOURNAL_NOT_ACTIVE'
+  | 'STATUS_NOINTERFACE'
+  | 'STATUS_DS_ADMIN_LIMIT_EXCEEDED'
+  | 'STATUS_DRIVER_FAILED_SLEEP'
+  | 'STATUS_MUTUAL_AUTHENTICATION_FAILED'
+  | 'STATUS_CORRUPT_SYSTEM_FILE'
+  | 'STATUS_DATATYPE_MISALIGNMENT_ERROR'
+  | 'STATUS_WMI_READ_ONLY'
+  | 'STATUS_WMI_SET_FAILURE'
+  | 'STATUS_COMMITMENT_MINIMUM'
+  | 'STATUS_REG_NAT_CONSUMPTION'
+  | 'STATUS_TRANSPORT_FULL'
+  | 'STATUS_DS_SAM_INIT_FAILURE'
+  | 'STATUS_ONLY_IF_CONNECTED'
+  | 'STATUS_DS_SENSITIVE_GROUP_VIOLATION'
+  | 'STATUS_PNP_RESTART_ENUMERATION'
+  | 'STATUS_JOURNAL_ENTRY_DELETED'
+  | 'STATUS_DS_CANT_MOD_PRIMARYGROUPID'
+  | 'STATUS_SYSTEM_IMAGE_BAD_SIGNATURE'
+  | 'STATUS_PNP_REBOOT_REQUIRED'
+  | 'STATUS_POWER_STATE_INVALID'
+  | 'STATUS_DS_INVALID_GROUP_TYPE'
+  | 'STATUS_DS_NO_NEST_GLOBALGROUP_IN_MIXEDDOMAIN'
+  | 'STATUS_DS_NO_NEST_LOCALGROUP_IN_MIXEDDOMAIN'
+  | 'STATUS_DS_GLOBAL_CANT_HAVE_LOCAL_MEMBER'
+  | 'STATUS_DS_GLOBAL_CANT_HAVE_UNIVERSAL_MEMBER'
+  | 'STATUS_DS_UNIVERSAL_CANT_HAVE_LOCAL_MEMBER'
+  | 'STATUS_DS_GLOBAL_CANT_HAVE_CROSSDOMAIN_MEMBER'
+  | 'STATUS_DS_LOCAL_CANT_HAVE_CROSSDOMAIN_LOCAL_MEMBER'
+  | 'STATUS_DS_HAVE_PRIMARY_MEMBERS'
+  | 'STATUS_WMI_NOT_SUPPORTED'
+  | 'STATUS_INSUFFICIENT_POWER'
+  | 'STATUS_SAM_NEED_BOOTKEY_PASSWORD'
+  | 'STATUS_SAM_NEED_BOOTKEY_FLOPPY'
+  | 'STATUS_DS_CANT_START'
+  | 'STATUS_DS_INIT_FAILURE'
+  | 'STATUS_SAM_INIT_FAILURE'
+  | 'STATUS_DS_GC_REQUIRED'
+  | 'STATUS_DS_LOCAL_MEMBER_OF_LOCAL_ONLY'
+  | 'STATUS_DS_NO_FPO_IN_UNIVERSAL_GROUPS'
+  | 'STATUS_DS_MACHINE_ACCOUNT_QUOTA_EXCEEDED'
+  | 'STATUS_CURRENT_DOMAIN_NOT_ALLOWED'
+  | 'STATUS_CANNOT_MAKE'
+  | 'STATUS_SYSTEM_SHUTDOWN'
+  | 'STATUS_DS_INIT_FAILURE_CONSOLE'
+  | 'STATUS_DS_SAM_INIT_FAILURE_CONSOLE'
+  | 'STATUS_UNFINISHED_CONTEXT_DELETED'
+  | 'STATUS_NO_TGT_REPLY'
+  | 'STATUS_OBJECTID_NOT_FOUND'
+  | 'STATUS_NO_IP_ADDRESSES'
+  | 'STATUS_WRONG_CREDENTIAL_HANDLE'
+  | 'STATUS_CRYPTO_SYSTEM_INVALID'
+  | 'STATUS_MAX_REFERRALS_EXCEEDED'
+  | 'STATUS_MUST_BE_KDC'
+  | 'STATUS_STRONG_CRYPTO_NOT_SUPPORTED'
+  | 'STATUS_TOO_MANY_PRINCIPALS'
+  | 'STATUS_NO_PA_DATA'
+  | 'STATUS_PKINIT_NAME_MISMATCH'
+  | 'STATUS_SMARTCARD_LOGON_REQUIRED'
+  | 'STATUS_KDC_INVALID_REQUEST'
+  | 'STATUS_KDC_UNABLE_TO_REFER'
+  | 'STATUS_KDC_UNKNOWN_ETYPE'
+  | 'STATUS_SHUTDOWN_IN_PROGRESS'
+  | 'STATUS_SERVER_SHUTDOWN_IN_PROGRESS'
+  | 'STATUS_NOT_SUPPORTED_ON_SBS'
+  | 'STATUS_WMI_GUID_DISCONNECTED'
+  | 'STATUS_WMI_ALREADY_DISABLED'
+  | 'STATUS_WMI_ALREADY_ENABLED'
+  | 'STATUS_MFT_TOO_FRAGMENTED'
+  | 'STATUS_COPY_PROTECTION_FAILURE'
+  | 'STATUS_CSS_AUTHENTICATION_FAILURE'
+  | 'STATUS_CSS_KEY_NOT_PRESENT'
+  | 'STATUS_CSS_KEY_NOT_ESTABLISHED'
+  | 'STATUS_CSS_SCRAMBLED_SECTOR'
+  | 'STATUS_CSS_REGION_MISMATCH'
+  | 'STATUS_CSS_RESETS_EXHAUSTED'
+  | 'STATUS_PKINIT_FAILURE'
+  | 'STATUS_SMARTCARD_SUBSYSTEM_FAILURE'
+  | 'STATUS_NO_KERB_KEY'
+  | 'STATUS_HOST_DOWN'
+  | 'STATUS_UNSUPPORTED_PREAUTH'
+  | 'STATUS_EFS_ALG_BLOB_TOO_BIG'
+  | 'STATUS_PORT_NOT_SET'
+  | 'STATUS_DEBUGGER_INACTIVE'
+  | 'STATUS_DS_VERSION_CHECK_FAILURE'
+  | 'STATUS_AUDITING_DISABLED'
+  | 'STATUS_PRENT4_MACHINE_ACCOUNT'
+  | 'STATUS_DS_AG_CANT_HAVE_UNIVERSAL_MEMBER'
+  | 'STATUS_INVALID_IMAGE_WIN_32'
+  | 'STATUS_INVALID_IMAGE_WIN_64'
+  | 'STATUS_BAD_BINDINGS'
+  | 'STATUS_NETWORK_SESSION_EXPIRED'
+  | 'STATUS_APPHELP_BLOCK'
+  | 'STATUS_ALL_SIDS_FILTERED'
+  | 'STATUS_NOT_SAFE_MODE_DRIVER'
+  | 'STATUS_ACCESS_DISABLED_BY_POLICY_DEFAULT'
+  | 'STATUS_ACCESS_DISABLED_BY_POLICY_PATH'
+  | 'STATUS_ACCESS_DISABLED_BY_POLICY_PUBLISHER'
+  | 'STATUS_ACCESS_DISABLED_BY_POLICY_OTHER'
+  | 'STATUS_FAILED_DRIVER_ENTRY'
+  | 'STATUS_DEVICE_ENUMERATION_ERROR'
+  | 'STATUS_MOUNT_POINT_NOT_RESOLVED'
+  | 'STATUS_INVALID_DEVICE_OBJECT_PARAMETER'
+  | 'STATUS_MCA_OCCURED'
+  | 'STATUS_DRIVER_BLOCKED_CRITICAL'
+  | 'STATUS_DRIVER_BLOCKED'
+  | 'STATUS_DRIVER_DATABASE_ERROR'
+  | 'STATUS_SYSTEM_HIVE_TOO_LARGE'
+  | 'STATUS_INVALID_IMPORT_OF_NON_DLL'
+  | 'STATUS_NO_SECRETS'
+  | 'STATUS_ACCESS_DISABLED_NO_SAFER_UI_BY_POLICY'
+  | 'STATUS_FAILED_STACK_SWITCH'
+  | 'STATUS_HEAP_CORRUPTION'
+  | 'STATUS_SMARTCARD_WRONG_PIN'
+  | 'STATUS_SMARTCARD_CARD_BLOCKED'
+  | 'STATUS_SMARTCARD_CARD_NOT_AUTHENTICATED'
+  | 'STATUS_SMARTCARD_NO_CARD'
+  | 'STATUS_SMARTCARD_NO_KEY_CONTAINER'
+  | 'STATUS_SMARTCARD_NO_CERTIFICATE'
+  | 'STATUS_SMARTCARD_NO_KEYSET'
+  | 'STATUS_SMARTCARD_IO_ERROR'
+  | 'STATUS_DOWNGRADE_DETECTED'
+  | 'STATUS_SMARTCARD_CERT_REVOKED'
+  | 'STATUS_ISSUING_CA_UNTRUSTED'
+  | 'STATUS_REVOCATION_OFFLINE_C'
+  | 'STATUS_PKINIT_CLIENT_FAILURE'
+  | 'STATUS_SMARTCARD_CERT_EXPIRED'
+  | 'STATUS_DRIVER_FAILED_PRIOR_UNLOAD'
+  | 'STATUS_SMARTCARD_SILENT_CONTEXT'
+  | 'STATUS_INVALID_SIGNATURE'
+  | 'STATUS_HMAC_NOT_SUPPORTED'
+  | 'STATUS_AUTH_TAG_MISMATCH'
+  | 'STATUS_IPSEC_QUEUE_OVERFLOW'
+  | 'STATUS_ND_QUEUE_OVERFLOW'
+  | 'STATUS_HOPLIMIT_EXCEEDED'
+  | 'STATUS_PROTOCOL_NOT_SUPPORTED'
+  | 'STATUS_LOST_WRITEBEHIND_DATA_NETWORK_DISCONNECTED'
+  | 'STATUS_LOST_WRITEBEHIND_DATA_NETWORK_SERVER_ERROR'
+  | 'STATUS_LOST_WRITEBEHIND_DATA_LOCAL_DISK_ERROR'
+  | 'STATUS_XML_PARSE_ERROR'
+  | 'STATUS_XMLDSIG_ERROR'
+  | 'STATUS_WRONG_COMPARTMENT'
+  | 'STATUS_AUTHIP_FAILURE'
+  | 'STATUS_DS_OID_MAPPED_GROUP_CANT_HAVE_MEMBERS'
+  | 'STATUS_DS_OID_NOT_FOUND'
+  | 'STATUS_HASH_NOT_SUPPORTED'
+  | 'STATUS_HASH_NOT_PRESENT'
+  | 'STATUS_OFFLOAD_READ_FLT_NOT_SUPPORTED'
+  | 'STATUS_OFFLOAD_WRITE_FLT_NOT_SUPPORTED'
+  | 'STATUS_OFFLOAD_READ_FILE_NOT_SUPPORTED'
+  | 'STATUS_OFFLOAD_WRITE_FILE_NOT_SUPPORTED'
+  | 'RPC_NT_INVALID_STRING_BINDING'
+  | 'RPC_NT_WRONG_KIND_OF_BINDING'
+  | 'RPC_NT_INVALID_BINDING'
+  | 'RPC_NT_PROTSEQ_NOT_SUPPORTED'
+  | 'RPC_NT_INVALID_RPC_PROTSEQ'
+  | 'RPC_NT_INVALID_STRING_UUID'
+  | 'RPC_NT_INVALID_ENDPOINT_FORMAT'
+  | 'RPC_NT_INVALID_NET_ADDR'
+  | 'RPC_NT_NO_ENDPOINT_FOUND'
+  | 'RPC_NT_INVALID_TIMEOUT'
+  | 'RPC_NT_OBJECT_NOT_FOUND'
+  | 'RPC_NT_ALREADY_REGISTERED'
+  | 'RPC_NT_TYPE_ALREADY_REGISTERED'
+  | 'RPC_NT_ALREADY_LISTENING'
+  | 'RPC_NT_NO_PROTSEQS_REGISTERED'
+  | 'RPC_NT_NOT_LISTENING'
+  | 'RPC_NT_UNKNOWN_MGR_TYPE'
+  | 'RPC_NT_UNKNOWN_IF'
+  | 'RPC_NT_NO_BINDINGS'
+  | 'RPC_NT_NO_PROTSEQS'
+  | 'RPC_NT_CANT_CREATE_ENDPOINT'
+  | 'RPC_NT_OUT_OF_RESOURCES'
+  | 'RPC_NT_SERVER_UNAVAILABLE'
+  | 'RPC_NT_SERVER_TOO_BUSY'
+  | 'RPC_NT_INVALID_NETWORK_OPTIONS'
+  | 'RPC_NT_NO_CALL_ACTIVE'
+  | 'RPC_NT_CALL_FAILED'
+  | 'RPC_NT_CALL_FAILED_DNE'
+  | 'RPC_NT_PROTOCOL_ERROR'
+  | 'RPC_NT_UNSUPPORTED_TRANS_SYN'
+  | 'RPC_NT_UNSUPPORTED_TYPE'
+  | 'RPC_NT_INVALID_TAG'
+  | 'RPC_NT_INVALID_BOUND'
+  | 'RPC_NT_NO_ENTRY_NAME'
+  | 'RPC_NT_INVALID_NAME_SYNTAX'
+  | 'RPC_NT_UNSUPPORTED_NAME_SYNTAX'
+  | 'RPC_NT_UUID_NO_ADDRESS'
+  | 'RPC_NT_DUPLICATE_ENDPOINT'
+  | 'RPC_NT_UNKNOWN_AUTHN_TYPE'
+  | 'RPC_NT_MAX_CALLS_TOO_SMALL'
+  | 'RPC_NT_STRING_TOO_LONG'
+  | 'RPC_NT_PROTSEQ_NOT_FOUND'
+  | 'RPC_NT_PROCNUM_OUT_OF_RANGE'
+  | 'RPC_NT_BINDING_HAS_NO_AUTH'
+  | 'RPC_NT_UNKNOWN_AUTHN_SERVICE'
+  | 'RPC_NT_UNKNOWN_AUTHN_LEVEL'
+  | 'RPC_NT_INVALID_AUTH_IDENTITY'
+  | 'RPC_NT_UNKNOWN_AUTHZ_SERVICE'
+  | 'EPT_NT_INVALID_ENTRY'
+  | 'EPT_NT_CANT_PERFORM_OP'
+  | 'EPT_NT_NOT_REGISTERED'
+  | 'RPC_NT_NOTHING_TO_EXPORT'
+  | 'RPC_NT_INCOMPLETE_NAME'
+  | 'RPC_NT_INVALID_VERS_OPTION'
+  | 'RPC_NT_NO_MORE_MEMBERS'
+  | 'RPC_NT_NOT_ALL_OBJS_UNEXPORTED'
+  | 'RPC_NT_INTERFACE_NOT_FOUND'
+  | 'RPC_NT_ENTRY_ALREADY_EXISTS'
+  | 'RPC_NT_ENTRY_NOT_FOUND'
+  | 'RPC_NT_NAME_SERVICE_UNAVAILABLE'
+  | 'RPC_NT_INVALID_NAF_ID'
+  | 'RPC_NT_CANNOT_SUPPORT'
+  | 'RPC_NT_NO_CONTEXT_AVAILABLE'
+  | 'RPC_NT_INTERNAL_ERROR'
+  | 'RPC_NT_ZERO_DIVIDE'
+  | 'RPC_NT_ADDRESS_ERROR'
+  | 'RPC_NT_FP_DIV_ZERO'
+  | 'RPC_NT_FP_UNDERFLOW'
+  | 'RPC_NT_FP_OVERFLOW'
+  | 'RPC_NT_CALL_IN_PROGRESS'
+  | 'RPC_NT_NO_MORE_BINDINGS'
+  | 'RPC_NT_GROUP_MEMBER_NOT_FOUND'
+  | 'EPT_NT_CANT_CREATE'
+  | 'RPC_NT_INVALID_OBJECT'
+  | 'RPC_NT_NO_INTERFACES'
+  | 'RPC_NT_CALL_CANCELLED'
+  | 'RPC_NT_BINDING_INCOMPLETE'
+  | 'RPC_NT_COMM_FAILURE'
+  | 'RPC_NT_UNSUPPORTED_AUTHN_LEVEL'
+  | 'RPC_NT_NO_PRINC_NAME'
+  | 'RPC_NT_NOT_RPC_ERROR'
+  | 'RPC_NT_SEC_PKG_ERROR'
+  | 'RPC_NT_NOT_CANCELLED'
+  | 'RPC_NT_INVALID_ASYNC_HANDLE'
+  | 'RPC_NT_INVALID_ASYNC_CALL'
+  | 'RPC_NT_PROXY_ACCESS_DENIED'
+  | 'RPC_NT_NO_MORE_ENTRIES'
+  | 'RPC_NT_SS_CHAR_TRANS_OPEN_FAIL'
+  | 'RPC_NT_SS_CHAR_TRANS_SHORT_FILE'
+  | 'RPC_NT_SS_IN_NULL_CONTEXT'
+  | 'RPC_NT_SS_CONTEXT_MISMATCH'
+  | 'RPC_NT_SS_CONTEXT_DAMAGED'
+  | 'RPC_NT_SS_HANDLES_MISMATCH'
+  | 'RPC_NT_SS_CANNOT_GET_CALL_HANDLE'
+  | 'RPC_NT_NULL_REF_POINTER'
+  | 'RPC_NT_ENUM_VALUE_OUT_OF_RANGE'
+  | 'RPC_NT_BYTE_COUNT_TOO_SMALL'
+  | 'RPC_NT_BAD_STUB_DATA'
+  | 'RPC_NT_INVALID_ES_ACTION'
+  | 'RPC_NT_WRONG_ES_VERSION'
+  | 'RPC_NT_WRONG_STUB_VERSION'
+  | 'RPC_NT_INVALID_PIPE_OBJECT'
+  | 'RPC_NT_INVALID_PIPE_OPERATION'
+  | 'RPC_NT_WRONG_PIPE_VERSION'
+  | 'RPC_NT_PIPE_CLOSED'
+  | 'RPC_NT_PIPE_DISCIPLINE_ERROR'
+  | 'RPC_NT_PIPE_EMPTY'
+  | 'STATUS_SMB_NO_PREAUTH_INTEGRITY_HASH_OVERLAP'
+  | 'STATUS_SMB_BAD_CLUSTER_DIALECT'
+  | 'STATUS_SMB_GUEST_LOGON_BLOCKED'
+  | 'STATUS_INVALID_SMB'
+  | 'STATUS_SMB_BAD_TID'
+  | 'STATUS_SMB_BAD_COMMAND'
+  | 'STATUS_SMB_BAD_UID'
+  | 'STATUS_SMB_USE_MPX'
+  | 'STATUS_SMB_USE_STANDARD'
+  | 'STATUS_SMB_CONTINUE_MPX'
+  | 'STATUS_SMB_NO_SUPPORT'
+  | 'STATUS_SMB_BAD_FID'
+  | 'STATUS_OS2_TOO_MANY_OPEN_FILES'
+  | 'STATUS_OS2_INVALID_ACCESS'
+  | 'STATUS_OS2_NO_MORE_SIDS'
+  | 'STATUS_OS2_INVALID_LEVEL'
+  | 'STATUS_OS2_NEGATIVE_SEEK'
+  | 'STATUS_OS2_CANCEL_VIOLATION'
+  | 'STATUS_OS2_ATOMIC_LOCKS_NOT_SUPPORTED'
+  | 'STATUS_OS2_EA_LIST_INCONSISTENT'
+  | 'STATUS_OS2_CANNOT_COPY'
+  | 'STATUS_OS2_EAS_DIDNT_FIT'
+  | 'STATUS_OS2_EA_ACCESS_DENIED'
+  | 'STATUS_CTX_WINSTATION_NAME_INVALID'
+  | 'STATUS_CTX_WINSTATION_NOT_FOUND'
+  | 'STATUS_CTX_WINSTATION_NAME_COLLISION'
+  | 'STATUS_CTX_WINSTATION_BUSY'
+  | 'STATUS_CTX_WINSTATION_ACCESS_DENIED';
+
+export const NT_ROWS = `0x00000000 STATUS_SUCCESS The operation completed successfully.
+0x00000000 =STATUS_WAIT_0 The caller specified WaitAny for WaitType and one of the dispatcher objects in the Object array has been set to the signaled state.
+0x00000001 STATUS_WAIT_1 The caller specified WaitAny for WaitType and one of the dispatcher objects in the Object array has been set to the signaled state.
+0x00000002 STATUS_WAIT_2 The caller specified WaitAny for WaitType and one of the dispatcher objects in the Object array has been set to the signaled state.
+0x00000003 STATUS_WAIT_3 The caller specified WaitAny for WaitType and one of the dispatcher objects in the Object array has been set to the signaled state.
+0x0000003F STATUS_WAIT_63 The caller specified WaitAny for WaitType and one of the dispatcher objects in the Object array has been set to the signaled state.
+0x00000080 STATUS_ABANDONED The caller attempted to wait for a mutex that has been abandoned.
+0x00000080 =STATUS_ABANDONED_WAIT_0 The caller attempted to wait for a mutex that has been abandoned.
+0x000000BF STATUS_ABANDONED_WAIT_63 The caller attempted to wait for a mutex that has been abandoned.
+0x000000C0 STATUS_USER_APC A user-mode APC was delivered before the given Interval expired.
+0x00000101 STATUS_ALERTED The delay completed because the thread was alerted.
+0x00000102 STATUS_TIMEOUT The given Timeout interval expired.
+0x00000103 STATUS_PENDING The operation that was requested is pending completion.
+0x00000104 STATUS_REPARSE A reparse should be performed by the Object Manager because the name of the file resulted in a symbolic link.
+0x00000105 STATUS_MORE_ENTRIES Returned by enumeration APIs to indicate more information is available to successive calls.
+0x00000106 STATUS_NOT_ALL_ASSIGNED Indicates not all privileges or groups that are referenced are assigned to the caller. This allows, for example, all privileges to be disabled without having to know exactly which privileges are assigned.
+0x00000107 STATUS_SOME_NOT_MAPPED Some of the information to be translated has not been translated.
+0x00000108 STATUS_OPLOCK_BREAK_IN_PROGRESS An open/create operation completed while an opportunistic lock (oplock) break is underway.
+0x00000109 STATUS_VOLUME_MOUNTED A new volume has been mounted by a file system.
+0x0000010A STATUS_RXACT_COMMITTED This success level status indicates that the transaction state already exists for the registry subtree but that a transaction commit was previously aborted. The commit has now been completed.
+0x0000010B STATUS_NOTIFY_CLEANUP Indicates that a notify change request has been completed due to closing the handle that made the notify change request.
+0x0000010C STATUS_NOTIFY_ENUM_DIR Indicates that a notify change request is being completed and that the information is not being returned in the caller's buffer. The caller now needs to enumerate the files to find the changes.
+0x0000010D STATUS_NO_QUOTAS_FOR_ACCOUNT {No Quotas} No system quota limits are specifically set for this account.
+0x0000010E STATUS_PRIMARY_TRANSPORT_CONNECT_FAILED {Connect Failure on Primary Transport} An attempt was made to connect to the remote server %hs on the primary transport, but the connection failed. The computer WAS able to connect on a secondary transport.
+0x00000110 STATUS_PAGE_FAULT_TRANSITION The page fault was a transition fault.
+0x00000111 STATUS_PAGE_FAULT_DEMAND_ZERO The page fault was a demand zero fault.
+0x00000112 STATUS_PAGE_FAULT_COPY_ON_WRITE The page fault was a demand zero fault.
+0x00000113 STATUS_PAGE_FAULT_GUARD_PAGE The page fault was a demand zero fault.
+0x00000114 STATUS_PAGE_FAULT_PAGING_FILE The page fault was satisfied by reading from a secondary storage device.
+0x00000115 STATUS_CACHE_PAGE_LOCKED The cached page was locked during operation.
+0x00000116 STATUS_CRASH_DUMP The crash dump exists in a paging file.
+0x00000117 STATUS_BUFFER_ALL_ZEROS The specified buffer contains all zeros.
+0x00000118 STATUS_REPARSE_OBJECT A reparse should be performed by the Object Manager because the name of the file resulted in a symbolic link.
+0x00000119 STATUS_RESOURCE_REQUIREMENTS_CHANGED The device has succeeded a query-stop and its resource requirements have changed.
+0x00000120 STATUS_TRANSLATION_COMPLETE The translator has translated these resources into the global space and no additional translations should be performed.
+0x00000121 STATUS_DS_MEMBERSHIP_EVALUATED_LOCALLY The directory service evaluated group memberships locally, because it was unable to contact a global catalog server.
+0x00000122 STATUS_NOTHING_TO_TERMINATE A process being terminated has no threads to terminate.
+0x00000123 STATUS_PROCESS_NOT_IN_JOB The specified process is not part of a job.
+0x00000124 STATUS_PROCESS_IN_JOB The specified process is part of a job.
+0x00000125 STATUS_VOLSNAP_HIBERNATE_READY {Volume Shadow Copy Service} The system is now ready for hibernation.
+0x00000126 STATUS_FSFILTER_OP_COMPLETED_SUCCESSFULLY A file system or file system filter driver has successfully completed an FsFilter operation.
+0x00000127 STATUS_INTERRUPT_VECTOR_ALREADY_CONNECTED The specified interrupt vector was already connected.
+0x00000128 STATUS_INTERRUPT_STILL_CONNECTED The specified interrupt vector is still connected.
+0x00000129 STATUS_PROCESS_CLONED The current process is a cloned process.
+0x0000012A STATUS_FILE_LOCKED_WITH_ONLY_READERS The file was locked and all users of the file can only read.
+0x0000012B STATUS_FILE_LOCKED_WITH_WRITERS The file was locked and at least one user of the file can write.
+0x00000202 STATUS_RESOURCEMANAGER_READ_ONLY The specified ResourceManager made no changes or updates to the resource under this transaction.
+0x00000367 STATUS_WAIT_FOR_OPLOCK An operation is blocked and waiting for an oplock.
+0x40000000 STATUS_OBJECT_NAME_EXISTS {Object Exists} An attempt was made to create an object but the object name already exists.
+0x40000001 STATUS_THREAD_WAS_SUSPENDED {Thread Suspended} A thread termination occurred while the thread was suspended. The thread resumed, and termination proceeded.
+0x40000002 STATUS_WORKING_SET_LIMIT_RANGE {Working Set Range Error} An attempt was made to set the working set minimum or maximum to values that are outside the allowable range.
+0x40000003 STATUS_IMAGE_NOT_AT_BASE {Image Relocated} An image file could not be mapped at the address that is specified in the image file. Local fixes must be performed on this image.
+0x40000004 STATUS_RXACT_STATE_CREATED This informational level status indicates that a specified registry subtree transaction state did not yet exist and had to be created.
+0x40000005 STATUS_SEGMENT_NOTIFICATION {Segment Load} A virtual DOS machine (VDM) is loading, unloading, or moving an MS-DOS or Win16 program segment image. An exception is raised so that a debugger can load, unload, or track symbols and breakpoints within these 16-bit segments.
+0x40000006 STATUS_LOCAL_USER_SESSION_KEY {Local Session Key} A user session key was requested for a local remote procedure call (RPC) connection. The session key that is returned is a constant value and not unique to this connection.
+0x40000007 STATUS_BAD_CURRENT_DIRECTORY {Invalid Current Directory} The process cannot switch to the startup current directory %hs. Select OK to set the current directory to %hs, or select CANCEL to exit.
+0x40000008 STATUS_SERIAL_MORE_WRITES {Serial IOCTL Complete} A serial I/O operation was completed by another write to a serial port. (The IOCTL_SERIAL_XOFF_COUNTER reached zero.)
+0x40000009 STATUS_REGISTRY_RECOVERED {Registry Recovery} One of the files that contains the system registry data had to be recovered by using a log or alternate copy. The recovery was successful.
+0x4000000A STATUS_FT_READ_RECOVERY_FROM_BACKUP {Redundant Read} To satisfy a read request, the Windows NT fault-tolerant file system successfully read the requested data from a redundant copy. This was done because the file system encountered a failure on a member of the fault-tolerant volume but was unable to reassign the failing area of the device.
+0x4000000B STATUS_FT_WRITE_RECOVERY {Redundant Write} To satisfy a write request, the Windows NT fault-tolerant file system successfully wrote a redundant copy of the information. This was done because the file system encountered a failure on a member of the fault-tolerant volume but was unable to reassign the failing area of the device.
+0x4000000C STATUS_SERIAL_COUNTER_TIMEOUT {Serial IOCTL Timeout} A serial I/O operation completed because the time-out period expired. (The IOCTL_SERIAL_XOFF_COUNTER had not reached zero.)
+0x4000000D STATUS_NULL_LM_PASSWORD {Password Too Complex} The Windows password is too complex to be converted to a LAN Manager password. The LAN Manager password that returned is a NULL string.
+0x4000000E STATUS_IMAGE_MACHINE_TYPE_MISMATCH {Machine Type Mismatch} The image file %hs is valid but is for a machine type other than the current machine. Select OK to continue, or CANCEL to fail the DLL load.
+0x4000000F STATUS_RECEIVE_PARTIAL {Partial Data Received} The network transport returned partial data to its client. The remaining data will be sent later.
+0x40000010 STATUS_RECEIVE_EXPEDITED {Expedited Data Received} The network transport returned data to its client that was marked as expedited by the remote system.
+0x40000011 STATUS_RECEIVE_PARTIAL_EXPEDITED {Partial Expedited Data Received} The network transport returned partial data to its client and this data was marked as expedited by the remote system. The remaining data will be sent later.
+0x40000012 STATUS_EVENT_DONE {TDI Event Done} The TDI indication has completed successfully.
+0x40000013 STATUS_EVENT_PENDING {TDI Event Pending} The TDI indication has entered the pending state.
+0x40000014 STATUS_CHECKING_FILE_SYSTEM Checking file system on %wZ.
+0x40000015 STATUS_FATAL_APP_EXIT {Fatal Application Exit} %hs
+0x40000016 STATUS_PREDEFINED_HANDLE The specified registry key is referenced by a predefined handle.
+0x40000017 STATUS_WAS_UNLOCKED {Page Unlocked} The page protection of a locked page was changed to 'No Access' and the page was unlocked from memory and from the process.
+0x40000018 STATUS_SERVICE_NOTIFICATION %hs
+0x40000019 STATUS_WAS_LOCKED {Page Locked} One of the pages to lock was already locked.
+0x4000001A STATUS_LOG_HARD_ERROR Application popup: %1 : %2
+0x4000001B STATUS_ALREADY_WIN32 A Win32 process already exists.
+0x4000001C STATUS_WX86_UNSIMULATE An exception status code that is used by the Win32 x86 emulation subsystem.
+0x4000001D STATUS_WX86_CONTINUE An exception status code that is used by the Win32 x86 emulation subsystem.
+0x4000001E STATUS_WX86_SINGLE_STEP An exception status code that is used by the Win32 x86 emulation subsystem.
+0x4000001F STATUS_WX86_BREAKPOINT An exception status code that is used by the Win32 x86 emulation subsystem.
+0x40000020 STATUS_WX86_EXCEPTION_CONTINUE An exception status code that is used by the Win32 x86 emulation subsystem.
+0x40000021 STATUS_WX86_EXCEPTION_LASTCHANCE An exception status code that is used by the Win32 x86 emulation subsystem.
+0x40000022 STATUS_WX86_EXCEPTION_CHAIN An exception status code that is used by the Win32 x86 emulation subsystem.
+0x40000023 STATUS_IMAGE_MACHINE_TYPE_MISMATCH_EXE {Machine Type Mismatch} The image file %hs is valid but is for a machine type other than the current machine.
+0x40000024 STATUS_NO_YIELD_PERFORMED A yield execution was performed and no thread was available to run.
+0x40000025 STATUS_TIMER_RESUME_IGNORED The resume flag to a timer API was ignored.
+0x40000026 STATUS_ARBITRATION_UNHANDLED The arbiter has deferred arbitration of these resources to its parent.
+0x40000027 STATUS_CARDBUS_NOT_SUPPORTED The device has detected a CardBus card in its slot.
+0x40000028 STATUS_WX86_CREATEWX86TIB An exception status code that is used by the Win32 x86 emulation subsystem.
+0x40000029 STATUS_MP_PROCESSOR_MISMATCH The CPUs in this multiprocessor system are not all the same revision level. To use all processors, the operating system restricts itself to the features of the least capable processor in the system. If problems occur with this system, contact the CPU manufacturer to see if this mix of processors is supported.
+0x4000002A STATUS_HIBERNATED The system was put into hibernation.
+0x4000002B STATUS_RESUME_HIBERNATION The system was resumed from hibernation.
+0x4000002C STATUS_FIRMWARE_UPDATED Windows has detected that the system firmware (BIOS) was updated [previous firmware date = %2, current firmware date %3].
+0x4000002D STATUS_DRIVERS_LEAKING_LOCKED_PAGES A device driver is leaking locked I/O pages and is causing system degradation. The system has automatically enabled the tracking code to try and catch the culprit.
+0x4000002E STATUS_MESSAGE_RETRIEVED The ALPC message being canceled has already been retrieved from the queue on the other side.
+0x4000002F STATUS_SYSTEM_POWERSTATE_TRANSITION The system power state is transitioning from %2 to %3.
+0x40000030 STATUS_ALPC_CHECK_COMPLETION_LIST The receive operation was successful. Check the ALPC completion list for the received message.
+0x40000031 STATUS_SYSTEM_POWERSTATE_COMPLEX_TRANSITION The system power state is transitioning from %2 to %3 but could enter %4.
+0x40000032 STATUS_ACCESS_AUDIT_BY_POLICY Access to %1 is monitored by policy rule %2.
+0x40000033 STATUS_ABANDON_HIBERFILE A valid hibernation file has been invalidated and should be abandoned.
+0x40000034 STATUS_BIZRULES_NOT_ENABLED Business rule scripts are disabled for the calling application.
+0x40000294 STATUS_WAKE_SYSTEM The system has awoken.
+0x40000370 STATUS_DS_SHUTTING_DOWN The directory service is shutting down.
+0x40020056 RPC_NT_UUID_LOCAL_ONLY A UUID that is valid only on this computer has been allocated.
+0x400200AF RPC_NT_SEND_INCOMPLETE Some data remains to be sent in the request buffer.
+0x80000001 STATUS_GUARD_PAGE_VIOLATION {EXCEPTION} Guard Page Exception A page of memory that marks the end of a data structure, such as a stack or an array, has been accessed.
+0x80000002 STATUS_DATATYPE_MISALIGNMENT {EXCEPTION} Alignment Fault A data type misalignment was detected in a load or store instruction.
+0x80000003 STATUS_BREAKPOINT {EXCEPTION} Breakpoint A breakpoint has been reached.
+0x80000004 STATUS_SINGLE_STEP {EXCEPTION} Single Step A single step or trace operation has just been completed.
+0x80000005 STATUS_BUFFER_OVERFLOW {Buffer Overflow} The data was too large to fit into the specified buffer.
+0x80000006 STATUS_NO_MORE_FILES {No More Files} No more files were found which match the file specification.
+0x80000007 STATUS_WAKE_SYSTEM_DEBUGGER {Kernel Debugger Awakened} The system debugger was awakened by an interrupt.
+0x8000000A STATUS_HANDLES_CLOSED {Handles Closed} Handles to objects have been automatically closed because of the requested operation.
+0x8000000B STATUS_NO_INHERITANCE {Non-Inheritable ACL} An access control list (ACL) contains no components that can be inherited.
+0x8000000C STATUS_GUID_SUBSTITUTION_MADE {GUID Substitution} During the translation of a globally unique identifier (GUID) to a Windows security ID (SID), no administratively defined GUID prefix was found. A substitute prefix was used, which will not compromise system security. However, this might provide a more restrictive access than intended.
+0x8000000D STATUS_PARTIAL_COPY Because of protection conflicts, not all the requested bytes could be copied.
+0x8000000E STATUS_DEVICE_PAPER_EMPTY {Out of Paper} The printer is out of paper.
+0x8000000F STATUS_DEVICE_POWERED_OFF {Device Power Is Off} The printer power has been turned off.
+0x80000010 STATUS_DEVICE_OFF_LINE {Device Offline} The printer has been taken offline.
+0x80000011 STATUS_DEVICE_BUSY {Device Busy} The device is currently busy.
+0x80000012 STATUS_NO_MORE_EAS {No More EAs} No more extended attributes (EAs) were found for the file.
+0x80000013 STATUS_INVALID_EA_NAME {Illegal EA} The specified extended attribute (EA) name contains at least one illegal character.
+0x80000014 STATUS_EA_LIST_INCONSISTENT {Inconsistent EA List} The extended attribute (EA) list is inconsistent.
+0x80000015 STATUS_INVALID_EA_FLAG {Invalid EA Flag} An invalid extended attribute (EA) flag was set.
+0x80000016 STATUS_VERIFY_REQUIRED {Verifying Disk} The media has changed and a verify operation is in progress; therefore, no reads or writes can be performed to the device, except those that are used in the verify operation.
+0x80000017 STATUS_EXTRANEOUS_INFORMATION {Too Much Information} The specified access control list (ACL) contained more information than was expected.
+0x80000018 STATUS_RXACT_COMMIT_NECESSARY This warning level status indicates that the transaction state already exists for the registry subtree, but that a transaction commit was previously aborted. The commit has NOT been completed but has not been rolled back either; therefore, it can still be committed, if needed.
+0x8000001A STATUS_NO_MORE_ENTRIES {No More Entries} No more entries are available from an enumeration operation.
+0x8000001B STATUS_FILEMARK_DETECTED {Filemark Found} A filemark was detected.
+0x8000001C STATUS_MEDIA_CHANGED {Media Changed} The media has changed.
+0x8000001D STATUS_BUS_RESET {I/O Bus Reset} An I/O bus reset was detected.
+0x8000001E STATUS_END_OF_MEDIA {End of Media} The end of the media was encountered.
+0x8000001F STATUS_BEGINNING_OF_MEDIA The beginning of a tape or partition has been detected.
+0x80000020 STATUS_MEDIA_CHECK {Media Changed} The media might have changed.
+0x80000021 STATUS_SETMARK_DETECTED A tape access reached a set mark.
+0x80000022 STATUS_NO_DATA_DETECTED During a tape access, the end of the data written is reached.
+0x80000023 STATUS_REDIRECTOR_HAS_OPEN_HANDLES The redirector is in use and cannot be unloaded.
+0x80000024 STATUS_SERVER_HAS_OPEN_HANDLES The server is in use and cannot be unloaded.
+0x80000025 STATUS_ALREADY_DISCONNECTED The specified connection has already been disconnected.
+0x80000026 STATUS_LONGJUMP A long jump has been executed.
+0x80000027 STATUS_CLEANER_CARTRIDGE_INSTALLED A cleaner cartridge is present in the tape library.
+0x80000028 STATUS_PLUGPLAY_QUERY_VETOED The Plug and Play query operation was not successful.
+0x80000029 STATUS_UNWIND_CONSOLIDATE A frame consolidation has been executed.
+0x8000002A STATUS_REGISTRY_HIVE_RECOVERED {Registry Hive Recovered} The registry hive (file): %hs was corrupted and it has been recovered. Some data might have been lost.
+0x8000002B STATUS_DLL_MIGHT_BE_INSECURE The application is attempting to run executable code from the module %hs. This might be insecure. An alternative, %hs, is available. Should the application use the secure module %hs?
+0x8000002C STATUS_DLL_MIGHT_BE_INCOMPATIBLE The application is loading executable code from the module %hs. This is secure but might be incompatible with previous releases of the operating system. An alternative, %hs, is available. Should the application use the secure module %hs?
+0x8000002D STATUS_STOPPED_ON_SYMLINK The create operation stopped after reaching a symbolic link.
+0x80000288 STATUS_DEVICE_REQUIRES_CLEANING The device has indicated that cleaning is necessary.
+0x80000289 STATUS_DEVICE_DOOR_OPEN The device has indicated that its door is open. Further operations require it closed and secured.
+0xC0000001 STATUS_UNSUCCESSFUL {Operation Failed} The requested operation was unsuccessful.
+0xC0000002 STATUS_NOT_IMPLEMENTED {Not Implemented} The requested operation is not implemented.
+0xC0000003 STATUS_INVALID_INFO_CLASS {Invalid Parameter} The specified information class is not a valid information class for the specified object.
+0xC0000004 STATUS_INFO_LENGTH_MISMATCH The specified information record length does not match the length that is required for the specified information class.
+0xC0000005 STATUS_ACCESS_VIOLATION The instruction at 0x%08lx referenced memory at 0x%08lx. The memory could not be %s.
+0xC0000006 STATUS_IN_PAGE_ERROR The instruction at 0x%08lx referenced memory at 0x%08lx. The required data was not placed into memory because of an I/O error status of 0x%08lx.
+0xC0000007 STATUS_PAGEFILE_QUOTA The page file quota for the process has been exhausted.
+0xC0000008 STATUS_INVALID_HANDLE An invalid HANDLE was specified.
+0xC0000009 STATUS_BAD_INITIAL_STACK An invalid initial stack was specified in a call to NtCreateThread.
+0xC000000A STATUS_BAD_INITIAL_PC An invalid initial start address was specified in a call to NtCreateThread.
+0xC000000B STATUS_INVALID_CID An invalid client ID was specified.
+0xC000000C STATUS_TIMER_NOT_CANCELED An attempt was made to cancel or set a timer that has an associated APC and the specified thread is not the thread that originally set the timer with an associated APC routine.
+0xC000000D STATUS_INVALID_PARAMETER An invalid parameter was passed to a service or function.
+0xC000000E STATUS_NO_SUCH_DEVICE A device that does not exist was specified.
+0xC000000F STATUS_NO_SUCH_FILE {File Not Found} The file %hs does not exist.
+0xC0000010 STATUS_INVALID_DEVICE_REQUEST The specified request is not a valid operation for the target device.
+0xC0000011 STATUS_END_OF_FILE The end-of-file marker has been reached. There is no valid data in the file beyond this marker.
+0xC0000012 STATUS_WRONG_VOLUME {Wrong Volume} The wrong volume is in the drive. Insert volume %hs into drive %hs.
+0xC0000013 STATUS_NO_MEDIA_IN_DEVICE {No Disk} There is no disk in the drive. Insert a disk into drive %hs.
+0xC0000014 STATUS_UNRECOGNIZED_MEDIA {Unknown Disk Format} The disk in drive %hs is not formatted properly. Check the disk, and reformat it, if needed.
+0xC0000015 STATUS_NONEXISTENT_SECTOR {Sector Not Found} The specified sector does not exist.
+0xC0000016 STATUS_MORE_PROCESSING_REQUIRED {Still Busy} The specified I/O request packet (IRP) cannot be disposed of because the I/O operation is not complete.
+0xC0000017 STATUS_NO_MEMORY {Not Enough Quota} Not enough virtual memory or paging file quota is available to complete the specified operation.
+0xC0000018 STATUS_CONFLICTING_ADDRESSES {Conflicting Address Range} The specified address range conflicts with the address space.
+0xC0000019 STATUS_NOT_MAPPED_VIEW The address range to unmap is not a mapped view.
+0xC000001A STATUS_UNABLE_TO_FREE_VM The virtual memory cannot be freed.
+0xC000001B STATUS_UNABLE_TO_DELETE_SECTION The specified section cannot be deleted.
+0xC000001C STATUS_INVALID_SYSTEM_SERVICE An invalid system service was specified in a system service call.
+0xC000001D STATUS_ILLEGAL_INSTRUCTION {EXCEPTION} Illegal Instruction An attempt was made to execute an illegal instruction.
+0xC000001E STATUS_INVALID_LOCK_SEQUENCE {Invalid Lock Sequence} An attempt was made to execute an invalid lock sequence.
+0xC000001F STATUS_INVALID_VIEW_SIZE {Invalid Mapping} An attempt was made to create a view for a section that is bigger than the section.
+0xC0000020 STATUS_INVALID_FILE_FOR_SECTION {Bad File} The attributes of the specified mapping file for a section of memory cannot be read.
+0xC0000021 STATUS_ALREADY_COMMITTED {Already Committed} The specified address range is already committed.
+0xC0000022 STATUS_ACCESS_DENIED {Access Denied} A process has requested access to an object but has not been granted those access rights.
+0xC0000023 STATUS_BUFFER_TOO_SMALL {Buffer Too Small} The buffer is too small to contain the entry. No information has been written to the buffer.
+0xC0000024 STATUS_OBJECT_TYPE_MISMATCH {Wrong Type} There is a mismatch between the type of object that is required by the requested operation and the type of object that is specified in the request.
+0xC0000025 STATUS_NONCONTINUABLE_EXCEPTION {EXCEPTION} Cannot Continue Windows cannot continue from this exception.
+0xC0000026 STATUS_INVALID_DISPOSITION An invalid exception disposition was returned by an exception handler.
+0xC0000027 STATUS_UNWIND Unwind exception code.
+0xC0000028 STATUS_BAD_STACK An invalid or unaligned stack was encountered during an unwind operation.
+0xC0000029 STATUS_INVALID_UNWIND_TARGET An invalid unwind target was encountered during an unwind operation.
+0xC000002A STATUS_NOT_LOCKED An attempt was made to unlock a page of memory that was not locked.
+0xC000002B STATUS_PARITY_ERROR A device parity error on an I/O operation.
+0xC000002C STATUS_UNABLE_TO_DECOMMIT_VM An attempt was made to decommit uncommitted virtual memory.
+0xC000002D STATUS_NOT_COMMITTED An attempt was made to change the attributes on memory that has not been committed.
+0xC000002E STATUS_INVALID_PORT_ATTRIBUTES Invalid object attributes specified to NtCreatePort or invalid port attributes specified to NtConnectPort.
+0xC000002F STATUS_PORT_MESSAGE_TOO_LONG The length of the message that was passed to NtRequestPort or NtRequestWaitReplyPort is longer than the maximum message that is allowed by the port.
+0xC0000030 STATUS_INVALID_PARAMETER_MIX An invalid combination of parameters was specified.
+0xC0000031 STATUS_INVALID_QUOTA_LOWER An attempt was made to lower a quota limit below the current usage.
+0xC0000032 STATUS_DISK_CORRUPT_ERROR {Corrupt Disk} The file system structure on the disk is corrupt and unusable. Run the Chkdsk utility on the volume %hs.
+0xC0000033 STATUS_OBJECT_NAME_INVALID The object name is invalid.
+0xC0000034 STATUS_OBJECT_NAME_NOT_FOUND The object name is not found.
+0xC0000035 STATUS_OBJECT_NAME_COLLISION The object name already exists.
+0xC0000037 STATUS_PORT_DISCONNECTED An attempt was made to send a message to a disconnected communication port.
+0xC0000038 STATUS_DEVICE_ALREADY_ATTACHED An attempt was made to attach to a device that was already attached to another device.
+0xC0000039 STATUS_OBJECT_PATH_INVALID The object path component was not a directory object.
+0xC000003A STATUS_OBJECT_PATH_NOT_FOUND {Path Not Found} The path %hs does not exist.
+0xC000003B STATUS_OBJECT_PATH_SYNTAX_BAD The object path component was not a directory object.
+0xC000003C STATUS_DATA_OVERRUN {Data Overrun} A data overrun error occurred.
+0xC000003D STATUS_DATA_LATE_ERROR {Data Late} A data late error occurred.
+0xC000003E STATUS_DATA_ERROR {Data Error} An error occurred in reading or writing data.
+0xC000003F STATUS_CRC_ERROR {Bad CRC} A cyclic redundancy check (CRC) checksum error occurred.
+0xC0000040 STATUS_SECTION_TOO_BIG {Section Too Large} The specified section is too big to map the file.
+0xC0000041 STATUS_PORT_CONNECTION_REFUSED The NtConnectPort request is refused.
+0xC0000042 STATUS_INVALID_PORT_HANDLE The type of port handle is invalid for the operation that is requested.
+0xC0000043 STATUS_SHARING_VIOLATION A file cannot be opened because the share access flags are incompatible.
+0xC0000044 STATUS_QUOTA_EXCEEDED Insufficient quota exists to complete the operation.
+0xC0000045 STATUS_INVALID_PAGE_PROTECTION The specified page protection was not valid.
+0xC0000046 STATUS_MUTANT_NOT_OWNED An attempt to release a mutant object was made by a thread that was not the owner of the mutant object.
+0xC0000047 STATUS_SEMAPHORE_LIMIT_EXCEEDED An attempt was made to release a semaphore such that its maximum count would have been exceeded.
+0xC0000048 STATUS_PORT_ALREADY_SET An attempt was made to set the DebugPort or ExceptionPort of a process, but a port already exists in the process, or an attempt was made to set the CompletionPort of a file but a port was already set in the file, or an attempt was made to set the associated completion port of an ALPC port but it is already set.
+0xC0000049 STATUS_SECTION_NOT_IMAGE An attempt was made to query image information on a section that does not map an image.
+0xC000004A STATUS_SUSPEND_COUNT_EXCEEDED An attempt was made to suspend a thread whose suspend count was at its maximum.
+0xC000004B STATUS_THREAD_IS_TERMINATING An attempt was made to suspend a thread that has begun termination.
+0xC000004C STATUS_BAD_WORKING_SET_LIMIT An attempt was made to set the working set limit to an invalid value (for example, the minimum greater than maximum).
+0xC000004D STATUS_INCOMPATIBLE_FILE_MAP A section was created to map a file that is not compatible with an already existing section that maps the same file.
+0xC000004E STATUS_SECTION_PROTECTION A view to a section specifies a protection that is incompatible with the protection of the initial view.
+0xC000004F STATUS_EAS_NOT_SUPPORTED An operation involving EAs failed because the file system does not support EAs.
+0xC0000050 STATUS_EA_TOO_LARGE An EA operation failed because the EA set is too large.
+0xC0000051 STATUS_NONEXISTENT_EA_ENTRY An EA operation failed because the name or EA index is invalid.
+0xC0000052 STATUS_NO_EAS_ON_FILE The file for which EAs were requested has no EAs.
+0xC0000053 STATUS_EA_CORRUPT_ERROR The EA is corrupt and cannot be read.
+0xC0000054 STATUS_FILE_LOCK_CONFLICT A requested read/write cannot be granted due to a conflicting file lock.
+0xC0000055 STATUS_LOCK_NOT_GRANTED A requested file lock cannot be granted due to other existing locks.
+0xC0000056 STATUS_DELETE_PENDING A non-close operation has been requested of a file object that has a delete pending.
+0xC0000057 STATUS_CTL_FILE_NOT_SUPPORTED An attempt was made to set the control attribute on a file. This attribute is not supported in the destination file system.
+0xC0000058 STATUS_UNKNOWN_REVISION Indicates a revision number that was encountered or specified is not one that is known by the service. It might be a more recent revision than the service is aware of.
+0xC0000059 STATUS_REVISION_MISMATCH Indicates that two revision levels are incompatible.
+0xC000005A STATUS_INVALID_OWNER Indicates a particular security ID cannot be assigned as the owner of an object.
+0xC000005B STATUS_INVALID_PRIMARY_GROUP Indicates a particular security ID cannot be assigned as the primary group of an object.
+0xC000005C STATUS_NO_IMPERSONATION_TOKEN An attempt has been made to operate on an impersonation token by a thread that is not currently impersonating a client.
+0xC000005D STATUS_CANT_DISABLE_MANDATORY A mandatory group cannot be disabled.
+0xC000005E STATUS_NO_LOGON_SERVERS No logon servers are currently available to service the logon request.
+0xC000005F STATUS_NO_SUCH_LOGON_SESSION A specified logon session does not exist. It might already have been terminated.
+0xC0000060 STATUS_NO_SUCH_PRIVILEGE A specified privilege does not exist.
+0xC0000061 STATUS_PRIVILEGE_NOT_HELD A required privilege is not held by the client.
+0xC0000062 STATUS_INVALID_ACCOUNT_NAME The name provided is not a properly formed account name.
+0xC0000063 STATUS_USER_EXISTS The specified account already exists.
+0xC0000064 STATUS_NO_SUCH_USER The specified account does not exist.
+0xC0000065 STATUS_GROUP_EXISTS The specified group already exists.
+0xC0000066 STATUS_NO_SUCH_GROUP The specified group does not exist.
+0xC0000067 STATUS_MEMBER_IN_GROUP The specified user account is already in the specified group account. Also used to indicate a group cannot be deleted because it contains a member.
+0xC0000068 STATUS_MEMBER_NOT_IN_GROUP The specified user account is not a member of the specified group account.
+0xC0000069 STATUS_LAST_ADMIN Indicates the requested operation would disable or delete the last remaining administration account. This is not allowed to prevent creating a situation in which the system cannot be administrated.
+0xC000006A STATUS_WRONG_PASSWORD When trying to update a password, this return status indicates that the value provided as the current password is not correct.
+0xC000006B STATUS_ILL_FORMED_PASSWORD When trying to update a password, this return status indicates that the value provided for the new password contains values that are not allowed in passwords.
+0xC000006C STATUS_PASSWORD_RESTRICTION When trying to update a password, this status indicates that some password update rule has been violated. For example, the password might not meet length criteria.
+0xC000006D STATUS_LOGON_FAILURE The attempted logon is invalid. This is either due to a bad username or authentication information.
+0xC000006E STATUS_ACCOUNT_RESTRICTION Indicates a referenced user name and authentication information are valid, but some user account restriction has prevented successful authentication (such as time-of-day restrictions).
+0xC000006F STATUS_INVALID_LOGON_HOURS The user account has time restrictions and cannot be logged onto at this time.
+0xC0000070 STATUS_INVALID_WORKSTATION The user account is restricted so that it cannot be used to log on from the source workstation.
+0xC0000071 STATUS_PASSWORD_EXPIRED The user account password has expired.
+0xC0000072 STATUS_ACCOUNT_DISABLED The referenced account is currently disabled and cannot be logged on to.
+0xC0000073 STATUS_NONE_MAPPED None of the information to be translated has been translated.
+0xC0000074 STATUS_TOO_MANY_LUIDS_REQUESTED The number of LUIDs requested cannot be allocated with a single allocation.
+0xC0000075 STATUS_LUIDS_EXHAUSTED Indicates there are no more LUIDs to allocate.
+0xC0000076 STATUS_INVALID_SUB_AUTHORITY Indicates the sub-authority value is invalid for the particular use.
+0xC0000077 STATUS_INVALID_ACL Indicates the ACL structure is not valid.
+0xC0000078 STATUS_INVALID_SID Indicates the SID structure is not valid.
+0xC0000079 STATUS_INVALID_SECURITY_DESCR Indicates the SECURITY_DESCRIPTOR structure is not valid.
+0xC000007A STATUS_PROCEDURE_NOT_FOUND Indicates the specified procedure address cannot be found in the DLL.
+0xC000007B STATUS_INVALID_IMAGE_FORMAT {Bad Image} %hs is either not designed to run on Windows or it contains an error. Try installing the program again using the original installation media or contact your system administrator or the software vendor for support.
+0xC000007C STATUS_NO_TOKEN An attempt was made to reference a token that does not exist. This is typically done by referencing the token that is associated with a thread when the thread is not impersonating a client.
+0xC000007D STATUS_BAD_INHERITANCE_ACL Indicates that an attempt to build either an inherited ACL or ACE was not successful. This can be caused by a number of things. One of the more probable causes is the replacement of a CreatorId with a SID that did not fit into the ACE or ACL.
+0xC000007E STATUS_RANGE_NOT_LOCKED The range specified in NtUnlockFile was not locked.
+0xC000007F STATUS_DISK_FULL An operation failed because the disk was full.
+0xC0000080 STATUS_SERVER_DISABLED The GUID allocation server is disabled at the moment.
+0xC0000081 STATUS_SERVER_NOT_DISABLED The GUID allocation server is enabled at the moment.
+0xC0000082 STATUS_TOO_MANY_GUIDS_REQUESTED Too many GUIDs were requested from the allocation server at once.
+0xC0000083 STATUS_GUIDS_EXHAUSTED The GUIDs could not be allocated because the Authority Agent was exhausted.
+0xC0000084 STATUS_INVALID_ID_AUTHORITY The value provided was an invalid value for an identifier authority.
+0xC0000085 STATUS_AGENTS_EXHAUSTED No more authority agent values are available for the particular identifier authority value.
+0xC0000086 STATUS_INVALID_VOLUME_LABEL An invalid volume label has been specified.
+0xC0000087 STATUS_SECTION_NOT_EXTENDED A mapped section could not be extended.
+0xC0000088 STATUS_NOT_MAPPED_DATA Specified section to flush does not map a data file.
+0xC0000089 STATUS_RESOURCE_DATA_NOT_FOUND Indicates the specified image file did not contain a resource section.
+0xC000008A STATUS_RESOURCE_TYPE_NOT_FOUND Indicates the specified resource type cannot be found in the image file.
+0xC000008B STATUS_RESOURCE_NAME_NOT_FOUND Indicates the specified resource name cannot be found in the image file.
+0xC000008C STATUS_ARRAY_BOUNDS_EXCEEDED {EXCEPTION} Array bounds exceeded.
+0xC000008D STATUS_FLOAT_DENORMAL_OPERAND {EXCEPTION} Floating-point denormal operand.
+0xC000008E STATUS_FLOAT_DIVIDE_BY_ZERO {EXCEPTION} Floating-point division by zero.
+0xC000008F STATUS_FLOAT_INEXACT_RESULT {EXCEPTION} Floating-point inexact result.
+0xC0000090 STATUS_FLOAT_INVALID_OPERATION {EXCEPTION} Floating-point invalid operation.
+0xC0000091 STATUS_FLOAT_OVERFLOW {EXCEPTION} Floating-point overflow.
+0xC0000092 STATUS_FLOAT_STACK_CHECK {EXCEPTION} Floating-point stack check.
+0xC0000093 STATUS_FLOAT_UNDERFLOW {EXCEPTION} Floating-point underflow.
+0xC0000094 STATUS_INTEGER_DIVIDE_BY_ZERO {EXCEPTION} Integer division by zero.
+0xC0000095 STATUS_INTEGER_OVERFLOW {EXCEPTION} Integer overflow.
+0xC0000096 STATUS_PRIVILEGED_INSTRUCTION {EXCEPTION} Privileged instruction.
+0xC0000097 STATUS_TOO_MANY_PAGING_FILES An attempt was made to install more paging files than the system supports.
+0xC0000098 STATUS_FILE_INVALID The volume for a file has been externally altered such that the opened file is no longer valid.
+0xC0000099 STATUS_ALLOTTED_SPACE_EXCEEDED When a block of memory is allotted for future updates, such as the memory allocated to hold discretionary access control and primary group information, successive updates might exceed the amount of memory originally allotted. Because a quota might already have been charged to several processes that have handles to the object, it is not reasonable to alter the size of the allocated memory. Instead, a request that requires more memory than has been allotted must fail and the STATUS_ALLOTTED_SPACE_EXCEEDED error returned.
+0xC000009A STATUS_INSUFFICIENT_RESOURCES Insufficient system resources exist to complete the API.
+0xC000009B STATUS_DFS_EXIT_PATH_FOUND An attempt has been made to open a DFS exit path control file.
+0xC000009C STATUS_DEVICE_DATA_ERROR There are bad blocks (sectors) on the hard disk.
+0xC000009D STATUS_DEVICE_NOT_CONNECTED There is bad cabling, non-termination, or the controller is not able to obtain access to the hard disk.
+0xC000009F STATUS_FREE_VM_NOT_AT_BASE Virtual memory cannot be freed because the base address is not the base of the region and a region size of zero was specified.
+0xC00000A0 STATUS_MEMORY_NOT_ALLOCATED An attempt was made to free virtual memory that is not allocated.
+0xC00000A1 STATUS_WORKING_SET_QUOTA The working set is not big enough to allow the requested pages to be locked.
+0xC00000A2 STATUS_MEDIA_WRITE_PROTECTED {Write Protect Error} The disk cannot be written to because it is write-protected. Remove the write protection from the volume %hs in drive %hs.
+0xC00000A3 STATUS_DEVICE_NOT_READY {Drive Not Ready} The drive is not ready for use; its door might be open. Check drive %hs and make sure that a disk is inserted and that the drive door is closed.
+0xC00000A4 STATUS_INVALID_GROUP_ATTRIBUTES The specified attributes are invalid or are incompatible with the attributes for the group as a whole.
+0xC00000A5 STATUS_BAD_IMPERSONATION_LEVEL A specified impersonation level is invalid. Also used to indicate that a required impersonation level was not provided.
+0xC00000A6 STATUS_CANT_OPEN_ANONYMOUS An attempt was made to open an anonymous-level token. Anonymous tokens cannot be opened.
+0xC00000A7 STATUS_BAD_VALIDATION_CLASS The validation information class requested was invalid.
+0xC00000A8 STATUS_BAD_TOKEN_TYPE The type of a token object is inappropriate for its attempted use.
+0xC00000A9 STATUS_BAD_MASTER_BOOT_RECORD The type of a token object is inappropriate for its attempted use.
+0xC00000AA STATUS_INSTRUCTION_MISALIGNMENT An attempt was made to execute an instruction at an unaligned address and the host system does not support unaligned instruction references.
+0xC00000AB STATUS_INSTANCE_NOT_AVAILABLE The maximum named pipe instance count has been reached.
+0xC00000AC STATUS_PIPE_NOT_AVAILABLE An instance of a named pipe cannot be found in the listening state.
+0xC00000AD STATUS_INVALID_PIPE_STATE The named pipe is not in the connected or closing state.
+0xC00000AE STATUS_PIPE_BUSY The specified pipe is set to complete operations and there are current I/O operations queued so that it cannot be changed to queue operations.
+0xC00000AF STATUS_ILLEGAL_FUNCTION The specified handle is not open to the server end of the named pipe.
+0xC00000B0 STATUS_PIPE_DISCONNECTED The specified named pipe is in the disconnected state.
+0xC00000B1 STATUS_PIPE_CLOSING The specified named pipe is in the closing state.
+0xC00000B2 STATUS_PIPE_CONNECTED The specified named pipe is in the connected state.
+0xC00000B3 STATUS_PIPE_LISTENING The specified named pipe is in the listening state.
+0xC00000B4 STATUS_INVALID_READ_MODE The specified named pipe is not in message mode.
+0xC00000B5 STATUS_IO_TIMEOUT {Device Timeout} The specified I/O operation on %hs was not completed before the time-out period expired.
+0xC00000B6 STATUS_FILE_FORCED_CLOSED The specified file has been closed by another process.
+0xC00000B7 STATUS_PROFILING_NOT_STARTED Profiling is not started.
+0xC00000B8 STATUS_PROFILING_NOT_STOPPED Profiling is not stopped.
+0xC00000B9 STATUS_COULD_NOT_INTERPRET The passed ACL did not contain the minimum required information.
+0xC00000BA STATUS_FILE_IS_A_DIRECTORY The file that was specified as a target is a directory, and the caller specified that it could be anything but a directory.
+0xC00000BB STATUS_NOT_SUPPORTED The request is not supported.
+0xC00000BC STATUS_REMOTE_NOT_LISTENING This remote computer is not listening.
+0xC00000BD STATUS_DUPLICATE_NAME A duplicate name exists on the network.
+0xC00000BE STATUS_BAD_NETWORK_PATH The network path cannot be located.
+0xC00000BF STATUS_NETWORK_BUSY The network is busy.
+0xC00000C0 STATUS_DEVICE_DOES_NOT_EXIST This device does not exist.
+0xC00000C1 STATUS_TOO_MANY_COMMANDS The network BIOS command limit has been reached.
+0xC00000C2 STATUS_ADAPTER_HARDWARE_ERROR An I/O adapter hardware error has occurred.
+0xC00000C3 STATUS_INVALID_NETWORK_RESPONSE The network responded incorrectly.
+0xC00000C4 STATUS_UNEXPECTED_NETWORK_ERROR An unexpected network error occurred.
+0xC00000C5 STATUS_BAD_REMOTE_ADAPTER The remote adapter is not compatible.
+0xC00000C6 STATUS_PRINT_QUEUE_FULL The print queue is full.
+0xC00000C7 STATUS_NO_SPOOL_SPACE Space to store the file that is waiting to be printed is not available on the server.
+0xC00000C8 STATUS_PRINT_CANCELLED The requested print file has been canceled.
+0xC00000C9 STATUS_NETWORK_NAME_DELETED The network name was deleted.
+0xC00000CA STATUS_NETWORK_ACCESS_DENIED Network access is denied.
+0xC00000CB STATUS_BAD_DEVICE_TYPE {Incorrect Network Resource Type} The specified device type (LPT, for example) conflicts with the actual device type on the remote resource.
+0xC00000CC STATUS_BAD_NETWORK_NAME {Network Name Not Found} The specified share name cannot be found on the remote server.
+0xC00000CD STATUS_TOO_MANY_NAMES The name limit for the network adapter card of the local computer was exceeded.
+0xC00000CE STATUS_TOO_MANY_SESSIONS The network BIOS session limit was exceeded.
+0xC00000CF STATUS_SHARING_PAUSED File sharing has been temporarily paused.
+0xC00000D0 STATUS_REQUEST_NOT_ACCEPTED No more connections can be made to this remote computer at this time because the computer has already accepted the maximum number of connections.
+0xC00000D1 STATUS_REDIRECTOR_PAUSED Print or disk redirection is temporarily paused.
+0xC00000D2 STATUS_NET_WRITE_FAULT A network data fault occurred.
+0xC00000D3 STATUS_PROFILING_AT_LIMIT The number of active profiling objects is at the maximum and no more can be started.
+0xC00000D4 STATUS_NOT_SAME_DEVICE {Incorrect Volume} The destination file of a rename request is located on a different device than the source of the rename request.
+0xC00000D5 STATUS_FILE_RENAMED The specified file has been renamed and thus cannot be modified.
+0xC00000D6 STATUS_VIRTUAL_CIRCUIT_CLOSED {Network Request Timeout} The session with a remote server has been disconnected because the time-out interval for a request has expired.
+0xC00000D7 STATUS_NO_SECURITY_ON_OBJECT Indicates an attempt was made to operate on the security of an object that does not have security associated with it.
+0xC00000D8 STATUS_CANT_WAIT Used to indicate that an operation cannot continue without blocking for I/O.
+0xC00000D9 STATUS_PIPE_EMPTY Used to indicate that a read operation was done on an empty pipe.
+0xC00000DA STATUS_CANT_ACCESS_DOMAIN_INFO Configuration information could not be read from the domain controller, either because the machine is unavailable or access has been denied.
+0xC00000DB STATUS_CANT_TERMINATE_SELF Indicates that a thread attempted to terminate itself by default (called NtTerminateThread with NULL) and it was the last thread in the current process.
+0xC00000DC STATUS_INVALID_SERVER_STATE Indicates the Sam Server was in the wrong state to perform the desired operation.
+0xC00000DD STATUS_INVALID_DOMAIN_STATE Indicates the domain was in the wrong state to perform the desired operation.
+0xC00000DE STATUS_INVALID_DOMAIN_ROLE This operation is only allowed for the primary domain controller of the domain.
+0xC00000DF STATUS_NO_SUCH_DOMAIN The specified domain did not exist.
+0xC00000E0 STATUS_DOMAIN_EXISTS The specified domain already exists.
+0xC00000E1 STATUS_DOMAIN_LIMIT_EXCEEDED An attempt was made to exceed the limit on the number of domains per server for this release.
+0xC00000E2 STATUS_OPLOCK_NOT_GRANTED An error status returned when the opportunistic lock (oplock) request is denied.
+0xC00000E3 STATUS_INVALID_OPLOCK_PROTOCOL An error status returned when an invalid opportunistic lock (oplock) acknowledgment is received by a file system.
+0xC00000E4 STATUS_INTERNAL_DB_CORRUPTION This error indicates that the requested operation cannot be completed due to a catastrophic media failure or an on-disk data structure corruption.
+0xC00000E5 STATUS_INTERNAL_ERROR An internal error occurred.
+0xC00000E6 STATUS_GENERIC_NOT_MAPPED Indicates generic access types were contained in an access mask which should already be mapped to non-generic access types.
+0xC00000E7 STATUS_BAD_DESCRIPTOR_FORMAT Indicates a security descriptor is not in the necessary format (absolute or self-relative).
+0xC00000E8 STATUS_INVALID_USER_BUFFER An access to a user buffer failed at an expected point in time. This code is defined because the caller does not want to accept STATUS_ACCESS_VIOLATION in its filter.
+0xC00000E9 STATUS_UNEXPECTED_IO_ERROR If an I/O error that is not defined in the standard FsRtl filter is returned, it is converted to the following error, which is guaranteed to be in the filter. In this case, information is lost; however, the filter correctly handles the exception.
+0xC00000EA STATUS_UNEXPECTED_MM_CREATE_ERR If an MM error that is not defined in the standard FsRtl filter is returned, it is converted to one of the following errors, which are guaranteed to be in the filter. In this case, information is lost; however, the filter correctly handles the exception.
+0xC00000EB STATUS_UNEXPECTED_MM_MAP_ERROR If an MM error that is not defined in the standard FsRtl filter is returned, it is converted to one of the following errors, which are guaranteed to be in the filter. In this case, information is lost; however, the filter correctly handles the exception.
+0xC00000EC STATUS_UNEXPECTED_MM_EXTEND_ERR If an MM error that is not defined in the standard FsRtl filter is returned, it is converted to one of the following errors, which are guaranteed to be in the filter. In this case, information is lost; however, the filter correctly handles the exception.
+0xC00000ED STATUS_NOT_LOGON_PROCESS The requested action is restricted for use by logon processes only. The calling process has not registered as a logon process.
+0xC00000EE STATUS_LOGON_SESSION_EXISTS An attempt has been made to start a new session manager or LSA logon session by using an ID that is already in use.
+0xC00000EF STATUS_INVALID_PARAMETER_1 An invalid parameter was passed to a service or function as the first argument.
+0xC00000F0 STATUS_INVALID_PARAMETER_2 An invalid parameter was passed to a service or function as the second argument.
+0xC00000F1 STATUS_INVALID_PARAMETER_3 An invalid parameter was passed to a service or function as the third argument.
+0xC00000F2 STATUS_INVALID_PARAMETER_4 An invalid parameter was passed to a service or function as the fourth argument.
+0xC00000F3 STATUS_INVALID_PARAMETER_5 An invalid parameter was passed to a service or function as the fifth argument.
+0xC00000F4 STATUS_INVALID_PARAMETER_6 An invalid parameter was passed to a service or function as the sixth argument.
+0xC00000F5 STATUS_INVALID_PARAMETER_7 An invalid parameter was passed to a service or function as the seventh argument.
+0xC00000F6 STATUS_INVALID_PARAMETER_8 An invalid parameter was passed to a service or function as the eighth argument.
+0xC00000F7 STATUS_INVALID_PARAMETER_9 An invalid parameter was passed to a service or function as the ninth argument.
+0xC00000F8 STATUS_INVALID_PARAMETER_10 An invalid parameter was passed to a service or function as the tenth argument.
+0xC00000F9 STATUS_INVALID_PARAMETER_11 An invalid parameter was passed to a service or function as the eleventh argument.
+0xC00000FA STATUS_INVALID_PARAMETER_12 An invalid parameter was passed to a service or function as the twelfth argument.
+0xC00000FB STATUS_REDIRECTOR_NOT_STARTED An attempt was made to access a network file, but the network software was not yet started.
+0xC00000FC STATUS_REDIRECTOR_STARTED An attempt was made to start the redirector, but the redirector has already been started.
+0xC00000FD STATUS_STACK_OVERFLOW A new guard page for the stack cannot be created.
+0xC00000FE STATUS_NO_SUCH_PACKAGE A specified authentication package is unknown.
+0xC00000FF STATUS_BAD_FUNCTION_TABLE A malformed function table was encountered during an unwind operation.
+0xC0000100 STATUS_VARIABLE_NOT_FOUND Indicates the specified environment variable name was not found in the specified environment block.
+0xC0000101 STATUS_DIRECTORY_NOT_EMPTY Indicates that the directory trying to be deleted is not empty.
+0xC0000102 STATUS_FILE_CORRUPT_ERROR {Corrupt File} The file or directory %hs is corrupt and unreadable. Run the Chkdsk utility.
+0xC0000103 STATUS_NOT_A_DIRECTORY A requested opened file is not a directory.
+0xC0000104 STATUS_BAD_LOGON_SESSION_STATE The logon session is not in a state that is consistent with the requested operation.
+0xC0000105 STATUS_LOGON_SESSION_COLLISION An internal LSA error has occurred. An authentication package has requested the creation of a logon session but the ID of an already existing logon session has been specified.
+0xC0000106 STATUS_NAME_TOO_LONG A specified name string is too long for its intended use.
+0xC0000107 STATUS_FILES_OPEN The user attempted to force close the files on a redirected drive, but there were opened files on the drive, and the user did not specify a sufficient level of force.
+0xC0000108 STATUS_CONNECTION_IN_USE The user attempted to force close the files on a redirected drive, but there were opened directories on the drive, and the user did not specify a sufficient level of force.
+0xC0000109 STATUS_MESSAGE_NOT_FOUND RtlFindMessage could not locate the requested message ID in the message table resource.
+0xC000010A STATUS_PROCESS_IS_TERMINATING An attempt was made to duplicate an object handle into or out of an exiting process.
+0xC000010B STATUS_INVALID_LOGON_TYPE Indicates an invalid value has been provided for the LogonType requested.
+0xC000010C STATUS_NO_GUID_TRANSLATION Indicates that an attempt was made to assign protection to a file system file or directory and one of the SIDs in the security descriptor could not be translated into a GUID that could be stored by the file system. This causes the protection attempt to fail, which might cause a file creation attempt to fail.
+0xC000010D STATUS_CANNOT_IMPERSONATE Indicates that an attempt has been made to impersonate via a named pipe that has not yet been read from.
+0xC000010E STATUS_IMAGE_ALREADY_LOADED Indicates that the specified image is already loaded.
+0xC0000117 STATUS_NO_LDT Indicates that an attempt was made to change the size of the LDT for a process that has no LDT.
+0xC0000118 STATUS_INVALID_LDT_SIZE Indicates that an attempt was made to grow an LDT by setting its size, or that the size was not an even number of selectors.
+0xC0000119 STATUS_INVALID_LDT_OFFSET Indicates that the starting value for the LDT information was not an integral multiple of the selector size.
+0xC000011A STATUS_INVALID_LDT_DESCRIPTOR Indicates that the user supplied an invalid descriptor when trying to set up LDT descriptors.
+0xC000011B STATUS_INVALID_IMAGE_NE_FORMAT The specified image file did not have the correct format. It appears to be NE format.
+0xC000011C STATUS_RXACT_INVALID_STATE Indicates that the transaction state of a registry subtree is incompatible with the requested operation. For example, a request has been made to start a new transaction with one already in progress, or a request has been made to apply a transaction when one is not currently in progress.
+0xC000011D STATUS_RXACT_COMMIT_FAILURE Indicates an error has occurred during a registry transaction commit. The database has been left in an unknown, but probably inconsistent, state. The state of the registry transaction is left as COMMITTING.
+0xC000011E STATUS_MAPPED_FILE_SIZE_ZERO An attempt was made to map a file of size zero with the maximum size specified as zero.
+0xC000011F STATUS_TOO_MANY_OPENED_FILES Too many files are opened on a remote server. This error should only be returned by the Windows redirector on a remote drive.
+0xC0000120 STATUS_CANCELLED The I/O request was canceled.
+0xC0000121 STATUS_CANNOT_DELETE An attempt has been made to remove a file or directory that cannot be deleted.
+0xC0000122 STATUS_INVALID_COMPUTER_NAME Indicates a name that was specified as a remote computer name is syntactically invalid.
+0xC0000123 STATUS_FILE_DELETED An I/O request other than close was performed on a file after it was deleted, which can only happen to a request that did not complete before the last handle was closed via NtClose.
+0xC0000124 STATUS_SPECIAL_ACCOUNT Indicates an operation that is incompatible with built-in accounts has been attempted on a built-in (special) SAM account. For example, built-in accounts cannot be deleted.
+0xC0000125 STATUS_SPECIAL_GROUP The operation requested cannot be performed on the specified group because it is a built-in special group.
+0xC0000126 STATUS_SPECIAL_USER The operation requested cannot be performed on the specified user because it is a built-in special user.
+0xC0000127 STATUS_MEMBERS_PRIMARY_GROUP Indicates a member cannot be removed from a group because the group is currently the member's primary group.
+0xC0000128 STATUS_FILE_CLOSED An I/O request other than close and several other special case operations was attempted using a file object that had already been closed.
+0xC0000129 STATUS_TOO_MANY_THREADS Indicates a process has too many threads to perform the requested action. For example, assignment of a primary token can be performed only when a process has zero or one threads.
+0xC000012A STATUS_THREAD_NOT_IN_PROCESS An attempt was made to operate on a thread within a specific process, but the specified thread is not in the specified process.
+0xC000012B STATUS_TOKEN_ALREADY_IN_USE An attempt was made to establish a token for use as a primary token but the token is already in use. A token can only be the primary token of one process at a time.
+0xC000012C STATUS_PAGEFILE_QUOTA_EXCEEDED The page file quota was exceeded.
+0xC000012D STATUS_COMMITMENT_LIMIT {Out of Virtual Memory} Your system is low on virtual memory. To ensure that Windows runs correctly, increase the size of your virtual memory paging file. For more information, see Help.
+0xC000012E STATUS_INVALID_IMAGE_LE_FORMAT The specified image file did not have the correct format: it appears to be LE format.
+0xC000012F STATUS_INVALID_IMAGE_NOT_MZ The specified image file did not have the correct format: it did not have an initial MZ.
+0xC0000130 STATUS_INVALID_IMAGE_PROTECT The specified image file did not have the correct format: it did not have a proper e_lfarlc in the MZ header.
+0xC0000131 STATUS_INVALID_IMAGE_WIN_16 The specified image file did not have the correct format: it appears to be a 16-bit Windows image.
+0xC0000132 STATUS_LOGON_SERVER_CONFLICT The Netlogon service cannot start because another Netlogon service running in the domain conflicts with the specified role.
+0xC0000133 STATUS_TIME_DIFFERENCE_AT_DC The time at the primary domain controller is different from the time at the backup domain controller or member server by too large an amount.
+0xC0000134 STATUS_SYNCHRONIZATION_REQUIRED On applicable Windows Server releases, the SAM database is significantly out of synchronization with the copy on the domain controller. A complete synchronization is required.
+0xC0000135 STATUS_DLL_NOT_FOUND {Unable To Locate Component} This application has failed to start because %hs was not found. Reinstalling the application might fix this problem.
+0xC0000136 STATUS_OPEN_FAILED The NtCreateFile API failed. This error should never be returned to an application; it is a place holder for the Windows LAN Manager Redirector to use in its internal error-mapping routines.
+0xC0000137 STATUS_IO_PRIVILEGE_FAILED {Privilege Failed} The I/O permissions for the process could not be changed.
+0xC0000138 STATUS_ORDINAL_NOT_FOUND {Ordinal Not Found} The ordinal %ld could not be located in the dynamic link library %hs.
+0xC0000139 STATUS_ENTRYPOINT_NOT_FOUND {Entry Point Not Found} The procedure entry point %hs could not be located in the dynamic link library %hs.
+0xC000013A STATUS_CONTROL_C_EXIT {Application Exit by CTRL+C} The application terminated as a result of a CTRL+C.
+0xC000013B STATUS_LOCAL_DISCONNECT {Virtual Circuit Closed} The network transport on your computer has closed a network connection. There might or might not be I/O requests outstanding.
+0xC000013C STATUS_REMOTE_DISCONNECT {Virtual Circuit Closed} The network transport on a remote computer has closed a network connection. There might or might not be I/O requests outstanding.
+0xC000013D STATUS_REMOTE_RESOURCES {Insufficient Resources on Remote Computer} The remote computer has insufficient resources to complete the network request. For example, the remote computer might not have enough available memory to carry out the request at this time.
+0xC000013E STATUS_LINK_FAILED {Virtual Circuit Closed} An existing connection (virtual circuit) has been broken at the remote computer. There is probably something wrong with the network software protocol or the network hardware on the remote computer.
+0xC000013F STATUS_LINK_TIMEOUT {Virtual Circuit Closed} The network transport on your computer has closed a network connection because it had to wait too long for a response from the remote computer.
+0xC0000140 STATUS_INVALID_CONNECTION The connection handle that was given to the transport was invalid.
+0xC0000141 STATUS_INVALID_ADDRESS The address handle that was given to the transport was invalid.
+0xC0000142 STATUS_DLL_INIT_FAILED {DLL Initialization Failed} Initialization of the dynamic link library %hs failed. The process is terminating abnormally.
+0xC0000143 STATUS_MISSING_SYSTEMFILE {Missing System File} The required system file %hs is bad or missing.
+0xC0000144 STATUS_UNHANDLED_EXCEPTION {Application Error} The exception %s (0x%08lx) occurred in the application at location 0x%08lx.
+0xC0000145 STATUS_APP_INIT_FAILURE {Application Error} The application failed to initialize properly (0x%lx). Click OK to terminate the application.
+0xC0000146 STATUS_PAGEFILE_CREATE_FAILED {Unable to Create Paging File} The creation of the paging file %hs failed (%lx). The requested size was %ld.
+0xC0000147 STATUS_NO_PAGEFILE {No Paging File Specified} No paging file was specified in the system configuration.
+0xC0000148 STATUS_INVALID_LEVEL {Incorrect System Call Level} An invalid level was passed into the specified system call.
+0xC0000149 STATUS_WRONG_PASSWORD_CORE {Incorrect Password to LAN Manager Server} You specified an incorrect password to a LAN Manager 2.x or MS-NET server.
+0xC000014A STATUS_ILLEGAL_FLOAT_CONTEXT {EXCEPTION} A real-mode application issued a floating-point instruction and floating-point hardware is not present.
+0xC000014B STATUS_PIPE_BROKEN The pipe operation has failed because the other end of the pipe has been closed.
+0xC000014C STATUS_REGISTRY_CORRUPT {The Registry Is Corrupt} The structure of one of the files that contains registry data is corrupt; the image of the file in memory is corrupt; or the file could not be recovered because the alternate copy or log was absent or corrupt.
+0xC000014D STATUS_REGISTRY_IO_FAILED An I/O operation initiated by the Registry failed and cannot be recovered. The registry could not read in, write out, or flush one of the files that contain the system's image of the registry.
+0xC000014E STATUS_NO_EVENT_PAIR An event pair synchronization operation was performed using the thread-specific client/server event pair object, but no event pair object was associated with the thread.
+0xC000014F STATUS_UNRECOGNIZED_VOLUME The volume does not contain a recognized file system. Be sure that all required file system drivers are loaded and that the volume is not corrupt.
+0xC0000150 STATUS_SERIAL_NO_DEVICE_INITED No serial device was successfully initialized. The serial driver will unload.
+0xC0000151 STATUS_NO_SUCH_ALIAS The specified local group does not exist.
+0xC0000152 STATUS_MEMBER_NOT_IN_ALIAS The specified account name is not a member of the group.
+0xC0000153 STATUS_MEMBER_IN_ALIAS The specified account name is already a member of the group.
+0xC0000154 STATUS_ALIAS_EXISTS The specified local group already exists.
+0xC0000155 STATUS_LOGON_NOT_GRANTED A requested type of logon (for example, interactive, network, and service) is not granted by the local security policy of the target system. Ask the system administrator to grant the necessary form of logon.
+0xC0000156 STATUS_TOO_MANY_SECRETS The maximum number of secrets that can be stored in a single system was exceeded. The length and number of secrets is limited to satisfy U.S. State Department export restrictions.
+0xC0000157 STATUS_SECRET_TOO_LONG The length of a secret exceeds the maximum allowable length. The length and number of secrets is limited to satisfy U.S. State Department export restrictions.
+0xC0000158 STATUS_INTERNAL_DB_ERROR The local security authority (LSA) database contains an internal inconsistency.
+0xC0000159 STATUS_FULLSCREEN_MODE The requested operation cannot be performed in full-screen mode.
+0xC000015A STATUS_TOO_MANY_CONTEXT_IDS During a logon attempt, the user's security context accumulated too many security IDs. This is a very unusual situation. Remove the user from some global or local groups to reduce the number of security IDs to incorporate into the security context.
+0xC000015B STATUS_LOGON_TYPE_NOT_GRANTED A user has requested a type of logon (for example, interactive or network) that has not been granted. An administrator has control over who can logon interactively and through the network.
+0xC000015C STATUS_NOT_REGISTRY_FILE The system has attempted to load or restore a file into the registry, and the specified file is not in the format of a registry file.
+0xC000015D STATUS_NT_CROSS_ENCRYPTION_REQUIRED An attempt was made to change a user password in the security account manager without providing the necessary Windows cross-encrypted password.
+0xC000015E STATUS_DOMAIN_CTRLR_CONFIG_ERROR A domain server has an incorrect configuration.
+0xC000015F STATUS_FT_MISSING_MEMBER An attempt was made to explicitly access the secondary copy of information via a device control to the fault tolerance driver and the secondary copy is not present in the system.
+0xC0000160 STATUS_ILL_FORMED_SERVICE_ENTRY A configuration registry node that represents a driver service entry was ill-formed and did not contain the required value entries.
+0xC0000161 STATUS_ILLEGAL_CHARACTER An illegal character was encountered. For a multibyte character set, this includes a lead byte without a succeeding trail byte. For the Unicode character set this includes the characters 0xFFFF and 0xFFFE.
+0xC0000162 STATUS_UNMAPPABLE_CHARACTER No mapping for the Unicode character exists in the target multibyte code page.
+0xC0000163 STATUS_UNDEFINED_CHARACTER The Unicode character is not defined in the Unicode character set that is installed on the system.
+0xC0000164 STATUS_FLOPPY_VOLUME The paging file cannot be created on a floppy disk.
+0xC0000165 STATUS_FLOPPY_ID_MARK_NOT_FOUND {Floppy Disk Error} While accessing a floppy disk, an ID address mark was not found.
+0xC0000166 STATUS_FLOPPY_WRONG_CYLINDER {Floppy Disk Error} While accessing a floppy disk, the track address from the sector ID field was found to be different from the track address that is maintained by the controller.
+0xC0000167 STATUS_FLOPPY_UNKNOWN_ERROR {Floppy Disk Error} The floppy disk controller reported an error that is not recognized by the floppy disk driver.
+0xC0000168 STATUS_FLOPPY_BAD_REGISTERS {Floppy Disk Error} While accessing a floppy-disk, the controller returned inconsistent results via its registers.
+0xC0000169 STATUS_DISK_RECALIBRATE_FAILED {Hard Disk Error} While accessing the hard disk, a recalibrate operation failed, even after retries.
+0xC000016A STATUS_DISK_OPERATION_FAILED {Hard Disk Error} While accessing the hard disk, a disk operation failed even after retries.
+0xC000016B STATUS_DISK_RESET_FAILED {Hard Disk Error} While accessing the hard disk, a disk controller reset was needed, but even that failed.
+0xC000016C STATUS_SHARED_IRQ_BUSY An attempt was made to open a device that was sharing an interrupt request (IRQ) with other devices. At least one other device that uses that IRQ was already opened. Two concurrent opens of devices that share an IRQ and only work via interrupts is not supported for the particular bus type that the devices use.
+0xC000016D STATUS_FT_ORPHANING {FT Orphaning} A disk that is part of a fault-tolerant volume can no longer be accessed.
+0xC000016E STATUS_BIOS_FAILED_TO_CONNECT_INTERRUPT The basic input/output system (BIOS) failed to connect a system interrupt to the device or bus for which the device is connected.
+0xC0000172 STATUS_PARTITION_FAILURE The tape could not be partitioned.
+0xC0000173 STATUS_INVALID_BLOCK_LENGTH When accessing a new tape of a multi-volume partition, the current blocksize is incorrect.
+0xC0000174 STATUS_DEVICE_NOT_PARTITIONED The tape partition information could not be found when loading a tape.
+0xC0000175 STATUS_UNABLE_TO_LOCK_MEDIA An attempt to lock the eject media mechanism failed.
+0xC0000176 STATUS_UNABLE_TO_UNLOAD_MEDIA An attempt to unload media failed.
+0xC0000177 STATUS_EOM_OVERFLOW The physical end of tape was detected.
+0xC0000178 STATUS_NO_MEDIA {No Media} There is no media in the drive. Insert media into drive %hs.
+0xC000017A STATUS_NO_SUCH_MEMBER A member could not be added to or removed from the local group because the member does not exist.
+0xC000017B STATUS_INVALID_MEMBER A new member could not be added to a local group because the member has the wrong account type.
+0xC000017C STATUS_KEY_DELETED An illegal operation was attempted on a registry key that has been marked for deletion.
+0xC000017D STATUS_NO_LOG_SPACE The system could not allocate the required space in a registry log.
+0xC000017E STATUS_TOO_MANY_SIDS Too many SIDs have been specified.
+0xC000017F STATUS_LM_CROSS_ENCRYPTION_REQUIRED An attempt was made to change a user password in the security account manager without providing the necessary LM cross-encrypted password.
+0xC0000180 STATUS_KEY_HAS_CHILDREN An attempt was made to create a symbolic link in a registry key that already has subkeys or values.
+0xC0000181 STATUS_CHILD_MUST_BE_VOLATILE An attempt was made to create a stable subkey under a volatile parent key.
+0xC0000182 STATUS_DEVICE_CONFIGURATION_ERROR The I/O device is configured incorrectly or the configuration parameters to the driver are incorrect.
+0xC0000183 STATUS_DRIVER_INTERNAL_ERROR An error was detected between two drivers or within an I/O driver.
+0xC0000184 STATUS_INVALID_DEVICE_STATE The device is not in a valid state to perform this request.
+0xC0000185 STATUS_IO_DEVICE_ERROR The I/O device reported an I/O error.
+0xC0000186 STATUS_DEVICE_PROTOCOL_ERROR A protocol error was detected between the driver and the device.
+0xC0000187 STATUS_BACKUP_CONTROLLER This operation is only allowed for the primary domain controller of the domain.
+0xC0000188 STATUS_LOG_FILE_FULL The log file space is insufficient to support this operation.
+0xC0000189 STATUS_TOO_LATE A write operation was attempted to a volume after it was dismounted.
+0xC000018A STATUS_NO_TRUST_LSA_SECRET The workstation does not have a trust secret for the primary domain in the local LSA database.
+0xC000018B STATUS_NO_TRUST_SAM_ACCOUNT On applicable Windows Server releases, the SAM database does not have a computer account for this workstation trust relationship.
+0xC000018C STATUS_TRUSTED_DOMAIN_FAILURE The logon request failed because the trust relationship between the primary domain and the trusted domain failed.
+0xC000018D STATUS_TRUSTED_RELATIONSHIP_FAILURE The logon request failed because the trust relationship between this workstation and the primary domain failed.
+0xC000018E STATUS_EVENTLOG_FILE_CORRUPT The Eventlog log file is corrupt.
+0xC000018F STATUS_EVENTLOG_CANT_START No Eventlog log file could be opened. The Eventlog service did not start.
+0xC0000190 STATUS_TRUST_FAILURE The network logon failed. This might be because the validation authority cannot be reached.
+0xC0000191 STATUS_MUTANT_LIMIT_EXCEEDED An attempt was made to acquire a mutant such that its maximum count would have been exceeded.
+0xC0000192 STATUS_NETLOGON_NOT_STARTED An attempt was made to logon, but the NetLogon service was not started.
+0xC0000193 STATUS_ACCOUNT_EXPIRED The user account has expired.
+0xC0000194 STATUS_POSSIBLE_DEADLOCK {EXCEPTION} Possible deadlock condition.
+0xC0000195 STATUS_NETWORK_CREDENTIAL_CONFLICT Multiple connections to a server or shared resource by the same user, using more than one user name, are not allowed. Disconnect all previous connections to the server or shared resource and try again.
+0xC0000196 STATUS_REMOTE_SESSION_LIMIT An attempt was made to establish a session to a network server, but there are already too many sessions established to that server.
+0xC0000197 STATUS_EVENTLOG_FILE_CHANGED The log file has changed between reads.
+0xC0000198 STATUS_NOLOGON_INTERDOMAIN_TRUST_ACCOUNT The account used is an interdomain trust account. Use your global user account or local user account to access this server.
+0xC0000199 STATUS_NOLOGON_WORKSTATION_TRUST_ACCOUNT The account used is a computer account. Use your global user account or local user account to access this server.
+0xC000019A STATUS_NOLOGON_SERVER_TRUST_ACCOUNT The account used is a server trust account. Use your global user account or local user account to access this server.
+0xC000019B STATUS_DOMAIN_TRUST_INCONSISTENT The name or SID of the specified domain is inconsistent with the trust information for that domain.
+0xC000019C STATUS_FS_DRIVER_REQUIRED A volume has been accessed for which a file system driver is required that has not yet been loaded.
+0xC000019D STATUS_IMAGE_ALREADY_LOADED_AS_DLL Indicates that the specified image is already loaded as a DLL.
+0xC000019E STATUS_INCOMPATIBLE_WITH_GLOBAL_SHORT_NAME_REGISTRY_SETTING Short name settings cannot be changed on this volume due to the global registry setting.
+0xC000019F STATUS_SHORT_NAMES_NOT_ENABLED_ON_VOLUME Short names are not enabled on this volume.
+0xC00001A0 STATUS_SECURITY_STREAM_IS_INCONSISTENT The security stream for the given volume is in an inconsistent state. Please run CHKDSK on the volume.
+0xC00001A1 STATUS_INVALID_LOCK_RANGE A requested file lock operation cannot be processed due to an invalid byte range.
+0xC00001A2 STATUS_INVALID_ACE_CONDITION The specified access control entry (ACE) contains an invalid condition.
+0xC00001A3 STATUS_IMAGE_SUBSYSTEM_NOT_PRESENT The subsystem needed to support the image type is not present.
+0xC00001A4 STATUS_NOTIFICATION_GUID_ALREADY_DEFINED The specified file already has a notification GUID associated with it.
+0xC0000201 STATUS_NETWORK_OPEN_RESTRICTION A remote open failed because the network open restrictions were not satisfied.
+0xC0000202 STATUS_NO_USER_SESSION_KEY There is no user session key for the specified logon session.
+0xC0000203 STATUS_USER_SESSION_DELETED The remote user session has been deleted.
+0xC0000204 STATUS_RESOURCE_LANG_NOT_FOUND Indicates the specified resource language ID cannot be found in the image file.
+0xC0000205 STATUS_INSUFF_SERVER_RESOURCES Insufficient server resources exist to complete the request.
+0xC0000206 STATUS_INVALID_BUFFER_SIZE The size of the buffer is invalid for the specified operation.
+0xC0000207 STATUS_INVALID_ADDRESS_COMPONENT The transport rejected the specified network address as invalid.
+0xC0000208 STATUS_INVALID_ADDRESS_WILDCARD The transport rejected the specified network address due to invalid use of a wildcard.
+0xC0000209 STATUS_TOO_MANY_ADDRESSES The transport address could not be opened because all the available addresses are in use.
+0xC000020A STATUS_ADDRESS_ALREADY_EXISTS The transport address could not be opened because it already exists.
+0xC000020B STATUS_ADDRESS_CLOSED The transport address is now closed.
+0xC000020C STATUS_CONNECTION_DISCONNECTED The transport connection is now disconnected.
+0xC000020D STATUS_CONNECTION_RESET The transport connection has been reset.
+0xC000020E STATUS_TOO_MANY_NODES The transport cannot dynamically acquire any more nodes.
+0xC000020F STATUS_TRANSACTION_ABORTED The transport aborted a pending transaction.
+0xC0000210 STATUS_TRANSACTION_TIMED_OUT The transport timed out a request that is waiting for a response.
+0xC0000211 STATUS_TRANSACTION_NO_RELEASE The transport did not receive a release for a pending response.
+0xC0000212 STATUS_TRANSACTION_NO_MATCH The transport did not find a transaction that matches the specific token.
+0xC0000213 STATUS_TRANSACTION_RESPONDED The transport had previously responded to a transaction request.
+0xC0000214 STATUS_TRANSACTION_INVALID_ID The transport does not recognize the specified transaction request ID.
+0xC0000215 STATUS_TRANSACTION_INVALID_TYPE The transport does not recognize the specified transaction request type.
+0xC0000216 STATUS_NOT_SERVER_SESSION The transport can only process the specified request on the server side of a session.
+0xC0000217 STATUS_NOT_CLIENT_SESSION The transport can only process the specified request on the client side of a session.
+0xC0000218 STATUS_CANNOT_LOAD_REGISTRY_FILE {Registry File Failure} The registry cannot load the hive (file): %hs or its log or alternate. It is corrupt, absent, or not writable.
+0xC0000219 STATUS_DEBUG_ATTACH_FAILED {Unexpected Failure in DebugActiveProcess} An unexpected failure occurred while processing a DebugActiveProcess API request. Choosing OK will terminate the process, and choosing Cancel will ignore the error.
+0xC000021A STATUS_SYSTEM_PROCESS_TERMINATED {Fatal System Error} The %hs system process terminated unexpectedly with a status of 0x%08x (0x%08x 0x%08x). The system has been shut down.
+0xC000021B STATUS_DATA_NOT_ACCEPTED {Data Not Accepted} The TDI client could not handle the data received during an indication.
+0xC000021C STATUS_NO_BROWSER_SERVERS_FOUND {Unable to Retrieve Browser Server List} The list of servers for this workgroup is not currently available.
+0xC000021D STATUS_VDM_HARD_ERROR NTVDM encountered a hard error.
+0xC000021E STATUS_DRIVER_CANCEL_TIMEOUT {Cancel Timeout} The driver %hs failed to complete a canceled I/O request in the allotted time.
+0xC000021F STATUS_REPLY_MESSAGE_MISMATCH {Reply Message Mismatch} An attempt was made to reply to an LPC message, but the thread specified by the client ID in the message was not waiting on that message.
+0xC0000220 STATUS_MAPPED_ALIGNMENT {Mapped View Alignment Incorrect} An attempt was made to map a view of a file, but either the specified base address or the offset into the file were not aligned on the proper allocation granularity.
+0xC0000221 STATUS_IMAGE_CHECKSUM_MISMATCH {Bad Image Checksum} The image %hs is possibly corrupt. The header checksum does not match the computed checksum.
+0xC0000222 STATUS_LOST_WRITEBEHIND_DATA {Delayed Write Failed} Windows was unable to save all the data for the file %hs. The data has been lost. This error might be caused by a failure of your computer hardware or network connection. Try to save this file elsewhere.
+0xC0000223 STATUS_CLIENT_SERVER_PARAMETERS_INVALID The parameters passed to the server in the client/server shared memory window were invalid. Too much data might have been put in the shared memory window.
+0xC0000224 STATUS_PASSWORD_MUST_CHANGE The user password must be changed before logging on the first time.
+0xC0000225 STATUS_NOT_FOUND The object was not found.
+0xC0000226 STATUS_NOT_TINY_STREAM The stream is not a tiny stream.
+0xC0000227 STATUS_RECOVERY_FAILURE A transaction recovery failed.
+0xC0000228 STATUS_STACK_OVERFLOW_READ The request must be handled by the stack overflow code.
+0xC0000229 STATUS_FAIL_CHECK A consistency check failed.
+0xC000022A STATUS_DUPLICATE_OBJECTID The attempt to insert the ID in the index failed because the ID is already in the index.
+0xC000022B STATUS_OBJECTID_EXISTS The attempt to set the object ID failed because the object already has an ID.
+0xC000022C STATUS_CONVERT_TO_LARGE Internal OFS status codes indicating how an allocation operation is handled. Either it is retried after the containing oNode is moved or the extent stream is converted to a large stream.
+0xC000022D STATUS_RETRY The request needs to be retried.
+0xC000022E STATUS_FOUND_OUT_OF_SCOPE The attempt to find the object found an object on the volume that matches by ID; however, it is out of the scope of the handle that is used for the operation.
+0xC000022F STATUS_ALLOCATE_BUCKET The bucket array must be grown. Retry the transaction after doing so.
+0xC0000230 STATUS_PROPSET_NOT_FOUND The specified property set does not exist on the object.
+0xC0000231 STATUS_MARSHALL_OVERFLOW The user/kernel marshaling buffer has overflowed.
+0xC0000232 STATUS_INVALID_VARIANT The supplied variant structure contains invalid data.
+0xC0000233 STATUS_DOMAIN_CONTROLLER_NOT_FOUND A domain controller for this domain was not found.
+0xC0000234 STATUS_ACCOUNT_LOCKED_OUT The user account has been automatically locked because too many invalid logon attempts or password change attempts have been requested.
+0xC0000235 STATUS_HANDLE_NOT_CLOSABLE NtClose was called on a handle that was protected from close via NtSetInformationObject.
+0xC0000236 STATUS_CONNECTION_REFUSED The transport-connection attempt was refused by the remote system.
+0xC0000237 STATUS_GRACEFUL_DISCONNECT The transport connection was gracefully closed.
+0xC0000238 STATUS_ADDRESS_ALREADY_ASSOCIATED The transport endpoint already has an address associated with it.
+0xC0000239 STATUS_ADDRESS_NOT_ASSOCIATED An address has not yet been associated with the transport endpoint.
+0xC000023A STATUS_CONNECTION_INVALID An operation was attempted on a nonexistent transport connection.
+0xC000023B STATUS_CONNECTION_ACTIVE An invalid operation was attempted on an active transport connection.
+0xC000023C STATUS_NETWORK_UNREACHABLE The remote network is not reachable by the transport.
+0xC000023D STATUS_HOST_UNREACHABLE The remote system is not reachable by the transport.
+0xC000023E STATUS_PROTOCOL_UNREACHABLE The remote system does not support the transport protocol.
+0xC000023F STATUS_PORT_UNREACHABLE No service is operating at the destination port of the transport on the remote system.
+0xC0000240 STATUS_REQUEST_ABORTED The request was aborted.
+0xC0000241 STATUS_CONNECTION_ABORTED The transport connection was aborted by the local system.
+0xC0000242 STATUS_BAD_COMPRESSION_BUFFER The specified buffer contains ill-formed data.
+0xC0000243 STATUS_USER_MAPPED_FILE The requested operation cannot be performed on a file with a user mapped section open.
+0xC0000244 STATUS_AUDIT_FAILED {Audit Failed} An attempt to generate a security audit failed.
+0xC0000245 STATUS_TIMER_RESOLUTION_NOT_SET The timer resolution was not previously set by the current process.
+0xC0000246 STATUS_CONNECTION_COUNT_LIMIT A connection to the server could not be made because the limit on the number of concurrent connections for this account has been reached.
+0xC0000247 STATUS_LOGIN_TIME_RESTRICTION Attempting to log on during an unauthorized time of day for this account.
+0xC0000248 STATUS_LOGIN_WKSTA_RESTRICTION The account is not authorized to log on from this station.
+0xC0000249 STATUS_IMAGE_MP_UP_MISMATCH {UP/MP Image Mismatch} The image %hs has been modified for use on a uniprocessor system, but you are running it on a multiprocessor machine. Reinstall the image file.
+0xC0000250 STATUS_INSUFFICIENT_LOGON_INFO There is insufficient account information to log you on.
+0xC0000251 STATUS_BAD_DLL_ENTRYPOINT {Invalid DLL Entrypoint} The dynamic link library %hs is not written correctly. The stack pointer has been left in an inconsistent state. The entry point should be declared as WINAPI or STDCALL. Select YES to fail the DLL load. Select NO to continue execution. Selecting NO might cause the application to operate incorrectly.
+0xC0000252 STATUS_BAD_SERVICE_ENTRYPOINT {Invalid Service Callback Entrypoint} The %hs service is not written correctly. The stack pointer has been left in an inconsistent state. The callback entry point should be declared as WINAPI or STDCALL. Selecting OK will cause the service to continue operation. However, the service process might operate incorrectly.
+0xC0000253 STATUS_LPC_REPLY_LOST The server received the messages but did not send a reply.
+0xC0000254 STATUS_IP_ADDRESS_CONFLICT1 There is an IP address conflict with another system on the network.
+0xC0000255 STATUS_IP_ADDRESS_CONFLICT2 There is an IP address conflict with another system on the network.
+0xC0000256 STATUS_REGISTRY_QUOTA_LIMIT {Low On Registry Space} The system has reached the maximum size that is allowed for the system part of the registry. Additional storage requests will be ignored.
+0xC0000257 STATUS_PATH_NOT_COVERED The contacted server does not support the indicated part of the DFS namespace.
+0xC0000258 STATUS_NO_CALLBACK_ACTIVE A callback return system service cannot be executed when no callback is active.
+0xC0000259 STATUS_LICENSE_QUOTA_EXCEEDED The service being accessed is licensed for a particular number of connections. No more connections can be made to the service at this time because the service has already accepted the maximum number of connections.
+0xC000025A STATUS_PWD_TOO_SHORT The password provided is too short to meet the policy of your user account. Choose a longer password.
+0xC000025B STATUS_PWD_TOO_RECENT The policy of your user account does not allow you to change passwords too frequently. This is done to prevent users from changing back to a familiar, but potentially discovered, password. If you feel your password has been compromised, contact your administrator immediately to have a new one assigned.
+0xC000025C STATUS_PWD_HISTORY_CONFLICT You have attempted to change your password to one that you have used in the past. The policy of your user account does not allow this. Select a password that you have not previously used.
+0xC000025E STATUS_PLUGPLAY_NO_DEVICE You have attempted to load a legacy device driver while its device instance had been disabled.
+0xC000025F STATUS_UNSUPPORTED_COMPRESSION The specified compression format is unsupported.
+0xC0000260 STATUS_INVALID_HW_PROFILE The specified hardware profile configuration is invalid.
+0xC0000261 STATUS_INVALID_PLUGPLAY_DEVICE_PATH The specified Plug and Play registry device path is invalid.
+0xC0000262 STATUS_DRIVER_ORDINAL_NOT_FOUND {Driver Entry Point Not Found} The %hs device driver could not locate the ordinal %ld in driver %hs.
+0xC0000263 STATUS_DRIVER_ENTRYPOINT_NOT_FOUND {Driver Entry Point Not Found} The %hs device driver could not locate the entry point %hs in driver %hs.
+0xC0000264 STATUS_RESOURCE_NOT_OWNED {Application Error} The application attempted to release a resource it did not own. Click OK to terminate the application.
+0xC0000265 STATUS_TOO_MANY_LINKS An attempt was made to create more links on a file than the file system supports.
+0xC0000266 STATUS_QUOTA_LIST_INCONSISTENT The specified quota list is internally inconsistent with its descriptor.
+0xC0000267 STATUS_FILE_IS_OFFLINE The specified file has been relocated to offline storage.
+0xC0000268 STATUS_EVALUATION_EXPIRATION {Windows Evaluation Notification} The evaluation period for this installation of Windows has expired. This system will shutdown in 1 hour. To restore access to this installation of Windows, upgrade this installation by using a licensed distribution of this product.
+0xC0000269 STATUS_ILLEGAL_DLL_RELOCATION {Illegal System DLL Relocation} The system DLL %hs was relocated in memory. The application will not run properly. The relocation occurred because the DLL %hs occupied an address range that is reserved for Windows system DLLs. The vendor supplying the DLL should be contacted for a new DLL.
+0xC000026A STATUS_LICENSE_VIOLATION {License Violation} The system has detected tampering with your registered product type. This is a violation of your software license. Tampering with the product type is not permitted.
+0xC000026B STATUS_DLL_INIT_FAILED_LOGOFF {DLL Initialization Failed} The application failed to initialize because the window station is shutting down.
+0xC000026C STATUS_DRIVER_UNABLE_TO_LOAD {Unable to Load Device Driver} %hs device driver could not be loaded. Error Status was 0x%x.
+0xC000026D STATUS_DFS_UNAVAILABLE DFS is unavailable on the contacted server.
+0xC000026E STATUS_VOLUME_DISMOUNTED An operation was attempted to a volume after it was dismounted.
+0xC000026F STATUS_WX86_INTERNAL_ERROR An internal error occurred in the Win32 x86 emulation subsystem.
+0xC0000270 STATUS_WX86_FLOAT_STACK_CHECK Win32 x86 emulation subsystem floating-point stack check.
+0xC0000271 STATUS_VALIDATE_CONTINUE The validation process needs to continue on to the next step.
+0xC0000272 STATUS_NO_MATCH There was no match for the specified key in the index.
+0xC0000273 STATUS_NO_MORE_MATCHES There are no more matches for the current index enumeration.
+0xC0000275 STATUS_NOT_A_REPARSE_POINT The NTFS file or directory is not a reparse point.
+0xC0000276 STATUS_IO_REPARSE_TAG_INVALID The Windows I/O reparse tag passed for the NTFS reparse point is invalid.
+0xC0000277 STATUS_IO_REPARSE_TAG_MISMATCH The Windows I/O reparse tag does not match the one that is in the NTFS reparse point.
+0xC0000278 STATUS_IO_REPARSE_DATA_INVALID The user data passed for the NTFS reparse point is invalid.
+0xC0000279 STATUS_IO_REPARSE_TAG_NOT_HANDLED The layered file system driver for this I/O tag did not handle it when needed.
+0xC0000280 STATUS_REPARSE_POINT_NOT_RESOLVED The NTFS symbolic link could not be resolved even though the initial file name is valid.
+0xC0000281 STATUS_DIRECTORY_IS_A_REPARSE_POINT The NTFS directory is a reparse point.
+0xC0000282 STATUS_RANGE_LIST_CONFLICT The range could not be added to the range list because of a conflict.
+0xC0000283 STATUS_SOURCE_ELEMENT_EMPTY The specified medium changer source element contains no media.
+0xC0000284 STATUS_DESTINATION_ELEMENT_FULL The specified medium changer destination element already contains media.
+0xC0000285 STATUS_ILLEGAL_ELEMENT_ADDRESS The specified medium changer element does not exist.
+0xC0000286 STATUS_MAGAZINE_NOT_PRESENT The specified element is contained in a magazine that is no longer present.
+0xC0000287 STATUS_REINITIALIZATION_NEEDED The device requires re-initialization due to hardware errors.
+0xC000028A STATUS_ENCRYPTION_FAILED The file encryption attempt failed.
+0xC000028B STATUS_DECRYPTION_FAILED The file decryption attempt failed.
+0xC000028C STATUS_RANGE_NOT_FOUND The specified range could not be found in the range list.
+0xC000028D STATUS_NO_RECOVERY_POLICY There is no encryption recovery policy configured for this system.
+0xC000028E STATUS_NO_EFS The required encryption driver is not loaded for this system.
+0xC000028F STATUS_WRONG_EFS The file was encrypted with a different encryption driver than is currently loaded.
+0xC0000290 STATUS_NO_USER_KEYS There are no EFS keys defined for the user.
+0xC0000291 STATUS_FILE_NOT_ENCRYPTED The specified file is not encrypted.
+0xC0000292 STATUS_NOT_EXPORT_FORMAT The specified file is not in the defined EFS export format.
+0xC0000293 STATUS_FILE_ENCRYPTED The specified file is encrypted and the user does not have the ability to decrypt it.
+0xC0000295 STATUS_WMI_GUID_NOT_FOUND The GUID passed was not recognized as valid by a WMI data provider.
+0xC0000296 STATUS_WMI_INSTANCE_NOT_FOUND The instance name passed was not recognized as valid by a WMI data provider.
+0xC0000297 STATUS_WMI_ITEMID_NOT_FOUND The data item ID passed was not recognized as valid by a WMI data provider.
+0xC0000298 STATUS_WMI_TRY_AGAIN The WMI request could not be completed and should be retried.
+0xC0000299 STATUS_SHARED_POLICY The policy object is shared and can only be modified at the root.
+0xC000029A STATUS_POLICY_OBJECT_NOT_FOUND The policy object does not exist when it should.
+0xC000029B STATUS_POLICY_ONLY_IN_DS The requested policy information only lives in the Ds.
+0xC000029C STATUS_VOLUME_NOT_UPGRADED The volume must be upgraded to enable this feature.
+0xC000029D STATUS_REMOTE_STORAGE_NOT_ACTIVE The remote storage service is not operational at this time.
+0xC000029E STATUS_REMOTE_STORAGE_MEDIA_ERROR The remote storage service encountered a media error.
+0xC000029F STATUS_NO_TRACKING_SERVICE The tracking (workstation) service is not running.
+0xC00002A0 STATUS_SERVER_SID_MISMATCH The server process is running under a SID that is different from the SID that is required by client.
+0xC00002A1 STATUS_DS_NO_ATTRIBUTE_OR_VALUE The specified directory service attribute or value does not exist.
+0xC00002A2 STATUS_DS_INVALID_ATTRIBUTE_SYNTAX The attribute syntax specified to the directory service is invalid.
+0xC00002A3 STATUS_DS_ATTRIBUTE_TYPE_UNDEFINED The attribute type specified to the directory service is not defined.
+0xC00002A4 STATUS_DS_ATTRIBUTE_OR_VALUE_EXISTS The specified directory service attribute or value already exists.
+0xC00002A5 STATUS_DS_BUSY The directory service is busy.
+0xC00002A6 STATUS_DS_UNAVAILABLE The directory service is unavailable.
+0xC00002A7 STATUS_DS_NO_RIDS_ALLOCATED The directory service was unable to allocate a relative identifier.
+0xC00002A8 STATUS_DS_NO_MORE_RIDS The directory service has exhausted the pool of relative identifiers.
+0xC00002A9 STATUS_DS_INCORRECT_ROLE_OWNER The requested operation could not be performed because the directory service is not the master for that type of operation.
+0xC00002AA STATUS_DS_RIDMGR_INIT_ERROR The directory service was unable to initialize the subsystem that allocates relative identifiers.
+0xC00002AB STATUS_DS_OBJ_CLASS_VIOLATION The requested operation did not satisfy one or more constraints that are associated with the class of the object.
+0xC00002AC STATUS_DS_CANT_ON_NON_LEAF The directory service can perform the requested operation only on a leaf object.
+0xC00002AD STATUS_DS_CANT_ON_RDN The directory service cannot perform the requested operation on the Relatively Defined Name (RDN) attribute of an object.
+0xC00002AE STATUS_DS_CANT_MOD_OBJ_CLASS The directory service detected an attempt to modify the object class of an object.
+0xC00002AF STATUS_DS_CROSS_DOM_MOVE_FAILED An error occurred while performing a cross domain move operation.
+0xC00002B0 STATUS_DS_GC_NOT_AVAILABLE Unable to contact the global catalog server.
+0xC00002B1 STATUS_DIRECTORY_SERVICE_REQUIRED The requested operation requires a directory service, and none was available.
+0xC00002B2 STATUS_REPARSE_ATTRIBUTE_CONFLICT The reparse attribute cannot be set because it is incompatible with an existing attribute.
+0xC00002B3 STATUS_CANT_ENABLE_DENY_ONLY A group marked "use for deny only" cannot be enabled.
+0xC00002B4 STATUS_FLOAT_MULTIPLE_FAULTS {EXCEPTION} Multiple floating-point faults.
+0xC00002B5 STATUS_FLOAT_MULTIPLE_TRAPS {EXCEPTION} Multiple floating-point traps.
+0xC00002B6 STATUS_DEVICE_REMOVED The device has been removed.
+0xC00002B7 STATUS_JOURNAL_DELETE_IN_PROGRESS The volume change journal is being deleted.
+0xC00002B8 STATUS_JOURNAL_NOT_ACTIVE The volume change journal is not active.
+0xC00002B9 STATUS_NOINTERFACE The requested interface is not supported.
+0xC00002C1 STATUS_DS_ADMIN_LIMIT_EXCEEDED A directory service resource limit has been exceeded.
+0xC00002C2 STATUS_DRIVER_FAILED_SLEEP {System Standby Failed} The driver %hs does not support standby mode. Updating this driver allows the system to go to standby mode.
+0xC00002C3 STATUS_MUTUAL_AUTHENTICATION_FAILED Mutual Authentication failed. The server password is out of date at the domain controller.
+0xC00002C4 STATUS_CORRUPT_SYSTEM_FILE The system file %1 has become corrupt and has been replaced.
+0xC00002C5 STATUS_DATATYPE_MISALIGNMENT_ERROR {EXCEPTION} Alignment Error A data type misalignment error was detected in a load or store instruction.
+0xC00002C6 STATUS_WMI_READ_ONLY The WMI data item or data block is read-only.
+0xC00002C7 STATUS_WMI_SET_FAILURE The WMI data item or data block could not be changed.
+0xC00002C8 STATUS_COMMITMENT_MINIMUM {Virtual Memory Minimum Too Low} Your system is low on virtual memory. Windows is increasing the size of your virtual memory paging file. During this process, memory requests for some applications might be denied. For more information, see Help.
+0xC00002C9 STATUS_REG_NAT_CONSUMPTION {EXCEPTION} Register NaT consumption faults. A NaT value is consumed on a non-speculative instruction.
+0xC00002CA STATUS_TRANSPORT_FULL The transport element of the medium changer contains media, which is causing the operation to fail.
+0xC00002CB STATUS_DS_SAM_INIT_FAILURE Security Accounts Manager initialization failed because of the following error: %hs Error Status: 0x%x. Click OK to shut down this system and restart in Directory Services Restore Mode. Check the event log for more detailed information.
+0xC00002CC STATUS_ONLY_IF_CONNECTED This operation is supported only when you are connected to the server.
+0xC00002CD STATUS_DS_SENSITIVE_GROUP_VIOLATION Only an administrator can modify the membership list of an administrative group.
+0xC00002CE STATUS_PNP_RESTART_ENUMERATION A device was removed so enumeration must be restarted.
+0xC00002CF STATUS_JOURNAL_ENTRY_DELETED The journal entry has been deleted from the journal.
+0xC00002D0 STATUS_DS_CANT_MOD_PRIMARYGROUPID Cannot change the primary group ID of a domain controller account.
+0xC00002D1 STATUS_SYSTEM_IMAGE_BAD_SIGNATURE {Fatal System Error} The system image %s is not properly signed. The file has been replaced with the signed file. The system has been shut down.
+0xC00002D2 STATUS_PNP_REBOOT_REQUIRED The device will not start without a reboot.
+0xC00002D3 STATUS_POWER_STATE_INVALID The power state of the current device cannot support this request.
+0xC00002D4 STATUS_DS_INVALID_GROUP_TYPE The specified group type is invalid.
+0xC00002D5 STATUS_DS_NO_NEST_GLOBALGROUP_IN_MIXEDDOMAIN In a mixed domain, no nesting of a global group if the group is security enabled.
+0xC00002D6 STATUS_DS_NO_NEST_LOCALGROUP_IN_MIXEDDOMAIN In a mixed domain, cannot nest local groups with other local groups, if the group is security enabled.
+0xC00002D7 STATUS_DS_GLOBAL_CANT_HAVE_LOCAL_MEMBER A global group cannot have a local group as a member.
+0xC00002D8 STATUS_DS_GLOBAL_CANT_HAVE_UNIVERSAL_MEMBER A global group cannot have a universal group as a member.
+0xC00002D9 STATUS_DS_UNIVERSAL_CANT_HAVE_LOCAL_MEMBER A universal group cannot have a local group as a member.
+0xC00002DA STATUS_DS_GLOBAL_CANT_HAVE_CROSSDOMAIN_MEMBER A global group cannot have a cross-domain member.
+0xC00002DB STATUS_DS_LOCAL_CANT_HAVE_CROSSDOMAIN_LOCAL_MEMBER A local group cannot have another cross-domain local group as a member.
+0xC00002DC STATUS_DS_HAVE_PRIMARY_MEMBERS Cannot change to a security-disabled group because primary members are in this group.
+0xC00002DD STATUS_WMI_NOT_SUPPORTED The WMI operation is not supported by the data block or method.
+0xC00002DE STATUS_INSUFFICIENT_POWER There is not enough power to complete the requested operation.
+0xC00002DF STATUS_SAM_NEED_BOOTKEY_PASSWORD The Security Accounts Manager needs to get the boot password.
+0xC00002E0 STATUS_SAM_NEED_BOOTKEY_FLOPPY The Security Accounts Manager needs to get the boot key from the floppy disk.
+0xC00002E1 STATUS_DS_CANT_START The directory service cannot start.
+0xC00002E2 STATUS_DS_INIT_FAILURE The directory service could not start because of the following error: %hs Error Status: 0x%x. Click OK to shut down this system and restart in Directory Services Restore Mode. Check the event log for more detailed information.
+0xC00002E3 STATUS_SAM_INIT_FAILURE The Security Accounts Manager initialization failed because of the following error: %hs Error Status: 0x%x. Click OK to shut down this system and restart in Safe Mode. Check the event log for more detailed information.
+0xC00002E4 STATUS_DS_GC_REQUIRED The requested operation can be performed only on a global catalog server.
+0xC00002E5 STATUS_DS_LOCAL_MEMBER_OF_LOCAL_ONLY A local group can only be a member of other local groups in the same domain.
+0xC00002E6 STATUS_DS_NO_FPO_IN_UNIVERSAL_GROUPS Foreign security principals cannot be members of universal groups.
+0xC00002E7 STATUS_DS_MACHINE_ACCOUNT_QUOTA_EXCEEDED Your computer could not be joined to the domain. You have exceeded the maximum number of computer accounts you are allowed to create in this domain. Contact your system administrator to have this limit reset or increased.
+0xC00002E9 STATUS_CURRENT_DOMAIN_NOT_ALLOWED This operation cannot be performed on the current domain.
+0xC00002EA STATUS_CANNOT_MAKE The directory or file cannot be created.
+0xC00002EB STATUS_SYSTEM_SHUTDOWN The system is in the process of shutting down.
+0xC00002EC STATUS_DS_INIT_FAILURE_CONSOLE Directory Services could not start because of the following error: %hs Error Status: 0x%x. Click OK to shut down the system. You can use the recovery console to diagnose the system further.
+0xC00002ED STATUS_DS_SAM_INIT_FAILURE_CONSOLE Security Accounts Manager initialization failed because of the following error: %hs Error Status: 0x%x. Click OK to shut down the system. You can use the recovery console to diagnose the system further.
+0xC00002EE STATUS_UNFINISHED_CONTEXT_DELETED A security context was deleted before the context was completed. This is considered a logon failure.
+0xC00002EF STATUS_NO_TGT_REPLY The client is trying to negotiate a context and the server requires user-to-user but did not send a TGT reply.
+0xC00002F0 STATUS_OBJECTID_NOT_FOUND An object ID was not found in the file.
+0xC00002F1 STATUS_NO_IP_ADDRESSES Unable to accomplish the requested task because the local machine does not have any IP addresses.
+0xC00002F2 STATUS_WRONG_CREDENTIAL_HANDLE The supplied credential handle does not match the credential that is associated with the security context.
+0xC00002F3 STATUS_CRYPTO_SYSTEM_INVALID The crypto system or checksum function is invalid because a required function is unavailable.
+0xC00002F4 STATUS_MAX_REFERRALS_EXCEEDED The number of maximum ticket referrals has been exceeded.
+0xC00002F5 STATUS_MUST_BE_KDC The local machine must be a Kerberos KDC (domain controller) and it is not.
+0xC00002F6 STATUS_STRONG_CRYPTO_NOT_SUPPORTED The other end of the security negotiation requires strong crypto but it is not supported on the local machine.
+0xC00002F7 STATUS_TOO_MANY_PRINCIPALS The KDC reply contained more than one principal name.
+0xC00002F8 STATUS_NO_PA_DATA Expected to find PA data for a hint of what etype to use, but it was not found.
+0xC00002F9 STATUS_PKINIT_NAME_MISMATCH The client certificate does not contain a valid UPN, or does not match the client name in the logon request. Contact your administrator.
+0xC00002FA STATUS_SMARTCARD_LOGON_REQUIRED Smart card logon is required and was not used.
+0xC00002FB STATUS_KDC_INVALID_REQUEST An invalid request was sent to the KDC.
+0xC00002FC STATUS_KDC_UNABLE_TO_REFER The KDC was unable to generate a referral for the service requested.
+0xC00002FD STATUS_KDC_UNKNOWN_ETYPE The encryption type requested is not supported by the KDC.
+0xC00002FE STATUS_SHUTDOWN_IN_PROGRESS A system shutdown is in progress.
+0xC00002FF STATUS_SERVER_SHUTDOWN_IN_PROGRESS The server machine is shutting down.
+0xC0000300 STATUS_NOT_SUPPORTED_ON_SBS This operation is not supported on a computer running Windows Server 2003 for Small Business Server.
+0xC0000301 STATUS_WMI_GUID_DISCONNECTED The WMI GUID is no longer available.
+0xC0000302 STATUS_WMI_ALREADY_DISABLED Collection or events for the WMI GUID is already disabled.
+0xC0000303 STATUS_WMI_ALREADY_ENABLED Collection or events for the WMI GUID is already enabled.
+0xC0000304 STATUS_MFT_TOO_FRAGMENTED The master file table on the volume is too fragmented to complete this operation.
+0xC0000305 STATUS_COPY_PROTECTION_FAILURE Copy protection failure.
+0xC0000306 STATUS_CSS_AUTHENTICATION_FAILURE Copy protection error—DVD CSS Authentication failed.
+0xC0000307 STATUS_CSS_KEY_NOT_PRESENT Copy protection error—The specified sector does not contain a valid key.
+0xC0000308 STATUS_CSS_KEY_NOT_ESTABLISHED Copy protection error—DVD session key not established.
+0xC0000309 STATUS_CSS_SCRAMBLED_SECTOR Copy protection error—The read failed because the sector is encrypted.
+0xC000030A STATUS_CSS_REGION_MISMATCH Copy protection error—The region of the specified DVD does not correspond to the region setting of the drive.
+0xC000030B STATUS_CSS_RESETS_EXHAUSTED Copy protection error—The region setting of the drive might be permanent.
+0xC0000320 STATUS_PKINIT_FAILURE The Kerberos protocol encountered an error while validating the KDC certificate during smart card logon. There is more information in the system event log.
+0xC0000321 STATUS_SMARTCARD_SUBSYSTEM_FAILURE The Kerberos protocol encountered an error while attempting to use the smart card subsystem.
+0xC0000322 STATUS_NO_KERB_KEY The target server does not have acceptable Kerberos credentials.
+0xC0000350 STATUS_HOST_DOWN The transport determined that the remote system is down.
+0xC0000351 STATUS_UNSUPPORTED_PREAUTH An unsupported pre-authentication mechanism was presented to the Kerberos package.
+0xC0000352 STATUS_EFS_ALG_BLOB_TOO_BIG The encryption algorithm that is used on the source file needs a bigger key buffer than the one that is used on the destination file.
+0xC0000353 STATUS_PORT_NOT_SET An attempt to remove a processes DebugPort was made, but a port was not already associated with the process.
+0xC0000354 STATUS_DEBUGGER_INACTIVE An attempt to do an operation on a debug port failed because the port is in the process of being deleted.
+0xC0000355 STATUS_DS_VERSION_CHECK_FAILURE This version of Windows is not compatible with the behavior version of the directory forest, domain, or domain controller.
+0xC0000356 STATUS_AUDITING_DISABLED The specified event is currently not being audited.
+0xC0000357 STATUS_PRENT4_MACHINE_ACCOUNT The machine account was created prior to Windows NT 4.0. The account needs to be recreated.
+0xC0000358 STATUS_DS_AG_CANT_HAVE_UNIVERSAL_MEMBER An account group cannot have a universal group as a member.
+0xC0000359 STATUS_INVALID_IMAGE_WIN_32 The specified image file did not have the correct format; it appears to be a 32-bit Windows image.
+0xC000035A STATUS_INVALID_IMAGE_WIN_64 The specified image file did not have the correct format; it appears to be a 64-bit Windows image.
+0xC000035B STATUS_BAD_BINDINGS The client's supplied SSPI channel bindings were incorrect.
+0xC000035C STATUS_NETWORK_SESSION_EXPIRED The client session has expired; so the client must re-authenticate to continue accessing the remote resources.
+0xC000035D STATUS_APPHELP_BLOCK The AppHelp dialog box canceled; thus preventing the application from starting.
+0xC000035E STATUS_ALL_SIDS_FILTERED The SID filtering operation removed all SIDs.
+0xC000035F STATUS_NOT_SAFE_MODE_DRIVER The driver was not loaded because the system is starting in safe mode.
+0xC0000361 STATUS_ACCESS_DISABLED_BY_POLICY_DEFAULT Access to %1 has been restricted by your Administrator by the default software restriction policy level.
+0xC0000362 STATUS_ACCESS_DISABLED_BY_POLICY_PATH Access to %1 has been restricted by your Administrator by location with policy rule %2 placed on path %3.
+0xC0000363 STATUS_ACCESS_DISABLED_BY_POLICY_PUBLISHER Access to %1 has been restricted by your Administrator by software publisher policy.
+0xC0000364 STATUS_ACCESS_DISABLED_BY_POLICY_OTHER Access to %1 has been restricted by your Administrator by policy rule %2.
+0xC0000365 STATUS_FAILED_DRIVER_ENTRY The driver was not loaded because it failed its initialization call.
+0xC0000366 STATUS_DEVICE_ENUMERATION_ERROR The device encountered an error while applying power or reading the device configuration. This might be caused by a failure of your hardware or by a poor connection.
+0xC0000368 STATUS_MOUNT_POINT_NOT_RESOLVED The create operation failed because the name contained at least one mount point that resolves to a volume to which the specified device object is not attached.
+0xC0000369 STATUS_INVALID_DEVICE_OBJECT_PARAMETER The device object parameter is either not a valid device object or is not attached to the volume that is specified by the file name.
+0xC000036A STATUS_MCA_OCCURED A machine check error has occurred. Check the system event log for additional information.
+0xC000036B STATUS_DRIVER_BLOCKED_CRITICAL Driver %2 has been blocked from loading.
+0xC000036C STATUS_DRIVER_BLOCKED Driver %2 has been blocked from loading.
+0xC000036D STATUS_DRIVER_DATABASE_ERROR There was error [%2] processing the driver database.
+0xC000036E STATUS_SYSTEM_HIVE_TOO_LARGE System hive size has exceeded its limit.
+0xC000036F STATUS_INVALID_IMPORT_OF_NON_DLL A dynamic link library (DLL) referenced a module that was neither a DLL nor the process's executable image.
+0xC0000371 STATUS_NO_SECRETS The local account store does not contain secret material for the specified account.
+0xC0000372 STATUS_ACCESS_DISABLED_NO_SAFER_UI_BY_POLICY Access to %1 has been restricted by your Administrator by policy rule %2.
+0xC0000373 STATUS_FAILED_STACK_SWITCH The system was not able to allocate enough memory to perform a stack switch.
+0xC0000374 STATUS_HEAP_CORRUPTION A heap has been corrupted.
+0xC0000380 STATUS_SMARTCARD_WRONG_PIN An incorrect PIN was presented to the smart card.
+0xC0000381 STATUS_SMARTCARD_CARD_BLOCKED The smart card is blocked.
+0xC0000382 STATUS_SMARTCARD_CARD_NOT_AUTHENTICATED No PIN was presented to the smart card.
+0xC0000383 STATUS_SMARTCARD_NO_CARD No smart card is available.
+0xC0000384 STATUS_SMARTCARD_NO_KEY_CONTAINER The requested key container does not exist on the smart card.
+0xC0000385 STATUS_SMARTCARD_NO_CERTIFICATE The requested certificate does not exist on the smart card.
+0xC0000386 STATUS_SMARTCARD_NO_KEYSET The requested keyset does not exist.
+0xC0000387 STATUS_SMARTCARD_IO_ERROR A communication error with the smart card has been detected.
+0xC0000388 STATUS_DOWNGRADE_DETECTED The system detected a possible attempt to compromise security. Ensure that you can contact the server that authenticated you.
+0xC0000389 STATUS_SMARTCARD_CERT_REVOKED The smart card certificate used for authentication has been revoked. Contact your system administrator. There might be additional information in the event log.
+0xC000038A STATUS_ISSUING_CA_UNTRUSTED An untrusted certificate authority was detected while processing the smart card certificate that is used for authentication. Contact your system administrator.
+0xC000038B STATUS_REVOCATION_OFFLINE_C The revocation status of the smart card certificate that is used for authentication could not be determined. Contact your system administrator.
+0xC000038C STATUS_PKINIT_CLIENT_FAILURE The smart card certificate used for authentication was not trusted. Contact your system administrator.
+0xC000038D STATUS_SMARTCARD_CERT_EXPIRED The smart card certificate used for authentication has expired. Contact your system administrator.
+0xC000038E STATUS_DRIVER_FAILED_PRIOR_UNLOAD The driver could not be loaded because a previous version of the driver is still in memory.
+0xC000038F STATUS_SMARTCARD_SILENT_CONTEXT The smart card provider could not perform the action because the context was acquired as silent.
+0xC000A000 STATUS_INVALID_SIGNATURE The cryptographic signature is invalid.
+0xC000A001 STATUS_HMAC_NOT_SUPPORTED The cryptographic provider does not support HMAC.
+0xC000A002 STATUS_AUTH_TAG_MISMATCH The computed authentication tag did not match the input authentication tag.
+0xC000A010 STATUS_IPSEC_QUEUE_OVERFLOW The IPsec queue overflowed.
+0xC000A011 STATUS_ND_QUEUE_OVERFLOW The neighbor discovery queue overflowed.
+0xC000A012 STATUS_HOPLIMIT_EXCEEDED An Internet Control Message Protocol (ICMP) hop limit exceeded error was received.
+0xC000A013 STATUS_PROTOCOL_NOT_SUPPORTED The protocol is not installed on the local machine.
+0xC000A080 STATUS_LOST_WRITEBEHIND_DATA_NETWORK_DISCONNECTED {Delayed Write Failed} Windows was unable to save all the data for the file %hs; the data has been lost. This error might be caused by network connectivity issues. Try to save this file elsewhere.
+0xC000A081 STATUS_LOST_WRITEBEHIND_DATA_NETWORK_SERVER_ERROR {Delayed Write Failed} Windows was unable to save all the data for the file %hs; the data has been lost. This error was returned by the server on which the file exists. Try to save this file elsewhere.
+0xC000A082 STATUS_LOST_WRITEBEHIND_DATA_LOCAL_DISK_ERROR {Delayed Write Failed} Windows was unable to save all the data for the file %hs; the data has been lost. This error might be caused if the device has been removed or the media is write-protected.
+0xC000A083 STATUS_XML_PARSE_ERROR Windows was unable to parse the requested XML data.
+0xC000A084 STATUS_XMLDSIG_ERROR An error was encountered while processing an XML digital signature.
+0xC000A085 STATUS_WRONG_COMPARTMENT This indicates that the caller made the connection request in the wrong routing compartment.
+0xC000A086 STATUS_AUTHIP_FAILURE This indicates that there was an AuthIP failure when attempting to connect to the remote host.
+0xC000A087 STATUS_DS_OID_MAPPED_GROUP_CANT_HAVE_MEMBERS OID mapped groups cannot have members.
+0xC000A088 STATUS_DS_OID_NOT_FOUND The specified OID cannot be found.
+0xC000A100 STATUS_HASH_NOT_SUPPORTED Hash generation for the specified version and hash type is not enabled on server.
+0xC000A101 STATUS_HASH_NOT_PRESENT The hash requests is not present or not up to date with the current file contents.
+0xC000A2A1 STATUS_OFFLOAD_READ_FLT_NOT_SUPPORTED A file system filter on the server has not opted in for Offload Read support.
+0xC000A2A2 STATUS_OFFLOAD_WRITE_FLT_NOT_SUPPORTED A file system filter on the server has not opted in for Offload Write support.
+0xC000A2A3 STATUS_OFFLOAD_READ_FILE_NOT_SUPPORTED Offload read operations cannot be performed on: Compressed files Sparse files Encrypted files File system metadata files
+0xC000A2A4 STATUS_OFFLOAD_WRITE_FILE_NOT_SUPPORTED Offload write operations cannot be performed on: Compressed files Sparse files Encrypted files File system metadata files
+0xC0020001 RPC_NT_INVALID_STRING_BINDING The string binding is invalid.
+0xC0020002 RPC_NT_WRONG_KIND_OF_BINDING The binding handle is not the correct type.
+0xC0020003 RPC_NT_INVALID_BINDING The binding handle is invalid.
+0xC0020004 RPC_NT_PROTSEQ_NOT_SUPPORTED The RPC protocol sequence is not supported.
+0xC0020005 RPC_NT_INVALID_RPC_PROTSEQ The RPC protocol sequence is invalid.
+0xC0020006 RPC_NT_INVALID_STRING_UUID The string UUID is invalid.
+0xC0020007 RPC_NT_INVALID_ENDPOINT_FORMAT The endpoint format is invalid.
+0xC0020008 RPC_NT_INVALID_NET_ADDR The network address is invalid.
+0xC0020009 RPC_NT_NO_ENDPOINT_FOUND No endpoint was found.
+0xC002000A RPC_NT_INVALID_TIMEOUT The time-out value is invalid.
+0xC002000B RPC_NT_OBJECT_NOT_FOUND The object UUID was not found.
+0xC002000C RPC_NT_ALREADY_REGISTERED The object UUID has already been registered.
+0xC002000D RPC_NT_TYPE_ALREADY_REGISTERED The type UUID has already been registered.
+0xC002000E RPC_NT_ALREADY_LISTENING The RPC server is already listening.
+0xC002000F RPC_NT_NO_PROTSEQS_REGISTERED No protocol sequences have been registered.
+0xC0020010 RPC_NT_NOT_LISTENING The RPC server is not listening.
+0xC0020011 RPC_NT_UNKNOWN_MGR_TYPE The manager type is unknown.
+0xC0020012 RPC_NT_UNKNOWN_IF The interface is unknown.
+0xC0020013 RPC_NT_NO_BINDINGS There are no bindings.
+0xC0020014 RPC_NT_NO_PROTSEQS There are no protocol sequences.
+0xC0020015 RPC_NT_CANT_CREATE_ENDPOINT The endpoint cannot be created.
+0xC0020016 RPC_NT_OUT_OF_RESOURCES Insufficient resources are available to complete this operation.
+0xC0020017 RPC_NT_SERVER_UNAVAILABLE The RPC server is unavailable.
+0xC0020018 RPC_NT_SERVER_TOO_BUSY The RPC server is too busy to complete this operation.
+0xC0020019 RPC_NT_INVALID_NETWORK_OPTIONS The network options are invalid.
+0xC002001A RPC_NT_NO_CALL_ACTIVE No RPCs are active on this thread.
+0xC002001B RPC_NT_CALL_FAILED The RPC failed.
+0xC002001C RPC_NT_CALL_FAILED_DNE The RPC failed and did not execute.
+0xC002001D RPC_NT_PROTOCOL_ERROR An RPC protocol error occurred.
+0xC002001F RPC_NT_UNSUPPORTED_TRANS_SYN The RPC server does not support the transfer syntax.
+0xC0020021 RPC_NT_UNSUPPORTED_TYPE The type UUID is not supported.
+0xC0020022 RPC_NT_INVALID_TAG The tag is invalid.
+0xC0020023 RPC_NT_INVALID_BOUND The array bounds are invalid.
+0xC0020024 RPC_NT_NO_ENTRY_NAME The binding does not contain an entry name.
+0xC0020025 RPC_NT_INVALID_NAME_SYNTAX The name syntax is invalid.
+0xC0020026 RPC_NT_UNSUPPORTED_NAME_SYNTAX The name syntax is not supported.
+0xC0020028 RPC_NT_UUID_NO_ADDRESS No network address is available to construct a UUID.
+0xC0020029 RPC_NT_DUPLICATE_ENDPOINT The endpoint is a duplicate.
+0xC002002A RPC_NT_UNKNOWN_AUTHN_TYPE The authentication type is unknown.
+0xC002002B RPC_NT_MAX_CALLS_TOO_SMALL The maximum number of calls is too small.
+0xC002002C RPC_NT_STRING_TOO_LONG The string is too long.
+0xC002002D RPC_NT_PROTSEQ_NOT_FOUND The RPC protocol sequence was not found.
+0xC002002E RPC_NT_PROCNUM_OUT_OF_RANGE The procedure number is out of range.
+0xC002002F RPC_NT_BINDING_HAS_NO_AUTH The binding does not contain any authentication information.
+0xC0020030 RPC_NT_UNKNOWN_AUTHN_SERVICE The authentication service is unknown.
+0xC0020031 RPC_NT_UNKNOWN_AUTHN_LEVEL The authentication level is unknown.
+0xC0020032 RPC_NT_INVALID_AUTH_IDENTITY The security context is invalid.
+0xC0020033 RPC_NT_UNKNOWN_AUTHZ_SERVICE The authorization service is unknown.
+0xC0020034 EPT_NT_INVALID_ENTRY The entry is invalid.
+0xC0020035 EPT_NT_CANT_PERFORM_OP The operation cannot be performed.
+0xC0020036 EPT_NT_NOT_REGISTERED No more endpoints are available from the endpoint mapper.
+0xC0020037 RPC_NT_NOTHING_TO_EXPORT No interfaces have been exported.
+0xC0020038 RPC_NT_INCOMPLETE_NAME The entry name is incomplete.
+0xC0020039 RPC_NT_INVALID_VERS_OPTION The version option is invalid.
+0xC002003A RPC_NT_NO_MORE_MEMBERS There are no more members.
+0xC002003B RPC_NT_NOT_ALL_OBJS_UNEXPORTED There is nothing to unexport.
+0xC002003C RPC_NT_INTERFACE_NOT_FOUND The interface was not found.
+0xC002003D RPC_NT_ENTRY_ALREADY_EXISTS The entry already exists.
+0xC002003E RPC_NT_ENTRY_NOT_FOUND The entry was not found.
+0xC002003F RPC_NT_NAME_SERVICE_UNAVAILABLE The name service is unavailable.
+0xC0020040 RPC_NT_INVALID_NAF_ID The network address family is invalid.
+0xC0020041 RPC_NT_CANNOT_SUPPORT The requested operation is not supported.
+0xC0020042 RPC_NT_NO_CONTEXT_AVAILABLE No security context is available to allow impersonation.
+0xC0020043 RPC_NT_INTERNAL_ERROR An internal error occurred in the RPC.
+0xC0020044 RPC_NT_ZERO_DIVIDE The RPC server attempted to divide an integer by zero.
+0xC0020045 RPC_NT_ADDRESS_ERROR An addressing error occurred in the RPC server.
+0xC0020046 RPC_NT_FP_DIV_ZERO A floating point operation at the RPC server caused a divide by zero.
+0xC0020047 RPC_NT_FP_UNDERFLOW A floating point underflow occurred at the RPC server.
+0xC0020048 RPC_NT_FP_OVERFLOW A floating point overflow occurred at the RPC server.
+0xC0020049 RPC_NT_CALL_IN_PROGRESS An RPC is already in progress for this thread.
+0xC002004A RPC_NT_NO_MORE_BINDINGS There are no more bindings.
+0xC002004B RPC_NT_GROUP_MEMBER_NOT_FOUND The group member was not found.
+0xC002004C EPT_NT_CANT_CREATE The endpoint mapper database entry could not be created.
+0xC002004D RPC_NT_INVALID_OBJECT The object UUID is the nil UUID.
+0xC002004F RPC_NT_NO_INTERFACES No interfaces have been registered.
+0xC0020050 RPC_NT_CALL_CANCELLED The RPC was canceled.
+0xC0020051 RPC_NT_BINDING_INCOMPLETE The binding handle does not contain all the required information.
+0xC0020052 RPC_NT_COMM_FAILURE A communications failure occurred during an RPC.
+0xC0020053 RPC_NT_UNSUPPORTED_AUTHN_LEVEL The requested authentication level is not supported.
+0xC0020054 RPC_NT_NO_PRINC_NAME No principal name was registered.
+0xC0020055 RPC_NT_NOT_RPC_ERROR The error specified is not a valid Windows RPC error code.
+0xC0020057 RPC_NT_SEC_PKG_ERROR A security package-specific error occurred.
+0xC0020058 RPC_NT_NOT_CANCELLED The thread was not canceled.
+0xC0020062 RPC_NT_INVALID_ASYNC_HANDLE Invalid asynchronous RPC handle.
+0xC0020063 RPC_NT_INVALID_ASYNC_CALL Invalid asynchronous RPC call handle for this operation.
+0xC0020064 RPC_NT_PROXY_ACCESS_DENIED Access to the HTTP proxy is denied.
+0xC0030001 RPC_NT_NO_MORE_ENTRIES The list of RPC servers available for auto-handle binding has been exhausted.
+0xC0030002 RPC_NT_SS_CHAR_TRANS_OPEN_FAIL The file designated by DCERPCCHARTRANS cannot be opened.
+0xC0030003 RPC_NT_SS_CHAR_TRANS_SHORT_FILE The file containing the character translation table has fewer than 512 bytes.
+0xC0030004 RPC_NT_SS_IN_NULL_CONTEXT A null context handle is passed as an [in] parameter.
+0xC0030005 RPC_NT_SS_CONTEXT_MISMATCH The context handle does not match any known context handles.
+0xC0030006 RPC_NT_SS_CONTEXT_DAMAGED The context handle changed during a call.
+0xC0030007 RPC_NT_SS_HANDLES_MISMATCH The binding handles passed to an RPC do not match.
+0xC0030008 RPC_NT_SS_CANNOT_GET_CALL_HANDLE The stub is unable to get the call handle.
+0xC0030009 RPC_NT_NULL_REF_POINTER A null reference pointer was passed to the stub.
+0xC003000A RPC_NT_ENUM_VALUE_OUT_OF_RANGE The enumeration value is out of range.
+0xC003000B RPC_NT_BYTE_COUNT_TOO_SMALL The byte count is too small.
+0xC003000C RPC_NT_BAD_STUB_DATA The stub received bad data.
+0xC0030059 RPC_NT_INVALID_ES_ACTION Invalid operation on the encoding/decoding handle.
+0xC003005A RPC_NT_WRONG_ES_VERSION Incompatible version of the serializing package.
+0xC003005B RPC_NT_WRONG_STUB_VERSION Incompatible version of the RPC stub.
+0xC003005C RPC_NT_INVALID_PIPE_OBJECT The RPC pipe object is invalid or corrupt.
+0xC003005D RPC_NT_INVALID_PIPE_OPERATION An invalid operation was attempted on an RPC pipe object.
+0xC003005E RPC_NT_WRONG_PIPE_VERSION Unsupported RPC pipe version.
+0xC003005F RPC_NT_PIPE_CLOSED The RPC pipe object has already been closed.
+0xC0030060 RPC_NT_PIPE_DISCIPLINE_ERROR The RPC call completed before all pipes were processed.
+0xC0030061 RPC_NT_PIPE_EMPTY No more data is available from the RPC pipe.
+0xC05D0000 STATUS_SMB_NO_PREAUTH_INTEGRITY_HASH_OVERLAP Returned in response to a client negotiate request when the server does not support any of the hash algorithms in the request.
+0xC05D0001 STATUS_SMB_BAD_CLUSTER_DIALECT The current cluster functional level does not support this SMB dialect.
+0xC05D0002 STATUS_SMB_GUEST_LOGON_BLOCKED The SMB client refused a guest logon: guest sessions are not authenticated and cannot be signed or encrypted.
+0x00010002 STATUS_INVALID_SMB ERRSRV/ERRerror in NTSTATUS form: unspecified server error; the SMB was invalid.
+0x00050002 STATUS_SMB_BAD_TID ERRSRV/ERRinvtid in NTSTATUS form: the TID specified in the command was invalid.
+0x00160002 STATUS_SMB_BAD_COMMAND ERRSRV/ERRbadcmd in NTSTATUS form: an unknown SMB command code was received by the server.
+0x005B0002 STATUS_SMB_BAD_UID ERRSRV/ERRbaduid in NTSTATUS form: the UID specified is not known as a valid ID on this server session.
+0x00FA0002 STATUS_SMB_USE_MPX ERRSRV/ERRusempx in NTSTATUS form: temporarily unable to support RAW mode transfers. Use MPX mode.
+0x00FB0002 STATUS_SMB_USE_STANDARD ERRSRV/ERRusestd in NTSTATUS form: temporarily unable to support RAW or MPX mode transfers. Use standard read/write.
+0x00FC0002 STATUS_SMB_CONTINUE_MPX ERRSRV/ERRcontmpx in NTSTATUS form: continue in MPX mode.
+0xFFFF0002 STATUS_SMB_NO_SUPPORT ERRSRV/ERRnosupport in NTSTATUS form: function not supported by the server.
+0x00060001 STATUS_SMB_BAD_FID ERRDOS/ERRbadfid in NTSTATUS form: invalid FID.
+0x00040001 STATUS_OS2_TOO_MANY_OPEN_FILES ERRDOS/ERRnofids in NTSTATUS form: too many open files.
+0x000C0001 STATUS_OS2_INVALID_ACCESS ERRDOS/ERRbadaccess in NTSTATUS form: invalid open mode.
+0x00710001 STATUS_OS2_NO_MORE_SIDS ERRDOS/ERROR_NO_MORE_SEARCH_HANDLES in NTSTATUS form: maximum number of searches has been exhausted.
+0x007C0001 STATUS_OS2_INVALID_LEVEL ERRDOS/ERRunknownlevel in NTSTATUS form: invalid information level.
+0x00830001 STATUS_OS2_NEGATIVE_SEEK ERRDOS/ERRinvalidseek in NTSTATUS form: seek to a negative absolute offset.
+0x00AD0001 STATUS_OS2_CANCEL_VIOLATION ERRDOS/ERROR_CANCEL_VIOLATION in NTSTATUS form: no lock request was outstanding for the supplied cancel region.
+0x00AE0001 STATUS_OS2_ATOMIC_LOCKS_NOT_SUPPORTED ERRDOS/ERROR_ATOMIC_LOCKS_NOT_SUPPORTED in NTSTATUS form: the file system does not support atomic changes to the lock type.
+0x00FF0001 STATUS_OS2_EA_LIST_INCONSISTENT ERRDOS/ERRbadealist in NTSTATUS form: inconsistent extended attribute list.
+0x010A0001 STATUS_OS2_CANNOT_COPY ERRDOS/ERROR_CANNOT_COPY in NTSTATUS form: the copy functions cannot be used.
+0x01130001 STATUS_OS2_EAS_DIDNT_FIT ERRDOS/ERROR_EAS_DIDNT_FIT in NTSTATUS form: the extended attributes did not fit into the response.
+0x03E20001 STATUS_OS2_EA_ACCESS_DENIED ERRDOS/ERROR_EA_ACCESS_DENIED in NTSTATUS form: access to the extended attribute was denied.
+0xC00A0001 STATUS_CTX_WINSTATION_NAME_INVALID Session name %1 is invalid.
+0xC00A0015 STATUS_CTX_WINSTATION_NOT_FOUND The specified session cannot be found.
+0xC00A0016 STATUS_CTX_WINSTATION_NAME_COLLISION The specified session name is already in use.
+0xC00A0017 STATUS_CTX_WINSTATION_BUSY The requested operation cannot be completed because the terminal connection is currently processing a connect, disconnect, reset, or delete operation.
+0xC00A002B STATUS_CTX_WINSTATION_ACCESS_DENIED The requested session access is denied.
+`;

@@ -2,15 +2,15 @@
  * NTSTATUS catalogue ([MS-ERREF] §2.3, §2.3.1). Layout of a value ([MS-ERREF] §2.3):
  * Sev(2) C(1) N(1) Facility(12) Code(16).
  */
-import { buildCatalogue, hex8, info, valuesOf, type StatusInfo } from './table.js';
-import { NT_TABLE } from './ntstatus-table.js';
+import { buildCatalogue, hex8, info, valuesOfCatalogue, type StatusInfo } from './table.js';
+import { NT_ROWS, type NtStatusName } from './ntstatus-table.js';
 import { dosError } from './dos.js';
 
-const CATALOGUE = buildCatalogue(NT_TABLE);
+const CATALOGUE = buildCatalogue(NT_ROWS);
 
 /** Name -> value for every NTSTATUS in the catalogue: `NT.STATUS_LOGON_FAILURE === 0xC000006D`. */
-export const NT = valuesOf(NT_TABLE);
-export type NtStatusName = keyof typeof NT_TABLE;
+export const NT = valuesOfCatalogue<NtStatusName>(CATALOGUE);
+export type { NtStatusName };
 
 /** All rows, aliases included (for tests and tooling). */
 export const NT_STATUS_ENTRIES = CATALOGUE.entries;

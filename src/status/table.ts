@@ -1,7 +1,8 @@
 /**
  * Shared shape of every status table in the catalogue: number <-> symbolic name <-> message.
- * Tables are declared as compact object literals `{ NAME: [code, message] }` (insertion order kept),
- * so each layer's name->value const stays fully typed.
+ * Small tables are declared as object literals `{ NAME: [code, message] }` (insertion order kept),
+ * so each layer's name->value const stays fully typed; the two large ones (NTSTATUS, Win32) are rows
+ * of text with a name union beside them, which loads several times faster.
  */
 
 /** One catalogue entry. `code` is the wire number (u32 for NTSTATUS/faults, small ints elsewhere). */
@@ -29,18 +30,41 @@ export interface Catalogue {
 }
 
 /** Builds the lookup maps; the first (non-alias) name for a value is the one reported. */
-export function buildCatalogue(table: Readonly<Record<string, Row>>): Catalogue {
+export function buildCatalogue(table: Readonly<Record<string, Row>> | string): Catalogue {
   const entries: CatalogueEntry[] = [];
   const byCode = new Map<number, CatalogueEntry>();
   const byName = new Map<string, CatalogueEntry>();
-  for (const [name, row] of Object.entries(table)) {
-    const entry: CatalogueEntry = { code: row[0] >>> 0, name, message: row[1], alias: row[2] === ALIAS };
+  const add = (entry: CatalogueEntry): void => {
     entries.push(entry);
-    byName.set(name, entry);
+    byName.set(entry.name, entry);
     const existing = byCode.get(entry.code);
     if (existing === undefined || (existing.alias && !entry.alias)) byCode.set(entry.code, entry);
-  }
+  };
+  if (typeof table === 'string') parseRows(table, add);
+  else for (const [name, row] of Object.entries(table)) add({ code: row[0] >>> 0, name, message: row[1], alias: row[2] === ALIAS });
   return { entries, byCode, byName };
+}
+
+/**
+ * Decodes a table kept as text, one row per line: `CODE NAME message` (CODE decimal or 0x-hex;
+ * `=NAME` marks an alias). The tables are source constants, so a malformed row is a bug: thrown
+ * at import, where every test sees it.
+ */
+function parseRows(text: string, add: (entry: CatalogueEntry) => void): void {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const sp1 = text.indexOf(' ', start);
+    const sp2 = sp1 < 0 ? -1 : text.indexOf(' ', sp1 + 1);
+    if (end > start) {
+      const code = Number(text.slice(start, sp1));
+      if (sp1 < 0 || sp2 < 0 || sp2 >= end || !Number.isInteger(code)) throw new Error(`status table: malformed row '${text.slice(start, end)}'`);
+      const alias = text.charCodeAt(sp1 + 1) === 0x3d; // '='
+      add({ code: code >>> 0, name: text.slice(alias ? sp1 + 2 : sp1 + 1, sp2), message: text.slice(sp2 + 1, end), alias });
+    }
+    start = end + 1;
+  }
 }
 
 /** `{ NAME: [code, msg] }` -> `{ NAME: code }`, keeping the literal key set for typed access. */
@@ -48,6 +72,13 @@ export function valuesOf<T extends Readonly<Record<string, Row>>>(table: T): { r
   const out: Record<string, number> = {};
   for (const [name, row] of Object.entries(table)) out[name] = row[0] >>> 0;
   return Object.freeze(out) as { readonly [K in keyof T]: number };
+}
+
+/** A text table's catalogue -> `{ NAME: code }`, typed by the table's name union N. */
+export function valuesOfCatalogue<N extends string>(catalogue: Catalogue): { readonly [K in N]: number } {
+  const out: Record<string, number> = {};
+  for (const e of catalogue.entries) out[e.name] = e.code;
+  return Object.freeze(out) as { readonly [K in N]: number };
 }
 
 /** Copy of a catalogue entry as a plain StatusInfo (callers may not mutate the table). */

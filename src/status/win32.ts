@@ -2,18 +2,17 @@
  * Win32 error codes and the LAN Manager NERR_* range ([MS-ERREF] §2.2). WERROR and NET_API_STATUS
  * share this number space; NERR_* occupy 2100-2999.
  */
-import { buildCatalogue, info, valuesOf, type StatusInfo } from './table.js';
-import { NERR_TABLE, WIN32_TABLE } from './win32-table.js';
+import { buildCatalogue, info, valuesOfCatalogue, type StatusInfo } from './table.js';
+import { NERR_ROWS, WIN32_ROWS, type NerrName, type Win32Name } from './win32-table.js';
 
-const WIN32_CAT = buildCatalogue(WIN32_TABLE);
-const NERR_CAT = buildCatalogue(NERR_TABLE);
+const WIN32_CAT = buildCatalogue(WIN32_ROWS);
+const NERR_CAT = buildCatalogue(NERR_ROWS);
 
 /** Win32 error name -> value (ERROR_*, RPC_S_*, RPC_X_*, EPT_S_*). */
-export const WIN32 = valuesOf(WIN32_TABLE);
+export const WIN32 = valuesOfCatalogue<Win32Name>(WIN32_CAT);
 /** LAN Manager network error name -> value (NERR_*). */
-export const NERR = valuesOf(NERR_TABLE);
-export type Win32Name = keyof typeof WIN32_TABLE;
-export type NerrName = keyof typeof NERR_TABLE;
+export const NERR = valuesOfCatalogue<NerrName>(NERR_CAT);
+export type { Win32Name, NerrName };
 
 export const WIN32_ENTRIES = WIN32_CAT.entries;
 export const NERR_ENTRIES = NERR_CAT.entries;

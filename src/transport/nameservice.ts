@@ -3,7 +3,6 @@
  * QUERY clients, and the messenger-name pick `net send <ip>` needs.
  */
 import * as dgram from 'node:dgram';
-import { randomInt } from 'node:crypto';
 import * as net from 'node:net';
 import { MalformedError, NetsendError, TimeoutError, usageError } from '../status/error.js';
 import { netbiosError } from '../status/builders.js';
@@ -345,8 +344,9 @@ async function transact<T>(
   }
 }
 
+/** A CSPRNG transaction id (an off-path spoofer must guess it). Web Crypto, so node:crypto is loaded only when a query is sent. */
 function randomId(): number {
-  return randomInt(0x10000);
+  return globalThis.crypto.getRandomValues(new Uint16Array(1))[0]!;
 }
 
 /**

@@ -70,7 +70,7 @@ describe('listen --exec: argv without a shell', () => {
       expect(await main(['listen', '--port', '0', ...argv], t.io)).toBe(2);
       expect(t.err.join('')).toMatch(msg);
     }
-    expect(() => listenActions({ notify: true }, io().io, { PATH: '/nonexistent' })).toThrow(/--notify needs the notify-send program .* not in PATH/);
+    await expect(listenActions({ notify: true }, io().io, { PATH: '/nonexistent' })).rejects.toThrow(/--notify needs the notify-send program .* not in PATH/);
     expect(findInPath('sh', '/nonexistent:/bin:/usr/bin')).toMatch(/\/sh$/);
   });
 });

@@ -24,6 +24,19 @@ describe('aesCmac (RFC 4493 §4)', () => {
     });
   }
 
+  it('subkeys follow the key: alternating keys, and a key buffer overwritten in place, give each key its own tag', () => {
+    const other = Buffer.alloc(16, 0x5a);
+    const otherTag = aesCmac(other, M.subarray(0, 16)).toString('hex');
+    for (let i = 0; i < 3; i++) {
+      expect(aesCmac(K, M.subarray(0, 16)).toString('hex')).toBe(EXAMPLES[1]![1]);
+      expect(aesCmac(other, M.subarray(0, 16)).toString('hex')).toBe(otherTag);
+    }
+    const reused = Buffer.from(K);
+    expect(aesCmac(reused, M.subarray(0, 16)).toString('hex')).toBe(EXAMPLES[1]![1]);
+    other.copy(reused);
+    expect(aesCmac(reused, M.subarray(0, 16)).toString('hex')).toBe(otherTag);
+  });
+
   it('rejects a non-16-byte key', () => {
     expect(() => aesCmac(Buffer.alloc(32), Buffer.alloc(1))).toThrow(NetsendError);
   });

@@ -22,6 +22,7 @@ import { dosError, unpackDos, dosClassName } from '../../src/status/dos.js';
 import { nbssRefusal, netbiosRcode } from '../../src/status/netbios.js';
 import { rpcFault, rpcFaultToWin32, bindResult, bindProviderReason, bindNakReason, eptStatus } from '../../src/status/rpc.js';
 import { ntStatusToWin32 } from '../../src/status/map.js';
+import { hresult } from '../../src/status/hresult.js';
 import { ntStatusError, dosStatusError, nbssError, netbiosError, rpcFaultError, bindNakError, bindRejectError, win32Error } from '../../src/status/builders.js';
 // transport
 import { decodeNbssHeader, decodeNbssPacket, decodeSessionRequest, decodeRetarget, decodeDirectTcpHeader, encodeSessionRequest, encodeRetarget } from '../../src/transport/nbss.js';
@@ -66,6 +67,10 @@ import { WKSSVC, NetrWkstaGetInfo, NetrMessageBufferSend, decodeWkstaGetInfo, de
 import { NetrMessageNameAdd, NetrMessageNameDel, NetrMessageNameEnum, NetrMessageNameGetInfo } from '../../src/rpc/interfaces/msgsvc.js';
 import { netrSendMessage } from '../../src/rpc/interfaces/msgsvcsend.js';
 import { NetrShareEnum, decodeShareEnum, encodeShareEnum } from '../../src/rpc/interfaces/srvsvc.js';
+import { RpcGetEnumResult, RpcGetSessionIds, decodeGetEnumResult, stringToWchars } from '../../src/rpc/interfaces/termsrv-enumeration.js';
+import { RpcShowMessageBox, encodeShowMessageBox } from '../../src/rpc/interfaces/termsrv-session.js';
+import { RpcWinStationEnumerate, RpcWinStationSendMessage, buildLogonIds, encodeSendMessage, parseLogonIds } from '../../src/rpc/interfaces/icaapi.js';
+import type { ServerHandle, SessionHandle } from '../../src/rpc/interfaces/tsts-common.js';
 import { buildTower, decodeEptLookup, decodeEptMap, encodeEptMap, parseTower } from '../../src/rpc/interfaces/epm.js';
 // messenger
 import { decodeOemText, decodeOemName } from '../../src/messenger/text.js';
@@ -616,6 +621,18 @@ function addSynthetic(s: Seeds): void {
   tryAdd(s, 'epm-tower', () => buildTower({ interface: wkssvcSyntax, protseq: 'ncacn_np', endpoint: '\\PIPE\\wkssvc', host: 'SRV' }));
   tryAdd(s, 'epm-map-in', () => encodeEptMap(buildTower({ interface: wkssvcSyntax, protseq: 'ncadg_ip_udp' }), 4));
   tryAdd(s, 'srvsvc-out-0', () => NetrShareEnum.encodeOut({ InfoStruct: { Level: 0, ShareInfo: { tag: 0, value: { EntriesRead: 1, Buffer: [{ shi0_netname: 'IPC$' }] } } }, TotalEntries: 1, ResumeHandle: 9, status: 0 } as never));
+  // MS-TSTS stubs (tsts-notes §6): LSM enumeration, ShowMessageBox, Legacy SendMessage / Enumerate.
+  const tstsHandle = Buffer.from('0000000000112233445566778899aabbccddeeff', 'hex');
+  const tstsSessions = [
+    { Level: 1, Data: { tag: 1, value: { SessionId: 0, State: 4, Name: stringToWchars('Services') } } },
+    { Level: 1, Data: { tag: 1, value: { SessionId: 1, State: 0, Name: stringToWchars('Console') } } },
+  ];
+  tryAdd(s, 'tsts-enum-out', () => RpcGetEnumResult.encodeOut({ ppSessionEnumResult: tstsSessions, pEntries: 2, result: 0 } as never));
+  tryAdd(s, 'tsts-enum-out', () => RpcGetSessionIds.encodeOut({ pSessionIds: [1, 2, 3], pcSessionIds: 3, result: 0 }));
+  tryAdd(s, 'tsts-smb-in', () => encodeShowMessageBox(tstsHandle as SessionHandle, { title: 'T', message: 'hi' }));
+  tryAdd(s, 'tsts-sendmsg-in', () => encodeSendMessage(tstsHandle as ServerHandle, { sessionId: 1, title: 'T', message: 'hi' }));
+  const logonIds = buildLogonIds([{ sessionId: 1, state: 0, name: 'Console' }, { sessionId: 65536, state: 6, name: 'RDP-Tcp' }]);
+  tryAdd(s, 'tsts-legacy-enum-out', () => RpcWinStationEnumerate.encodeOut({ pResult: 0, pEntries: 2, pLogonId: logonIds, pByteCount: logonIds.length, pIndex: 2, result: true }));
   // 32-bit codes for the status catalogue: known ones and a spread.
   for (const v of [0, 0xc000006d, 0xc0000022, 0x80000005, 0x00000103, 0x1c010002, 0x000008b2, 0x00010002, 0x00020001, 0x82, 0x83, 0xffffffff, 0x7fffffff, 0x40000000]) {
     const b = Buffer.alloc(4);
@@ -820,6 +837,17 @@ export const TARGETS: FuzzTarget[] = [
   { name: 'epm.decodeEptMap', pools: ['epm-map-out'], run: (b) => decodeEptMap(b, 4) },
   { name: 'epm.decodeEptLookup', pools: ['epm-lookup-out'], run: (b) => decodeEptLookup(b, 500) },
   { name: 'epm.parseTower', pools: ['epm-tower', 'epm-map-in'], run: (b) => parseTower(b) },
+  { name: 'tsts.decodeGetEnumResult/GetSessionIds', pools: ['tsts-enum-out'], run: (b) => [tolerate(() => decodeGetEnumResult(b, 1)), tolerate(() => decodeGetEnumResult(b, 2)), tolerate(() => RpcGetSessionIds.decodeOut(b))] },
+  { name: 'tsts.RpcShowMessageBox.decodeIn/Out', pools: ['tsts-smb-in'], run: (b) => [tolerate(() => RpcShowMessageBox.decodeIn(b)), tolerate(() => RpcShowMessageBox.decodeOut(b))] },
+  { name: 'tsts.RpcWinStationSendMessage.decodeIn/Out', pools: ['tsts-sendmsg-in'], run: (b) => [tolerate(() => RpcWinStationSendMessage.decodeIn(b)), tolerate(() => RpcWinStationSendMessage.decodeOut(b))] },
+  {
+    name: 'tsts.RpcWinStationEnumerate.decodeOut+parseLogonIds',
+    pools: ['tsts-legacy-enum-out'],
+    run: (b) => {
+      const o = RpcWinStationEnumerate.decodeOut(b);
+      return parseLogonIds(o.pLogonId ?? Buffer.alloc(0), o.pEntries);
+    },
+  },
   { name: 'srvsvc.decodeShareEnum', pools: ['srvsvc-out-0', 'srvsvc-out-1'], run: (b) => [0, 1].map((l) => tolerate(() => decodeShareEnum(b, l as 0))) },
   // messenger text
   { name: 'messenger.decodeOemText/Name', pools: ['oem'], run: (b) => ['cp850', 'cp437', 'cp1252', 'cp932'].map((cp) => [decodeOemText(b, cp), tolerate(() => decodeOemName(b, cp))]) },
@@ -832,7 +860,7 @@ export const TARGETS: FuzzTarget[] = [
       const { errClass, errCode } = unpackDos(v);
       return [
         ntStatus(v), formatNtStatus(v), ntSeverity(v), ntFacility(v), win32(v), dosError(errClass, errCode), dosClassName(v & 0xff), nbssRefusal(v & 0xff), netbiosRcode(v & 0xf),
-        rpcFault(v), rpcFaultToWin32(v), bindResult(v & 0xffff), bindProviderReason(v & 0xffff), bindNakReason(v & 0xffff), eptStatus(v), ntStatusToWin32(v),
+        rpcFault(v), rpcFaultToWin32(v), bindResult(v & 0xffff), bindProviderReason(v & 0xffff), bindNakReason(v & 0xffff), eptStatus(v), ntStatusToWin32(v), hresult(v),
         ntStatusError(v).label, dosStatusError(errClass, errCode).label, nbssError(v & 0xff).label, netbiosError(v & 0xf).label, rpcFaultError(v).label,
         bindNakError(v & 0xffff).label, bindRejectError(v & 0xffff, v >>> 16).label, win32Error(v).label,
       ];

@@ -8,12 +8,15 @@ import {
   defaultFromName,
   encodeName,
   encodeOem,
+  decodeOemName,
   resolveCodepage,
   splitBlocks,
+  supportedCodepages,
   unmappableChars,
   BLOCK_BYTES,
 } from '../../src/messenger/text.js';
 import { prepareMessage } from '../../src/messenger/send.js';
+import iconv from 'iconv-lite';
 import { formatPopup, popupHeader } from '../../src/messenger/popup.js';
 
 describe('OEM text', () => {
@@ -21,6 +24,24 @@ describe('OEM text', () => {
     expect(encodeOem('Grüße, ½ café', 'cp850').toString('hex')).toBe('477281e1652c20ab2063616682');
     expect(encodeOem('é', '437').toString('hex')).toBe('82');
     expect(encodeOem('€', 'cp850').toString()).toBe('?'); // not in cp850: Windows' default char
+  });
+
+  it('the default code page without iconv-lite (ASCII text and bytes) gives exactly what iconv-lite gives', () => {
+    expect(supportedCodepages()).toContain('cp850'); // resolveCodepage's shortcut for the default
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)) }), (text) => {
+        expect(encodeOem(text).equals(iconv.encode(text, 'cp850'))).toBe(true);
+        expect(unmappableChars(text)).toEqual([]);
+        const bytes = Buffer.from(text, 'latin1');
+        expect(decodeOemName(bytes)).toBe(iconv.decode(bytes, 'cp850'));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (a) => {
+        const bytes = Buffer.from(a);
+        expect(decodeOemName(bytes)).toBe(iconv.decode(bytes, 'cp850'));
+      }),
+    );
   });
 
   it('lists characters a code page lacks', () => {

@@ -4,7 +4,7 @@
  * `moduleResolution: NodeNext` and the older `node` resolution, and runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,26 @@ describe('npm pack: what a dependent project gets', () => {
     const map = JSON.parse(fs.readFileSync(path.join(proj, 'node_modules/netsend/dist/index.js.map'), 'utf8')) as { sourcesContent?: unknown[] };
     expect(map.sourcesContent?.length).toBeGreaterThan(0);
   });
+
+  it('ships the CLI bundles that npm run build makes, and the bins run from them', () => {
+    for (const must of ['dist/cli.bundle.js', 'dist/sendnetmsg.bundle.js']) expect(files).toContain(must);
+    const bin = path.join(proj, 'node_modules/netsend/bin');
+    // Without the package's dist/cli the bins can only be running the bundles.
+    fs.renameSync(path.join(proj, 'node_modules/netsend/dist/cli'), path.join(proj, 'node_modules/netsend/dist/cli-moved'));
+    try {
+      expect(execFileSync(process.execPath, [path.join(bin, 'netsend.js'), '--help'], { encoding: 'utf8' })).toMatch(/^Usage: netsend \[send\]/m);
+      // A usage error (exit 2, naming the code page) goes through the whole send path's option parsing, without traffic.
+      const bad = spawnSync(process.execPath, [path.join(bin, 'netsend.js'), '--host', '127.0.0.1', '--codepage', 'no-such', 'BOB', 'x'], { encoding: 'utf8' });
+      expect({ status: bad.status, named: /no-such/.test(bad.stderr) }).toEqual({ status: 2, named: true });
+      // --version finds the package's package.json from the bundle's place (dist/), not dist/cli/.
+      const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+      expect(execFileSync(process.execPath, [path.join(bin, 'netsend.js'), '--version'], { encoding: 'utf8' })).toBe(`netsend ${version}\n`);
+    } finally {
+      fs.renameSync(path.join(proj, 'node_modules/netsend/dist/cli-moved'), path.join(proj, 'node_modules/netsend/dist/cli'));
+    }
+    const r = spawnSync(process.execPath, [path.join(bin, 'sendnetmsg.js')], { encoding: 'utf8' });
+    expect(r.stderr).toMatch(/Usage: sendnetmsg/);
+  }, 60_000);
 
   for (const [resolution, module] of [['NodeNext', 'NodeNext'], ['node', 'ES2022']] as const) {
     it(`the example type-checks with moduleResolution ${resolution}`, () => {

@@ -74,7 +74,7 @@ describe('INTERNAL wrapping', () => {
 describe('BREAKS_CONNECTION', () => {
   it('an RPC-level answer keeps the pipe; every other failure breaks it', () => {
     const kept = Object.entries(BREAKS_CONNECTION).filter(([, v]) => !v).map(([k]) => k).sort();
-    expect(kept).toEqual(['rpc-bind', 'rpc-bind-nak', 'rpc-fault']);
+    expect(kept).toEqual(['hresult', 'rpc-bind', 'rpc-bind-nak', 'rpc-fault']); // an HRESULT is a return value inside a complete response
     expect(breaksConnection(new NetsendError('rpc-fault', 0x1c010003, 'nca_s_unk_if', 'x'))).toBe(false);
     expect(breaksConnection(new NetsendError('timeout', 0, 'TIMEOUT', 'x'))).toBe(true);
     expect(breaksConnection(new NetsendError('ntstatus', 0xc000014b, 'STATUS_PIPE_BROKEN', 'x'))).toBe(true);

@@ -25,9 +25,11 @@ export const Smb2Command = {
   OPLOCK_BREAK: 0x0012,
 } as const;
 
+const COMMAND_NAMES = new Map<number, string>(Object.entries(Smb2Command).map(([k, v]) => [v, k]));
+
+/** 'IOCTL' for 0x000B; named on every request (error texts, deadline steps), so a map lookup. */
 export function commandName(cmd: number): string {
-  for (const [k, v] of Object.entries(Smb2Command)) if (v === cmd) return k;
-  return `0x${cmd.toString(16).padStart(4, '0')}`;
+  return COMMAND_NAMES.get(cmd) ?? `0x${cmd.toString(16).padStart(4, '0')}`;
 }
 
 /** Header Flags, [MS-SMB2] §2.2.1.1/§2.2.1.2. */

@@ -32,11 +32,23 @@ export function gmacNonce(msg: Buffer): Buffer {
   return n;
 }
 
-/** The 16-byte signature of `msg` (its signature field is treated as zero). */
+/**
+ * The 16-byte signature of `msg` (its signature field is treated as zero). Computed over `msg`
+ * itself with the field zeroed for the duration and put back, not over a copy: this runs twice on
+ * every signed call (bench/warm.mjs), and the hash functions never keep the buffer.
+ */
 export function computeSignature(alg: SigningAlgorithmId, key: Buffer, msg: Buffer): Buffer {
   if (msg.length < SMB2_HEADER_SIZE) throw new MalformedError('SMB2 message', 'shorter than a header');
-  const m = Buffer.from(msg);
-  m.fill(0, HDR_SIGNATURE_OFFSET, HDR_SIGNATURE_OFFSET + 16);
+  const saved = Buffer.from(msg.subarray(HDR_SIGNATURE_OFFSET, HDR_SIGNATURE_OFFSET + 16));
+  msg.fill(0, HDR_SIGNATURE_OFFSET, HDR_SIGNATURE_OFFSET + 16);
+  try {
+    return signatureOver(alg, key, msg);
+  } finally {
+    saved.copy(msg, HDR_SIGNATURE_OFFSET);
+  }
+}
+
+function signatureOver(alg: SigningAlgorithmId, key: Buffer, m: Buffer): Buffer {
   switch (alg) {
     case SigningAlgorithm.HMAC_SHA256:
       return hmacSha256(key, m).subarray(0, 16);

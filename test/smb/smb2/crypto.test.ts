@@ -131,6 +131,19 @@ describe('signing ([MS-SMB2] §3.1.4.1)', () => {
       );
     });
   }
+  it('computing a signature leaves the message as it was (the field is zeroed only while hashing), and ignores the field', () => {
+    fc.assert(
+      fc.property(msg, fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.constantFrom(...algs.map(([a]) => a)), (m, k, alg) => {
+        const key = Buffer.from(k);
+        const before = Buffer.from(m);
+        const sig = computeSignature(alg, key, m);
+        expect(m.equals(before)).toBe(true);
+        const zeroed = Buffer.from(m);
+        zeroed.fill(0, 48, 64);
+        expect(computeSignature(alg, key, zeroed).equals(sig)).toBe(true);
+      }),
+    );
+  });
   it('HMAC-SHA256 signature is the first 16 bytes of HMAC over the zero-signature message', async () => {
     const { createHmac } = await import('node:crypto');
     const m = Buffer.alloc(100, 7);

@@ -87,7 +87,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   listen: {
     summary: 'receive Messenger popups and print them',
-    usage: 'netsend listen [--host ADDR] [--port N] [--json] [--name NAME...] [--exec CMD [ARG...]] [--notify]',
+    usage: 'netsend listen [--host ADDR] [--port N] [--json] [--name NAME...] [--exec CMD] [--notify]',
     run: runListen,
     examples: [
       ['netsend listen --host 0.0.0.0 --port 139', 'a WinPopup-style receiver (port 139 needs root)'],

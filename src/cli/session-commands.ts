@@ -9,6 +9,7 @@ import { ntStatusToWin32 } from '../status/map.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { connectOptionsFrom } from './remote.js';
 import { closeCapture, openCapture } from './capture.js';
+import { errorLine, protocolNumber, whatHappened } from './error-line.js';
 import { intOption, listOption, reportOutcomes, stringOption, UsageError, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues } from './common.js';
 import type { SendSessionMessageResult, SessionConnectOptions, SessionSelector } from '../messenger/session-message.js';
 
@@ -136,8 +137,8 @@ export async function runSessions(ctx: CommandContext): Promise<number> {
     } catch (e) {
       failed++;
       if (!(e instanceof NetsendError) || e.layer === 'usage') throw e;
-      if (json) io.stdout.write(toSafeJson({ server, ok: false, status: { layer: e.layer, code: e.code, name: e.name } }) + '\n');
-      else io.stderr.write(`${shown(server)}: ${shown(e.name)}: ${shown(e.message)}\n`);
+      if (json) io.stdout.write(toSafeJson({ server, ok: false, message: whatHappened(e), status: { layer: e.layer, code: e.code, number: protocolNumber(e.layer, e.code) ?? null, name: e.name } }) + '\n');
+      else io.stderr.write(errorLine(shown(server), e) + '\n');
     }
   }
   return failed === 0 ? 0 : 1;

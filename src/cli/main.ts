@@ -26,7 +26,9 @@ import { LINE_ENDINGS, checkMessageText, unmappableWarning, type LineEndings } f
 import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
 import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
-import { SESSION_OPTIONS } from './session-commands.js';
+// Light: the msg.exe path's protocol code loads only when session-commands calls into the messenger.
+import { SESSION_OPTIONS, runSessionMessage, runSessions } from './session-commands.js';
+import { runEndpoints } from './rpc-commands.js';
 import { CAPTURE_OPTIONS, closeCapture, openCapture } from './capture.js';
 import { concealSecretArguments } from './credentials.js';
 import { errorLine } from './error-line.js';
@@ -102,8 +104,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: runInfo,
     examples: [['netsend info --server HOST -U user --level 101', 'does the RPC stack reach it?']],
   },
-  sessions: { summary: 'list the user sessions of a Windows host (MS-TSTS, like qwinsta /server:HOST)', usage: 'netsend sessions --server HOST -U USER [--json]', run: async (ctx) => (await import('./session-commands.js')).runSessions(ctx) },
-  endpoints: { summary: "list what a server's endpoint mapper knows (ept_lookup on TCP 135)", usage: 'netsend endpoints --server HOST [--json]', run: async (ctx) => (await import('./rpc-commands.js')).runEndpoints(ctx) },
+  sessions: { summary: 'list the user sessions of a Windows host (MS-TSTS, like qwinsta /server:HOST)', usage: 'netsend sessions --server HOST -U USER [--json]', run: (ctx) => runSessions(ctx) },
+  endpoints: { summary: "list what a server's endpoint mapper knows (ept_lookup on TCP 135)", usage: 'netsend endpoints --server HOST [--json]', run: (ctx) => runEndpoints(ctx) },
   help: { summary: 'show help for all commands or one', usage: 'netsend help [COMMAND]', run: runHelp },
 };
 
@@ -277,7 +279,7 @@ function sendOutcome(target: string, r: SendResult): CliOutcome {
 async function runSend(ctx: CommandContext): Promise<number> {
   const { values, io } = ctx;
   // --msg: the msg.exe path (MS-TSTS); its positionals are all text, there is no NAME.
-  if (values.msg === true) return (await import('./session-commands.js')).runSessionMessage(ctx);
+  if (values.msg === true) return runSessionMessage(ctx);
   if (mailslotSendApplies(values, ctx.positionals)) return runMailslotSend(ctx, readRecipientAndText);
   checkSendMode(values);
   if (values['hosts-file'] === '-' && ctx.positionals.length < 2) throw new UsageError('--hosts-file - reads the targets from stdin: give the message on the command line');

@@ -16,6 +16,7 @@ import type { MessageStream } from '../../transport/message-stream.js';
 import type { NamedPipe, PipeRead, PipeRequestOptions, SmbClient, SmbSessionInfo } from '../types.js';
 import { invalidSignatureError } from '../errors.js';
 import { guestLogonBlocked } from '../session-policy.js';
+import { runGssLegs, type GssLegReply } from '../gss-legs.js';
 import { parseSmb1, type Smb1Block, type Smb1BodyParts, type Smb1Parsed } from './andx.js';
 import { checkEmptyResponse, encodeCloseRequest, encodeLogoffRequest, encodeTreeDisconnectRequest } from './close.js';
 import { isBufferOverflow, isMoreProcessing, smb1Error } from './errors.js';
@@ -336,33 +337,24 @@ export class Smb1Client implements SmbClient {
     let action: number;
     if (neg.kind === 'extended') {
       const auth = (o.createAuthenticator ?? createNtlmAuthenticator)(o.credentials, { spnego: true });
-      let token = auth.next(neg.securityBlob.length > 0 ? neg.securityBlob : undefined);
-      for (let leg = 0; ; leg++) {
-        if (token === null) throw new NetsendError('ntlm', 0, 'NTLM_NO_TOKEN', 'session setup: authenticator produced no token');
-        if (leg >= MAX_SESSION_LEGS) throw new MalformedError('session setup', `more than ${MAX_SESSION_LEGS} legs`);
+      let last: { p: Smb1Parsed; action: number } | undefined;
+      const sendLeg = async (token: Buffer, leg: number): Promise<GssLegReply> => {
         const parts = encodeSessionSetupRequest({ kind: 'extended', ...common, capabilities: this.clientCapabilities() | Capabilities.EXTENDED_SECURITY, securityBlob: token }, this.unicode);
         const p = await this.exchange(Smb1Command.SESSION_SETUP_ANDX, parts, 'session setup', opts, undefined, false);
         if (leg === 0 || this.uid === 0) this.uid = p.header.uid;
         const block = this.check(p, 'session setup', isMoreProcessing);
         const resp = decodeSessionSetupResponse(block, this.unicode);
-        if (!resp.extended && !isMoreProcessing(p.header)) throw new MalformedError('session setup', 'non-extended reply to an extended request');
-        if (isMoreProcessing(p.header)) {
-          token = auth.next(resp.securityBlob);
-          continue;
-        }
-        // The last server token carries the SPNEGO mechListMIC; the authenticator verifies it. A server
-        // that says SUCCESS before the context is complete (e.g. to the NEGOTIATE leg) is refused.
-        if (!auth.complete && auth.next(resp.securityBlob.length ? resp.securityBlob : undefined) !== null) {
-          throw new NetsendError('ntlm', 0, 'NTLM_UNEXPECTED_TOKEN', 'session setup: authenticator wants to send after the server accepted');
-        }
-        if (!auth.complete) throw new NetsendError('ntlm', 0, 'NTLM_INCOMPLETE', 'session setup: server accepted a session the authenticator did not complete');
-        final = p;
-        action = resp.action;
-        if (auth.serverInfo?.netbiosComputer) this.info.serverName = auth.serverInfo.netbiosComputer;
-        if (auth.serverInfo?.netbiosDomain) this.info.serverDomain = auth.serverInfo.netbiosDomain;
-        macKey = auth.sessionKey();
-        break;
-      }
+        const more = isMoreProcessing(p.header);
+        if (!resp.extended && !more) throw new MalformedError('session setup', 'non-extended reply to an extended request');
+        if (!more) last = { p, action: resp.action };
+        return { more, token: resp.securityBlob };
+      };
+      await runGssLegs(auth, sendLeg, { maxLegs: MAX_SESSION_LEGS, what: 'session setup', hint: neg.securityBlob });
+      final = last!.p;
+      action = last!.action;
+      if (auth.serverInfo?.netbiosComputer) this.info.serverName = auth.serverInfo.netbiosComputer;
+      if (auth.serverInfo?.netbiosDomain) this.info.serverDomain = auth.serverInfo.netbiosDomain;
+      macKey = auth.sessionKey();
     } else {
       const challengeResponse = o.challengeResponse ?? ntlmV2ChallengeResponse;
       const cr = anonymous ? { lmResponse: Buffer.alloc(0), ntResponse: Buffer.alloc(0), sessionBaseKey: Buffer.alloc(16) } : challengeResponse(o.credentials, neg.challenge);

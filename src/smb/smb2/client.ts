@@ -15,7 +15,6 @@ import { guidFromBytes } from '../../util/guid.js';
 import type { NamedPipe, PipeRead, PipeRequestOptions, SmbClient, SmbSessionInfo } from '../types.js';
 import {
   CreateDisposition,
-  Dialect,
   FSCTL_PIPE_TRANSCEIVE,
   FSCTL_VALIDATE_NEGOTIATE_INFO,
   IOCTL_IS_FSCTL,
@@ -181,7 +180,7 @@ export class Smb2Client implements SmbClient {
   /** TREE_CONNECT ([MS-SMB2] §3.2.4.2.4); honours SMB2_SHAREFLAG_ENCRYPT_DATA. */
   async treeConnect(path: string, opts: WaitOptions = {}): Promise<void> {
     // 3.1.1 TREE_CONNECT is always signed (or encrypted) on an authenticated session ([MS-SMB2] §3.2.4.1.1, §3.3.5.7).
-    const sign = this.connection.dialect === Dialect.SMB3_1_1;
+    const sign = this.connection.traits.signedTreeConnect;
     const resp = await this.connection.request(Smb2Command.TREE_CONNECT, encodeTreeConnectRequest({ flags: 0, path }), { ...opts, sign });
     Smb2Connection.check(resp, `tree connect ${path}`);
     const t = decodeTreeConnectResponse(resp.body);
@@ -302,14 +301,14 @@ export async function connectSmb2(opts: Smb2ConnectOptions): Promise<Smb2Client>
       isAnonymous: (sessionFlags & SessionFlags.IS_NULL) !== 0,
     };
     if (conn.cipher !== null && conn.encrypting) info.cipher = cipherName(conn.cipher);
-    if (conn.signing || conn.dialect >= Dialect.SMB3_0) info.signingAlgorithm = signingAlgorithmName(conn.signingAlgorithm);
+    if (conn.signing || conn.traits.smb3Kdf) info.signingAlgorithm = signingAlgorithmName(conn.signingAlgorithm);
     if (s?.netbiosComputer ?? s?.dnsComputer) info.serverName = s?.netbiosComputer ?? s?.dnsComputer;
     if (s?.netbiosDomain ?? s?.dnsDomain) info.serverDomain = s?.netbiosDomain ?? s?.dnsDomain;
     const client = new Smb2Client(conn, info);
     await client.treeConnect(`\\\\${opts.serverName ?? opts.host}\\IPC$`, wait);
     // Only a session with a key can validate ([MS-SMB2] §3.2.5.14.12): a credentialed session always has
     // one, since a keyless guest/null result is refused in sessionSetup unless allowGuest.
-    if ((conn.dialect === Dialect.SMB3_0 || conn.dialect === Dialect.SMB3_0_2) && conn.session?.signingKey) {
+    if (conn.traits.validateNegotiate && conn.session?.signingKey) {
       await client.validateNegotiate(wait);
     }
     if (conn.cipher !== null && conn.encrypting) client.info = { ...client.info, encryption: true, cipher: cipherName(conn.cipher), signing: false };

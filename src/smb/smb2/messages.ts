@@ -47,7 +47,7 @@ export interface NegotiateRequest {
   securityMode: number;
   capabilities: number;
   clientGuid: Buffer;
-  dialects: number[];
+  dialects: readonly number[];
   /** Only sent when 0x0311 is offered. */
   contexts: NegotiateContext[];
 }
@@ -685,7 +685,7 @@ export interface ValidateNegotiateInfoRequest {
   capabilities: number;
   guid: Buffer;
   securityMode: number;
-  dialects: number[];
+  dialects: readonly number[];
 }
 export function encodeValidateNegotiateInfoRequest(m: ValidateNegotiateInfoRequest): Buffer {
   const w = new ByteWriter(24 + 2 * m.dialects.length).u32le(m.capabilities).bytes(m.guid).u16le(m.securityMode).u16le(m.dialects.length);

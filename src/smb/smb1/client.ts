@@ -13,7 +13,7 @@ import { SerialQueue } from '../../util/serial-queue.js';
 import { guidFromBytes } from '../../util/guid.js';
 import { hideSecrets } from '../../util/secret.js';
 import type { MessageStream } from '../../transport/message-stream.js';
-import type { NamedPipe, PipeRead, PipeRequestOptions, SmbClient, SmbSessionInfo } from '../types.js';
+import { PIPE_WRITE_MAX, type NamedPipe, type PipeRead, type PipeRequestOptions, type SmbClient, type SmbSessionInfo } from '../types.js';
 import { invalidSignatureError } from '../errors.js';
 import { guestLogonBlocked } from '../session-policy.js';
 import { runGssLegs, type GssLegReply } from '../gss-legs.js';
@@ -482,12 +482,14 @@ export class Smb1Client implements SmbClient {
   async writePipe(fid: number, data: Buffer, opts: PipeRequestOptions): Promise<void> {
     const { onWritten, ...wait } = opts;
     const large = (this.serverCaps & Capabilities.LARGE_WRITEX) !== 0;
-    const chunk = large ? 0xffff - 64 : this.serverMaxBuffer - 64;
+    const chunk = Math.min(PIPE_WRITE_MAX, large ? 0xffff - 64 : this.serverMaxBuffer - 64);
     let offset = 0;
     do {
       const piece = data.subarray(offset, offset + chunk);
       const parts = encodeWriteAndxRequest({
-        fid, offset: 0n, timeout: 0, writeMode: offset === 0 ? WriteMode.MSG_START : 0, remaining: data.length - offset, data: piece,
+        fid, offset: 0n, timeout: 0, writeMode: offset === 0 ? WriteMode.MSG_START : 0,
+        // Remaining is a USHORT ([MS-CIFS] §2.2.4.43.1): a write of 64 KiB or more says "at least 65535".
+        remaining: Math.min(0xffff, data.length - offset), data: piece,
       });
       const last = offset + piece.length >= data.length;
       const p = await this.exchange(Smb1Command.WRITE_ANDX, parts, 'pipe write', last && onWritten ? { ...wait, onWritten } : wait);

@@ -12,7 +12,7 @@ import type { TrafficTap } from '../../transport/tcp.js';
 import type { WaitOptions } from '../../util/abort.js';
 import { Deadline } from '../../util/deadline.js';
 import { guidFromBytes } from '../../util/guid.js';
-import type { NamedPipe, PipeRead, PipeRequestOptions, SmbClient, SmbSessionInfo } from '../types.js';
+import { PIPE_WRITE_MAX, type NamedPipe, type PipeRead, type PipeRequestOptions, type SmbClient, type SmbSessionInfo } from '../types.js';
 import {
   CreateDisposition,
   FSCTL_PIPE_TRANSCEIVE,
@@ -117,17 +117,30 @@ export class Smb2Pipe implements NamedPipe {
     return { data: r.output, more: resp.header.status === NT.STATUS_BUFFER_OVERFLOW };
   }
 
-  /** WRITE ([MS-SMB2] §3.2.4.7); a message-mode pipe takes the whole buffer as one message. */
+  /**
+   * WRITE ([MS-SMB2] §3.2.4.7) in pieces of at most the server's MaxWriteSize and PIPE_WRITE_MAX
+   * (../types.ts), as Smb1Pipe does with
+   * WRITE_ANDX: the pipe carries a byte stream to the RPC server, which reassembles fragments by
+   * their frag_length ([MS-RPCE] §2.1.1.2). Remaining tells the server how many bytes follow (a
+   * hint, [MS-SMB2] §2.2.21). One deadline covers every piece; `opts.onWritten` runs once the piece
+   * holding the last byte is sent.
+   */
   async write(data: Buffer, opts: PipeRequestOptions = {}): Promise<void> {
     this.live('write');
-    if (data.length > this.client.maxWrite) {
-      throw new NetsendError('usage', 0, 'EMSGSIZE', `pipe write of ${data.length} bytes exceeds the server's MaxWriteSize ${this.client.maxWrite}`);
-    }
-    const body = encodeWriteRequest({ offset: 0n, fileId: this.fileId, remainingBytes: 0, flags: 0, data });
-    const resp = await this.conn.request(Smb2Command.WRITE, body, { ...opts, treeId: this.client.treeId });
-    Smb2Connection.check(resp, `write to pipe ${this.name}`);
-    const w = decodeWriteResponse(resp.body);
-    if (w.count !== data.length) throw new NetsendError('protocol', 0, 'SMB2_SHORT_WRITE', `pipe took ${w.count} of ${data.length} bytes`);
+    const { onWritten, ...wait } = opts;
+    const deadline = Deadline.of(wait, this.conn.timeoutMs);
+    const max = Math.min(this.client.maxWrite, PIPE_WRITE_MAX);
+    let offset = 0;
+    do {
+      const piece = data.subarray(offset, offset + max);
+      const rest = data.length - offset - piece.length;
+      const body = encodeWriteRequest({ offset: 0n, fileId: this.fileId, remainingBytes: rest, flags: 0, data: piece });
+      const resp = await this.conn.request(Smb2Command.WRITE, body, { ...deadline.waitOptions(), treeId: this.client.treeId, ...(rest === 0 && onWritten ? { onWritten } : {}) });
+      Smb2Connection.check(resp, `write to pipe ${this.name}`);
+      const w = decodeWriteResponse(resp.body);
+      if (w.count !== piece.length) throw new NetsendError('protocol', 0, 'SMB2_SHORT_WRITE', `pipe took ${w.count} of ${piece.length} bytes`);
+      offset += piece.length;
+    } while (offset < data.length);
   }
 
   /** READ ([MS-SMB2] §3.2.4.6). STATUS_BUFFER_OVERFLOW -> more = true. */

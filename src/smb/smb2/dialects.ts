@@ -57,3 +57,11 @@ export const DIALECT_TRAITS: Readonly<Record<DialectRevision, DialectTraits>> = 
 export function dialectTraits(d: DialectRevision): DialectTraits {
   return DIALECT_TRAITS[d];
 }
+
+/**
+ * Whether a NEGOTIATE carrying `dialect` (any wire value, 0x02FF included) has negotiate contexts:
+ * only 3.1.1 does ([MS-SMB2] §2.2.3, §2.2.4). For the codecs, which see dialects as raw numbers.
+ */
+export function hasNegotiateContexts(dialect: number): boolean {
+  return Object.hasOwn(DIALECT_TRAITS, dialect) && DIALECT_TRAITS[dialect as DialectRevision].preauthIntegrity;
+}

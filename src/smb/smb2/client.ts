@@ -167,13 +167,27 @@ export class Smb2Pipe implements NamedPipe {
 
 export class Smb2Client implements SmbClient {
   readonly connection: Smb2Connection;
-  info: SmbSessionInfo;
-  treeId = 0;
+  /** What SESSION_SETUP established; `info` adds what changes later (encryption turned on by a share). */
+  private readonly established: SmbSessionInfo;
+  private tree = 0;
   private closed = false;
 
   constructor(connection: Smb2Connection, info: SmbSessionInfo) {
     this.connection = connection;
-    this.info = info;
+    this.established = info;
+  }
+
+  /** The session as it stands: signing and encryption follow the connection (a share may turn encryption on). */
+  get info(): SmbSessionInfo {
+    const c = this.connection;
+    const info: SmbSessionInfo = { ...this.established, signing: c.signing, encryption: c.encrypting };
+    if (c.encrypting && c.cipher !== null) info.cipher = cipherName(c.cipher);
+    return info;
+  }
+
+  /** TreeId of IPC$ once connected, else 0. */
+  get treeId(): number {
+    return this.tree;
   }
 
   get maxTransact(): number {
@@ -197,11 +211,8 @@ export class Smb2Client implements SmbClient {
     const resp = await this.connection.request(Smb2Command.TREE_CONNECT, encodeTreeConnectRequest({ flags: 0, path }), { ...opts, sign });
     Smb2Connection.check(resp, `tree connect ${path}`);
     const t = decodeTreeConnectResponse(resp.body);
-    this.treeId = resp.header.treeId;
-    if (t.shareFlags & ShareFlags.ENCRYPT_DATA && !this.connection.encrypting) {
-      this.connection.enableEncryption();
-      this.info = { ...this.info, encryption: true, signing: false };
-    }
+    this.tree = resp.header.treeId;
+    if (t.shareFlags & ShareFlags.ENCRYPT_DATA && !this.connection.encrypting) this.connection.enableEncryption();
   }
 
   /** FSCTL_VALIDATE_NEGOTIATE_INFO for 3.0 / 3.0.2 ([MS-SMB2] §3.2.5.14.12): signed, must echo the negotiate. */
@@ -324,7 +335,6 @@ export async function connectSmb2(opts: Smb2ConnectOptions): Promise<Smb2Client>
     if (conn.traits.validateNegotiate && conn.session?.signingKey) {
       await client.validateNegotiate(wait);
     }
-    if (conn.cipher !== null && conn.encrypting) client.info = { ...client.info, encryption: true, cipher: cipherName(conn.cipher), signing: false };
     return client;
   } catch (e) {
     stream.close();

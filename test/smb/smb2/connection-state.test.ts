@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Smb2Connection } from '../../../src/smb/smb2/connection.js';
+import { Smb2Client } from '../../../src/smb/smb2/client.js';
 import type { MessageStream } from '../../../src/transport/message-stream.js';
 
 /** The constructor only keeps the stream; nothing here sends. */
@@ -31,6 +32,18 @@ describe('Smb2Connection state', () => {
     expect(conn.credits).toBe(1);
     expect(conn.session).toBeNull();
     expect(conn.dialect).toBe(0x0202);
+  });
+
+  it("Smb2Client's info and treeId are getters too (info follows the connection's signing and encryption)", () => {
+    for (const name of ['info', 'treeId', 'maxWrite', 'maxRead', 'maxTransact', 'requestsSent']) {
+      const d = Object.getOwnPropertyDescriptor(Smb2Client.prototype, name);
+      expect(d?.get, name).toBeTypeOf('function');
+      expect(d?.set, name).toBeUndefined();
+    }
+    const client = new Smb2Client(new Smb2Connection(idle), { dialect: '2.1', signing: true, encryption: true, isGuest: false, isAnonymous: false });
+    // No session yet: neither signing nor encryption, whatever the snapshot said.
+    expect(client.info).toMatchObject({ dialect: '2.1', signing: false, encryption: false });
+    expect(client.treeId).toBe(0);
   });
 
   it('an empty dialect range and encryption below 3.0 are usage errors', () => {

@@ -2,7 +2,8 @@
  * One SMB 2/3 connection over a MessageStream: negotiate, the request loop (async interim responses,
  * message-id matching), session setup ([MS-SMB2] §3.2). Its parts live beside it: credits and message
  * ids (credits.ts), session keys, signing and encryption (session-crypto.ts), what each dialect
- * requires (dialects.ts), the GSS leg loop (../gss-legs.ts).
+ * requires (dialects.ts), the NEGOTIATE contexts and response checks (negotiate.ts), the GSS leg
+ * loop (../gss-legs.ts).
  * Requests are serialised: one is outstanding at a time, which is all a named-pipe client needs.
  */
 import { randomBytes } from 'node:crypto';
@@ -16,10 +17,7 @@ import { SerialQueue } from '../../util/serial-queue.js';
 import { runGssLegs, type GssLegReply } from '../gss-legs.js';
 import {
   Capabilities,
-  Cipher,
   Dialect,
-  HashAlgorithm,
-  NegotiateContextType,
   SMB2_HEADER_SIZE,
   SecurityMode,
   SessionFlags,
@@ -39,17 +37,13 @@ import { SMB2_DEFAULTS } from './defaults.js';
 import { dialectTraits, type DialectTraits } from './dialects.js';
 import { decodeHeader, encodeHeader, isTransformMessage, type Smb2Header } from './header.js';
 import {
-  decodeIdList,
   decodeNegotiateResponse,
-  decodePreauthCaps,
   decodeSessionSetupResponse,
-  encodeIdList,
   encodeNegotiateRequest,
-  encodePreauthCaps,
   encodeSessionSetupRequest,
-  type NegotiateContext,
   type NegotiateResponse,
 } from './messages.js';
+import { checkNegotiateResponse, negotiateContexts } from './negotiate.js';
 import { SessionCrypto, type Smb2Session } from './session-crypto.js';
 
 export type { Smb2Session } from './session-crypto.js';
@@ -91,12 +85,7 @@ export interface Smb2ConnectionOptions {
   allowGuest?: boolean;
 }
 
-/**
- * Smallest MaxTransactSize / MaxReadSize / MaxWriteSize accepted: [MS-SMB2] §3.2.5.2 says the client
- * SHOULD disconnect below 65536, and every SMB2 server must offer at least that much (2.0.2 servers
- * offer exactly 65536). Tiny sizes would split one RPC call into hundreds of 1-byte reads.
- */
-export const SMB2_MIN_IO_SIZE = 65536;
+export { SMB2_MIN_IO_SIZE } from './negotiate.js';
 
 /** SESSION_SETUP legs allowed before the server is taken to be stalling (NTLMSSP in SPNEGO needs 2). */
 const SMB2_MAX_SESSION_LEGS = 8;
@@ -295,15 +284,7 @@ export class Smb2Connection {
 
   /** SMB2 NEGOTIATE ([MS-SMB2] §3.2.4.2.2.2, §3.2.5.2). */
   async negotiate(opts: WaitOptions = {}): Promise<NegotiateResponse> {
-    const contexts: NegotiateContext[] = [];
-    if (this.offeredDialects.some((d) => dialectTraits(d).preauthIntegrity)) {
-      contexts.push({
-        type: NegotiateContextType.PREAUTH_INTEGRITY_CAPABILITIES,
-        data: encodePreauthCaps({ hashAlgorithms: [HashAlgorithm.SHA_512], salt: randomBytes(SMB2_DEFAULTS.preauthSaltLength) }),
-      });
-      contexts.push({ type: NegotiateContextType.ENCRYPTION_CAPABILITIES, data: encodeIdList(this.ciphers) });
-      contexts.push({ type: NegotiateContextType.SIGNING_CAPABILITIES, data: encodeIdList(this.signingAlgorithms) });
-    }
+    const contexts = this.offeredDialects.some((d) => dialectTraits(d).preauthIntegrity) ? negotiateContexts(this.ciphers, this.signingAlgorithms) : [];
     const body = encodeNegotiateRequest({
       securityMode: this.securityMode,
       capabilities: this.capabilities,
@@ -325,58 +306,11 @@ export class Smb2Connection {
   }
 
   private applyNegotiate(n: NegotiateResponse): void {
-    for (const [field, size] of [['MaxTransactSize', n.maxTransactSize], ['MaxReadSize', n.maxReadSize], ['MaxWriteSize', n.maxWriteSize]] as const) {
-      if (size < SMB2_MIN_IO_SIZE) {
-        throw new NetsendError('protocol', NT.STATUS_INVALID_NETWORK_RESPONSE, 'STATUS_INVALID_NETWORK_RESPONSE', `SMB2 negotiate: the server offers ${field} ${size}, below the minimum of ${SMB2_MIN_IO_SIZE} bytes ([MS-SMB2] §3.2.5.2)`);
-      }
-    }
-    const dialect = n.dialect as DialectRevision;
-    const traits = dialectTraits(dialect);
-    let cipher: CipherId | null = null;
-    let signing: SigningAlgorithmId = traits.defaultSigning;
-    if (traits.cipher === 'capability' && n.capabilities & Capabilities.ENCRYPTION) cipher = Cipher.AES_128_CCM;
-    if (traits.preauthIntegrity) {
-      let preauth = 0;
-      for (const c of n.contexts) {
-        switch (c.type) {
-          case NegotiateContextType.PREAUTH_INTEGRITY_CAPABILITIES: {
-            const p = decodePreauthCaps(c.data);
-            if (p.hashAlgorithms.length !== 1 || p.hashAlgorithms[0] !== HashAlgorithm.SHA_512) {
-              throw protocolError('SMB2_BAD_NEGOTIATE_CONTEXT', 'server did not select SHA-512 for pre-auth integrity');
-            }
-            preauth++;
-            break;
-          }
-          case NegotiateContextType.ENCRYPTION_CAPABILITIES: {
-            if (traits.cipher !== 'negotiate-context') break;
-            const ids = decodeIdList(c.data, 'ENCRYPTION_CAPABILITIES');
-            const id = ids[0]!;
-            if (ids.length !== 1 || (id !== 0 && !this.ciphers.includes(id as CipherId))) {
-              throw protocolError('SMB2_BAD_NEGOTIATE_CONTEXT', `server selected cipher list [${ids.join(',')}]`);
-            }
-            cipher = id === 0 ? null : (id as CipherId);
-            break;
-          }
-          case NegotiateContextType.SIGNING_CAPABILITIES: {
-            if (!traits.signingContext) break;
-            const ids = decodeIdList(c.data, 'SIGNING_CAPABILITIES');
-            const id = ids[0]!;
-            if (ids.length !== 1 || !this.signingAlgorithms.includes(id as SigningAlgorithmId)) {
-              throw protocolError('SMB2_BAD_NEGOTIATE_CONTEXT', `server selected signing algorithm list [${ids.join(',')}]`);
-            }
-            signing = id as SigningAlgorithmId;
-            break;
-          }
-          default:
-            break; // contexts we did not offer or do not use are ignored ([MS-SMB2] §3.2.5.2)
-        }
-      }
-      if (preauth !== 1) throw protocolError('SMB2_BAD_NEGOTIATE_CONTEXT', `expected one PREAUTH_INTEGRITY context, got ${preauth}`);
-    }
-    this.negotiatedDialect = dialect;
+    const chosen = checkNegotiateResponse(n, this.ciphers, this.signingAlgorithms);
+    this.negotiatedDialect = chosen.dialect;
     this.negotiated = n;
-    this.negotiatedCipher = cipher;
-    this.negotiatedSigning = signing;
+    this.negotiatedCipher = chosen.cipher;
+    this.negotiatedSigning = chosen.signingAlgorithm;
   }
 
   /**

@@ -16,12 +16,25 @@ export interface PipeRequestOptions extends WaitOptions {
 }
 
 /**
+ * Largest piece of one pipe WRITE, for both families. A named-pipe write is at most 65535 bytes on
+ * Samba 4 (observed: an SMB2 WRITE of 65536 bytes to \pipe\wkssvc fails with
+ * STATUS_PORT_MESSAGE_TOO_LONG, 65535 succeeds, whatever MaxWriteSize it negotiated); SMB1's
+ * WRITE_ANDX pieces are smaller still. The RPC server reads the pipe as a byte stream and
+ * reassembles each PDU by frag_length ([MS-RPCE] §2.1.1.2), so splitting is invisible to it.
+ */
+export const PIPE_WRITE_MAX = 0xffff;
+
+/**
  * A named pipe on IPC$, the same over SMB1 and SMB2/3. The RPC layer sees only this.
  * `transact` is one round trip (SMB1 TransactNmPipe, SMB2 FSCTL_PIPE_TRANSCEIVE).
  */
 export interface NamedPipe {
   readonly name: string;
   transact(request: Buffer, maxResponse: number, opts?: PipeRequestOptions): Promise<PipeRead>;
+  /**
+   * Writes all of `data`, in as many WRITE requests as the server's limits need (at most
+   * PIPE_WRITE_MAX bytes each): both families split, neither refuses a large buffer.
+   */
   write(data: Buffer, opts?: PipeRequestOptions): Promise<void>;
   read(maxBytes: number, opts?: WaitOptions): Promise<PipeRead>;
   close(opts?: WaitOptions): Promise<void>;

@@ -25,8 +25,6 @@ function sources(dir: string = SRC): { rel: string; text: string }[] {
   return out;
 }
 
-/** Left to the Smb2Connection split (issue 14 item 5), which rewrites that file. */
-const NOT_YET = new Set(['smb/smb2/connection.ts']);
 
 describe('usage errors', () => {
   it('usageError is ERROR_INVALID_PARAMETER, code 87, on the usage layer', () => {
@@ -47,7 +45,7 @@ describe('usage errors', () => {
     const bad: string[] = [];
     const re = /NetsendError\(\s*'usage',\s*\d+,\s*'(EINVAL|INVALID_PARAMETER|ERROR_INVALID_PARAMETER)'/g;
     for (const { rel, text } of sources()) {
-      if (rel === 'status/error.ts' || NOT_YET.has(rel)) continue;
+      if (rel === 'status/error.ts') continue;
       for (const m of text.matchAll(re)) bad.push(`${rel}: ${m[1]}`);
     }
     expect(bad).toEqual([]);

@@ -7,8 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { SerialQueue } from '../../src/util/serial-queue.js';
 
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
-/** Left to the Smb2Connection split (issue 14 item 5), which rewrites that file. */
-const NOT_YET = new Set(['smb/smb2/connection.ts']);
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
@@ -92,7 +90,7 @@ describe('SerialQueue', () => {
     const chain = /\.then\((\w+), \1\)|queue\s*=\s*\w+\.catch\(/;
     const bad = sources(SRC)
       .map((f) => path.relative(SRC, f).split(path.sep).join('/'))
-      .filter((rel) => rel !== 'util/serial-queue.ts' && !NOT_YET.has(rel) && chain.test(fs.readFileSync(path.join(SRC, rel), 'utf8')));
+      .filter((rel) => rel !== 'util/serial-queue.ts' && chain.test(fs.readFileSync(path.join(SRC, rel), 'utf8')));
     expect(bad).toEqual([]);
   });
 });

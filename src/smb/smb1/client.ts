@@ -13,9 +13,10 @@ import { SerialQueue } from '../../util/serial-queue.js';
 import { guidFromBytes } from '../../util/guid.js';
 import { hideSecrets } from '../../util/secret.js';
 import type { MessageStream } from '../../transport/message-stream.js';
-import type { NamedPipe, PipeRead, PipeRequestOptions, SmbClient, SmbSessionInfo } from '../types.js';
+import { PIPE_WRITE_MAX, type NamedPipe, type PipeRead, type PipeRequestOptions, type SmbClient, type SmbSessionInfo } from '../types.js';
 import { invalidSignatureError } from '../errors.js';
 import { guestLogonBlocked } from '../session-policy.js';
+import { runGssLegs, type GssLegReply } from '../gss-legs.js';
 import { parseSmb1, type Smb1Block, type Smb1BodyParts, type Smb1Parsed } from './andx.js';
 import { checkEmptyResponse, encodeCloseRequest, encodeLogoffRequest, encodeTreeDisconnectRequest } from './close.js';
 import { isBufferOverflow, isMoreProcessing, smb1Error } from './errors.js';
@@ -336,33 +337,24 @@ export class Smb1Client implements SmbClient {
     let action: number;
     if (neg.kind === 'extended') {
       const auth = (o.createAuthenticator ?? createNtlmAuthenticator)(o.credentials, { spnego: true });
-      let token = auth.next(neg.securityBlob.length > 0 ? neg.securityBlob : undefined);
-      for (let leg = 0; ; leg++) {
-        if (token === null) throw new NetsendError('ntlm', 0, 'NTLM_NO_TOKEN', 'session setup: authenticator produced no token');
-        if (leg >= MAX_SESSION_LEGS) throw new MalformedError('session setup', `more than ${MAX_SESSION_LEGS} legs`);
+      let last: { p: Smb1Parsed; action: number } | undefined;
+      const sendLeg = async (token: Buffer, leg: number): Promise<GssLegReply> => {
         const parts = encodeSessionSetupRequest({ kind: 'extended', ...common, capabilities: this.clientCapabilities() | Capabilities.EXTENDED_SECURITY, securityBlob: token }, this.unicode);
         const p = await this.exchange(Smb1Command.SESSION_SETUP_ANDX, parts, 'session setup', opts, undefined, false);
         if (leg === 0 || this.uid === 0) this.uid = p.header.uid;
         const block = this.check(p, 'session setup', isMoreProcessing);
         const resp = decodeSessionSetupResponse(block, this.unicode);
-        if (!resp.extended && !isMoreProcessing(p.header)) throw new MalformedError('session setup', 'non-extended reply to an extended request');
-        if (isMoreProcessing(p.header)) {
-          token = auth.next(resp.securityBlob);
-          continue;
-        }
-        // The last server token carries the SPNEGO mechListMIC; the authenticator verifies it. A server
-        // that says SUCCESS before the context is complete (e.g. to the NEGOTIATE leg) is refused.
-        if (!auth.complete && auth.next(resp.securityBlob.length ? resp.securityBlob : undefined) !== null) {
-          throw new NetsendError('ntlm', 0, 'NTLM_UNEXPECTED_TOKEN', 'session setup: authenticator wants to send after the server accepted');
-        }
-        if (!auth.complete) throw new NetsendError('ntlm', 0, 'NTLM_INCOMPLETE', 'session setup: server accepted a session the authenticator did not complete');
-        final = p;
-        action = resp.action;
-        if (auth.serverInfo?.netbiosComputer) this.info.serverName = auth.serverInfo.netbiosComputer;
-        if (auth.serverInfo?.netbiosDomain) this.info.serverDomain = auth.serverInfo.netbiosDomain;
-        macKey = auth.sessionKey();
-        break;
-      }
+        const more = isMoreProcessing(p.header);
+        if (!resp.extended && !more) throw new MalformedError('session setup', 'non-extended reply to an extended request');
+        if (!more) last = { p, action: resp.action };
+        return { more, token: resp.securityBlob };
+      };
+      await runGssLegs(auth, sendLeg, { maxLegs: MAX_SESSION_LEGS, what: 'session setup', hint: neg.securityBlob });
+      final = last!.p;
+      action = last!.action;
+      if (auth.serverInfo?.netbiosComputer) this.info.serverName = auth.serverInfo.netbiosComputer;
+      if (auth.serverInfo?.netbiosDomain) this.info.serverDomain = auth.serverInfo.netbiosDomain;
+      macKey = auth.sessionKey();
     } else {
       const challengeResponse = o.challengeResponse ?? ntlmV2ChallengeResponse;
       const cr = anonymous ? { lmResponse: Buffer.alloc(0), ntResponse: Buffer.alloc(0), sessionBaseKey: Buffer.alloc(16) } : challengeResponse(o.credentials, neg.challenge);
@@ -490,12 +482,14 @@ export class Smb1Client implements SmbClient {
   async writePipe(fid: number, data: Buffer, opts: PipeRequestOptions): Promise<void> {
     const { onWritten, ...wait } = opts;
     const large = (this.serverCaps & Capabilities.LARGE_WRITEX) !== 0;
-    const chunk = large ? 0xffff - 64 : this.serverMaxBuffer - 64;
+    const chunk = Math.min(PIPE_WRITE_MAX, large ? 0xffff - 64 : this.serverMaxBuffer - 64);
     let offset = 0;
     do {
       const piece = data.subarray(offset, offset + chunk);
       const parts = encodeWriteAndxRequest({
-        fid, offset: 0n, timeout: 0, writeMode: offset === 0 ? WriteMode.MSG_START : 0, remaining: data.length - offset, data: piece,
+        fid, offset: 0n, timeout: 0, writeMode: offset === 0 ? WriteMode.MSG_START : 0,
+        // Remaining is a USHORT ([MS-CIFS] §2.2.4.43.1): a write of 64 KiB or more says "at least 65535".
+        remaining: Math.min(0xffff, data.length - offset), data: piece,
       });
       const last = offset + piece.length >= data.length;
       const p = await this.exchange(Smb1Command.WRITE_ANDX, parts, 'pipe write', last && onWritten ? { ...wait, onWritten } : wait);

@@ -12,10 +12,9 @@ import type { TrafficTap } from '../../transport/tcp.js';
 import type { WaitOptions } from '../../util/abort.js';
 import { Deadline } from '../../util/deadline.js';
 import { guidFromBytes } from '../../util/guid.js';
-import type { NamedPipe, PipeRead, PipeRequestOptions, SmbClient, SmbSessionInfo } from '../types.js';
+import { PIPE_WRITE_MAX, type NamedPipe, type PipeRead, type PipeRequestOptions, type SmbClient, type SmbSessionInfo } from '../types.js';
 import {
   CreateDisposition,
-  Dialect,
   FSCTL_PIPE_TRANSCEIVE,
   FSCTL_VALIDATE_NEGOTIATE_INFO,
   IOCTL_IS_FSCTL,
@@ -118,17 +117,30 @@ export class Smb2Pipe implements NamedPipe {
     return { data: r.output, more: resp.header.status === NT.STATUS_BUFFER_OVERFLOW };
   }
 
-  /** WRITE ([MS-SMB2] §3.2.4.7); a message-mode pipe takes the whole buffer as one message. */
+  /**
+   * WRITE ([MS-SMB2] §3.2.4.7) in pieces of at most the server's MaxWriteSize and PIPE_WRITE_MAX
+   * (../types.ts), as Smb1Pipe does with
+   * WRITE_ANDX: the pipe carries a byte stream to the RPC server, which reassembles fragments by
+   * their frag_length ([MS-RPCE] §2.1.1.2). Remaining tells the server how many bytes follow (a
+   * hint, [MS-SMB2] §2.2.21). One deadline covers every piece; `opts.onWritten` runs once the piece
+   * holding the last byte is sent.
+   */
   async write(data: Buffer, opts: PipeRequestOptions = {}): Promise<void> {
     this.live('write');
-    if (data.length > this.client.maxWrite) {
-      throw new NetsendError('usage', 0, 'EMSGSIZE', `pipe write of ${data.length} bytes exceeds the server's MaxWriteSize ${this.client.maxWrite}`);
-    }
-    const body = encodeWriteRequest({ offset: 0n, fileId: this.fileId, remainingBytes: 0, flags: 0, data });
-    const resp = await this.conn.request(Smb2Command.WRITE, body, { ...opts, treeId: this.client.treeId });
-    Smb2Connection.check(resp, `write to pipe ${this.name}`);
-    const w = decodeWriteResponse(resp.body);
-    if (w.count !== data.length) throw new NetsendError('protocol', 0, 'SMB2_SHORT_WRITE', `pipe took ${w.count} of ${data.length} bytes`);
+    const { onWritten, ...wait } = opts;
+    const deadline = Deadline.of(wait, this.conn.timeoutMs);
+    const max = Math.min(this.client.maxWrite, PIPE_WRITE_MAX);
+    let offset = 0;
+    do {
+      const piece = data.subarray(offset, offset + max);
+      const rest = data.length - offset - piece.length;
+      const body = encodeWriteRequest({ offset: 0n, fileId: this.fileId, remainingBytes: rest, flags: 0, data: piece });
+      const resp = await this.conn.request(Smb2Command.WRITE, body, { ...deadline.waitOptions(), treeId: this.client.treeId, ...(rest === 0 && onWritten ? { onWritten } : {}) });
+      Smb2Connection.check(resp, `write to pipe ${this.name}`);
+      const w = decodeWriteResponse(resp.body);
+      if (w.count !== piece.length) throw new NetsendError('protocol', 0, 'SMB2_SHORT_WRITE', `pipe took ${w.count} of ${piece.length} bytes`);
+      offset += piece.length;
+    } while (offset < data.length);
   }
 
   /** READ ([MS-SMB2] §3.2.4.6). STATUS_BUFFER_OVERFLOW -> more = true. */
@@ -155,13 +167,27 @@ export class Smb2Pipe implements NamedPipe {
 
 export class Smb2Client implements SmbClient {
   readonly connection: Smb2Connection;
-  info: SmbSessionInfo;
-  treeId = 0;
+  /** What SESSION_SETUP established; `info` adds what changes later (encryption turned on by a share). */
+  private readonly established: SmbSessionInfo;
+  private tree = 0;
   private closed = false;
 
   constructor(connection: Smb2Connection, info: SmbSessionInfo) {
     this.connection = connection;
-    this.info = info;
+    this.established = info;
+  }
+
+  /** The session as it stands: signing and encryption follow the connection (a share may turn encryption on). */
+  get info(): SmbSessionInfo {
+    const c = this.connection;
+    const info: SmbSessionInfo = { ...this.established, signing: c.signing, encryption: c.encrypting };
+    if (c.encrypting && c.cipher !== null) info.cipher = cipherName(c.cipher);
+    return info;
+  }
+
+  /** TreeId of IPC$ once connected, else 0. */
+  get treeId(): number {
+    return this.tree;
   }
 
   get maxTransact(): number {
@@ -181,15 +207,12 @@ export class Smb2Client implements SmbClient {
   /** TREE_CONNECT ([MS-SMB2] §3.2.4.2.4); honours SMB2_SHAREFLAG_ENCRYPT_DATA. */
   async treeConnect(path: string, opts: WaitOptions = {}): Promise<void> {
     // 3.1.1 TREE_CONNECT is always signed (or encrypted) on an authenticated session ([MS-SMB2] §3.2.4.1.1, §3.3.5.7).
-    const sign = this.connection.dialect === Dialect.SMB3_1_1;
+    const sign = this.connection.traits.signedTreeConnect;
     const resp = await this.connection.request(Smb2Command.TREE_CONNECT, encodeTreeConnectRequest({ flags: 0, path }), { ...opts, sign });
     Smb2Connection.check(resp, `tree connect ${path}`);
     const t = decodeTreeConnectResponse(resp.body);
-    this.treeId = resp.header.treeId;
-    if (t.shareFlags & ShareFlags.ENCRYPT_DATA && !this.connection.encrypting) {
-      this.connection.enableEncryption();
-      this.info = { ...this.info, encryption: true, signing: false };
-    }
+    this.tree = resp.header.treeId;
+    if (t.shareFlags & ShareFlags.ENCRYPT_DATA && !this.connection.encrypting) this.connection.enableEncryption();
   }
 
   /** FSCTL_VALIDATE_NEGOTIATE_INFO for 3.0 / 3.0.2 ([MS-SMB2] §3.2.5.14.12): signed, must echo the negotiate. */
@@ -302,17 +325,16 @@ export async function connectSmb2(opts: Smb2ConnectOptions): Promise<Smb2Client>
       isAnonymous: (sessionFlags & SessionFlags.IS_NULL) !== 0,
     };
     if (conn.cipher !== null && conn.encrypting) info.cipher = cipherName(conn.cipher);
-    if (conn.signing || conn.dialect >= Dialect.SMB3_0) info.signingAlgorithm = signingAlgorithmName(conn.signingAlgorithm);
+    if (conn.signing || conn.traits.smb3Kdf) info.signingAlgorithm = signingAlgorithmName(conn.signingAlgorithm);
     if (s?.netbiosComputer ?? s?.dnsComputer) info.serverName = s?.netbiosComputer ?? s?.dnsComputer;
     if (s?.netbiosDomain ?? s?.dnsDomain) info.serverDomain = s?.netbiosDomain ?? s?.dnsDomain;
     const client = new Smb2Client(conn, info);
     await client.treeConnect(`\\\\${opts.serverName ?? opts.host}\\IPC$`, wait);
     // Only a session with a key can validate ([MS-SMB2] §3.2.5.14.12): a credentialed session always has
     // one, since a keyless guest/null result is refused in sessionSetup unless allowGuest.
-    if ((conn.dialect === Dialect.SMB3_0 || conn.dialect === Dialect.SMB3_0_2) && conn.session?.signingKey) {
+    if (conn.traits.validateNegotiate && conn.session?.signingKey) {
       await client.validateNegotiate(wait);
     }
-    if (conn.cipher !== null && conn.encrypting) client.info = { ...client.info, encryption: true, cipher: cipherName(conn.cipher), signing: false };
     return client;
   } catch (e) {
     stream.close();

@@ -8,6 +8,7 @@ import { MalformedError, NetsendError } from '../../status/error.js';
 import { NT } from '../../status/ntstatus.js';
 import { invalidSignatureError } from '../errors.js';
 import { Cipher, SMB2_HEADER_SIZE, SigningAlgorithm, Smb2Command, Smb2Flags, TRANSFORM_FLAG_ENCRYPTED, TRANSFORM_HEADER_SIZE, type CipherId, type SigningAlgorithmId } from './constants.js';
+import { dialectTraits } from './dialects.js';
 import { HDR_FLAGS_OFFSET, HDR_MESSAGE_ID_OFFSET, HDR_SIGNATURE_OFFSET, decodeTransformHeader, encodeTransformHeader } from './header.js';
 
 /** STATUS_INVALID_SIGNATURE ([MS-ERREF] 0xC000A000): raised locally, so on the 'protocol' layer. */
@@ -147,5 +148,6 @@ export function decryptMessage(cipher: CipherId, key: Buffer, msg: Buffer): { se
 
 /** SMB 3.x session keys ([MS-SMB2] §3.2.5.3.1, KDF §3.1.4.2); labels in src/crypto/kdf.ts. */
 export function deriveSmb3Keys(sessionKey: Buffer, dialect: 0x0300 | 0x0302 | 0x0311, preauthHash: Buffer | undefined, cipherKeyBits: 128 | 256): Smb3Keys {
-  return smb3Keys(sessionKey, dialect, dialect === 0x0311 ? preauthHash : undefined, dialect === 0x0311 ? cipherKeyBits : 128);
+  const preauth = dialectTraits(dialect).preauthIntegrity;
+  return smb3Keys(sessionKey, dialect, preauth ? preauthHash : undefined, preauth ? cipherKeyBits : 128);
 }

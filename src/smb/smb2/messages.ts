@@ -6,6 +6,7 @@
 import { MalformedError } from '../../status/error.js';
 import { ByteReader, ByteWriter } from '../../util/bytes.js';
 import { SMB2_HEADER_SIZE } from './constants.js';
+import { hasNegotiateContexts } from './dialects.js';
 
 const HDR = SMB2_HEADER_SIZE;
 
@@ -47,7 +48,7 @@ export interface NegotiateRequest {
   securityMode: number;
   capabilities: number;
   clientGuid: Buffer;
-  dialects: number[];
+  dialects: readonly number[];
   /** Only sent when 0x0311 is offered. */
   contexts: NegotiateContext[];
 }
@@ -104,7 +105,7 @@ export function decodeNegotiateRequest(body: Buffer): NegotiateRequest {
   r.u16le();
   const dialects: number[] = [];
   for (let i = 0; i < count; i++) dialects.push(r.u16le());
-  const contexts = dialects.includes(0x0311) ? decodeContexts(body, r.what, ctxOffset, ctxCount, 36 + 2 * count) : [];
+  const contexts = dialects.some(hasNegotiateContexts) ? decodeContexts(body, r.what, ctxOffset, ctxCount, 36 + 2 * count) : [];
   return { securityMode, capabilities, clientGuid, dialects, contexts };
 }
 
@@ -126,15 +127,15 @@ export interface NegotiateResponse {
 
 export function encodeNegotiateResponse(m: NegotiateResponse): Buffer {
   const w = new ByteWriter(256);
-  const is311 = m.dialect === 0x0311;
-  w.u16le(65).u16le(m.securityMode).u16le(m.dialect).u16le(is311 ? m.contexts.length : 0).bytes(m.serverGuid);
+  const withContexts = hasNegotiateContexts(m.dialect);
+  w.u16le(65).u16le(m.securityMode).u16le(m.dialect).u16le(withContexts ? m.contexts.length : 0).bytes(m.serverGuid);
   w.u32le(m.capabilities).u32le(m.maxTransactSize).u32le(m.maxReadSize).u32le(m.maxWriteSize);
   w.u64le(m.systemTime).u64le(m.serverStartTime);
   w.u16le(m.securityBuffer.length ? HDR + 64 : 0).u16le(m.securityBuffer.length);
   const ctxAt = w.length;
   w.u32le(0);
   w.bytes(m.securityBuffer);
-  if (is311 && m.contexts.length > 0) {
+  if (withContexts && m.contexts.length > 0) {
     w.align(8, -HDR);
     w.patchU32le(ctxAt, HDR + w.length);
     encodeContexts(w, m.contexts);
@@ -159,7 +160,7 @@ export function decodeNegotiateResponse(body: Buffer): NegotiateResponse {
   const secLength = r.u16le();
   const ctxOffset = r.u32le();
   const securityBuffer = region(body, r.what, secOffset, secLength, 64);
-  const contexts = dialect === 0x0311 ? decodeContexts(body, r.what, ctxOffset, ctxCount, 64) : [];
+  const contexts = hasNegotiateContexts(dialect) ? decodeContexts(body, r.what, ctxOffset, ctxCount, 64) : [];
   return { securityMode, dialect, serverGuid, capabilities, maxTransactSize, maxReadSize, maxWriteSize, systemTime, serverStartTime, securityBuffer, contexts };
 }
 
@@ -685,7 +686,7 @@ export interface ValidateNegotiateInfoRequest {
   capabilities: number;
   guid: Buffer;
   securityMode: number;
-  dialects: number[];
+  dialects: readonly number[];
 }
 export function encodeValidateNegotiateInfoRequest(m: ValidateNegotiateInfoRequest): Buffer {
   const w = new ByteWriter(24 + 2 * m.dialects.length).u32le(m.capabilities).bytes(m.guid).u16le(m.securityMode).u16le(m.dialects.length);

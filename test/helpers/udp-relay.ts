@@ -1,0 +1,53 @@
+/**
+ * A lossy UDP relay for connectionless RPC tests: the client talks to `front`, the relay talks to the
+ * server from `back`. `drop(dir, n)` decides per datagram (n counts from 0 per direction), with a fixed
+ * rule or seeded randomness, so runs are reproducible.
+ */
+import * as dgram from 'node:dgram';
+
+export type Dir = 'up' | 'down';
+
+export interface UdpRelay {
+  port: number;
+  counts: { up: number; down: number; dropped: number };
+  close(): Promise<void>;
+}
+
+export async function startUdpRelay(server: { address: string; port: number }, drop: (dir: Dir, n: number) => boolean, host = '127.0.0.1'): Promise<UdpRelay> {
+  const front = dgram.createSocket('udp4');
+  const back = dgram.createSocket('udp4');
+  await new Promise<void>((r) => front.bind(0, host, () => r()));
+  await new Promise<void>((r) => back.bind(0, host, () => r()));
+  let client: { address: string; port: number } | undefined;
+  const counts = { up: 0, down: 0, dropped: 0 };
+  front.on('message', (m, ri) => {
+    client = { address: ri.address, port: ri.port };
+    if (drop('up', counts.up++)) return void counts.dropped++;
+    back.send(m, server.port, server.address);
+  });
+  back.on('message', (m) => {
+    if (!client) return;
+    if (drop('down', counts.down++)) return void counts.dropped++;
+    front.send(m, client.port, client.address);
+  });
+  return {
+    port: front.address().port,
+    counts,
+    close: async () => {
+      await new Promise<void>((r) => front.close(() => r()));
+      await new Promise<void>((r) => back.close(() => r()));
+    },
+  };
+}
+
+/** Deterministic PRNG (mulberry32) for seeded loss. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -208,7 +208,7 @@ function clClient(host: string, port: number, iface: RpcInterface, o: OpenRpcOpt
 export async function epmUdpPort(host: string, iface: RpcInterface, o: OpenRpcOptions = {}): Promise<number> {
   const epm = clClient(host, o.epmPort ?? EPM_UDP_PORT, EPM, o, true);
   try {
-    const towers = await eptMap(epm, iface.syntax, 'ncadg_ip_udp', waitOf(o));
+    const towers = await eptMap(epm, iface.syntax, 'ncadg_ip_udp', { ...waitOf(o), ...(o.deadline ? { deadline: o.deadline } : {}) });
     return Number(towers[0]!.endpoint);
   } finally {
     await epm.close();

@@ -13,7 +13,7 @@ export interface UdpRelay {
   close(): Promise<void>;
 }
 
-export async function startUdpRelay(server: { address: string; port: number }, drop: (dir: Dir, n: number) => boolean, host = '127.0.0.1'): Promise<UdpRelay> {
+export async function startUdpRelay(server: { address: string; port: number }, drop: (dir: Dir, n: number) => boolean, host = '127.0.0.1', dup: (dir: Dir, n: number) => boolean = () => false): Promise<UdpRelay> {
   const front = dgram.createSocket('udp4');
   const back = dgram.createSocket('udp4');
   await new Promise<void>((r) => front.bind(0, host, () => r()));
@@ -22,13 +22,17 @@ export async function startUdpRelay(server: { address: string; port: number }, d
   const counts = { up: 0, down: 0, dropped: 0 };
   front.on('message', (m, ri) => {
     client = { address: ri.address, port: ri.port };
-    if (drop('up', counts.up++)) return void counts.dropped++;
+    const n = counts.up++;
+    if (drop('up', n)) return void counts.dropped++;
     back.send(m, server.port, server.address);
+    if (dup('up', n)) back.send(m, server.port, server.address);
   });
   back.on('message', (m) => {
     if (!client) return;
-    if (drop('down', counts.down++)) return void counts.dropped++;
+    const n = counts.down++;
+    if (drop('down', n)) return void counts.dropped++;
     front.send(m, client.port, client.address);
+    if (dup('down', n)) front.send(m, client.port, client.address);
   });
   return {
     port: front.address().port,

@@ -149,3 +149,21 @@ describe.runIf(tsharkAvailable())('tshark decodes a whole UDP send (mapper + Net
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('netMessageBufferSend with transport udp / auto', () => {
+  it("'udp' sends NetrSendMessage; 'auto' falls back to UDP when TCP is refused; statuses are NET_API_STATUS", async () => {
+    const { netMessageBufferSend } = await import('../../src/messenger/api.js');
+    const { rx, got } = await receiver({ names: ['BOB'] });
+    expect(await netMessageBufferSend(null, 'BOB', 'ALICE', 'via udp', { host: '127.0.0.1', transport: 'udp', udp: { port: rx.port }, timeoutMs: 5000 })).toBe(0);
+    // A TCP port nobody listens on: refused, then UDP.
+    const closed = dgram.createSocket('udp4');
+    await new Promise<void>((r) => closed.bind(0, '127.0.0.1', () => r()));
+    const tcpPort = closed.address().port; // almost surely no TCP listener on the same number
+    closed.close();
+    let tcpStatus: string | undefined;
+    expect(await netMessageBufferSend(null, 'BOB', 'ALICE', 'auto fallback', { host: '127.0.0.1', port: tcpPort, transport: 'auto', udp: { port: rx.port }, timeoutMs: 5000, onResult: (r) => (tcpStatus = r.status?.name) })).toBe(0);
+    expect(tcpStatus).toBe('ECONNREFUSED');
+    expect(await netMessageBufferSend(null, 'CAROL', null, 'nobody', { host: '127.0.0.1', transport: 'udp', udp: { port: rx.port }, timeoutMs: 5000 })).toBe(2273);
+    expect(got.map((m) => m.text)).toEqual(['via udp', 'auto fallback']);
+  });
+});

@@ -140,6 +140,8 @@ export async function startUdpRpcReceiver(opts: UdpRpcReceiverOptions): Promise<
     handlers,
     host,
     port: opts.port ?? 135,
+    // NetrSendMessage with its caps is ~5 KB and ept_map ~130 bytes: hold no more per call in reassembly.
+    maxRequestStub: maxText + 3 * (MAX_NAME_BYTES + 16) + 64,
     ...(opts.callback !== undefined ? { callback: opts.callback } : {}),
     ...(opts.tap ? { tap: opts.tap } : {}),
     onError: (e, from) => report(e, from.address),

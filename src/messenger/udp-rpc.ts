@@ -13,7 +13,7 @@
  */
 import { NetsendError, toNetsendError, usageError } from '../status/error.js';
 import { rpcFault } from '../status/rpc.js';
-import { win32 } from '../status/win32.js';
+import { WIN32, win32 } from '../status/win32.js';
 import { DEFAULT_TIMEOUT_MS, type WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
 import { ClClient, type DatagramTap } from '../rpc/cl-client.js';
@@ -130,6 +130,9 @@ async function sendOnce(o: UdpRpcSendOptions): Promise<UdpRpcSendResult> {
     if (err.layer === 'rpc-fault') {
       // The server answered: the call failed (REJECT or FAULT).
       result.netApiStatus = rpcFault(err.code).win32 ?? err.code;
+    } else if (err.layer === 'socket' && err.name === 'ECONNREFUSED') {
+      // ICMP port unreachable: nothing listens there, so nothing was shown.
+      result.netApiStatus = WIN32.RPC_S_SERVER_UNAVAILABLE;
     } else if (written && (err.layer === 'timeout' || err.layer === 'abort' || err.layer === 'socket' || err.layer === 'protocol')) {
       result.delivery = 'unconfirmed';
       result.netApiStatus = REMOTE_UNCONFIRMED_NET_API_STATUS;

@@ -38,6 +38,8 @@ export const CONV: RpcInterface = { name: 'conv', syntax: { uuid: '333a2276-0000
 export const CONV_WHO_ARE_YOU = 0;
 export const CONV_WHO_ARE_YOU2 = 1;
 
+const EPM_UUID = 'e1af8308-5d1f-11c9-91a4-08002b14a0fa';
+
 /** Reject statuses after which the manager certainly did not run (DCE rpc__dg_call_did_mgr_execute). */
 const NOT_EXECUTED = new Set<number>([NCA_STATUS.nca_s_unk_if, NCA_STATUS.nca_s_op_rng_error, NCA_STATUS.nca_s_who_are_you_failed, NCA_STATUS.nca_s_wrong_boot_time, 0x1c010017, 0x1c00000c]);
 
@@ -67,6 +69,13 @@ export interface ClClientOptions {
   activity?: string;
   localAddress?: string;
   tap?: DatagramTap;
+  /**
+   * Connect the socket to host:port, so an ICMP port-unreachable ends the call at once with
+   * ECONNREFUSED and datagrams from other ports never reach us. Default: true, except for a
+   * non-EPM interface sent to UDP 135, which a DCE endpoint mapper forwards and the real server
+   * answers from its own port (clrpc-mailslot-notes §1.10).
+   */
+  connect?: boolean;
 }
 
 export interface ClCallOptions extends CallOptions {
@@ -86,6 +95,7 @@ interface ActiveCall {
   seq: number;
   opnum: number;
   onPacket(p: ClPdu, from: Endpoint): void;
+  fail(e: NetsendError): void;
 }
 
 function isIpLiteral(h: string): boolean {
@@ -107,6 +117,7 @@ export class ClClient implements RpcCaller {
   private sock: dgram.Socket | undefined;
   private opening: Promise<dgram.Socket> | undefined;
   private address: string | undefined;
+  private connected = false;
   private active: ActiveCall | undefined;
   /** The last finished call that needed an ACK: a duplicate response for it gets the ACK again. */
   private lastAcked: { seq: number; to: Endpoint } | undefined;
@@ -147,8 +158,23 @@ export class ClClient implements RpcCaller {
           }),
         () => sock.close(),
       );
+      const connect = this.opts.connect ?? (this.opts.iface.syntax.uuid === EPM_UUID || this.opts.port !== 135);
+      if (connect) {
+        await raceWait(
+          'UDP connect',
+          wait,
+          () =>
+            new Promise<void>((resolve, reject) => {
+              sock.once('error', (e) => reject(socketError(e, 'UDP connect')));
+              sock.connect(this.opts.port, address, () => resolve());
+            }),
+          () => sock.close(),
+        );
+        this.connected = true;
+      }
       sock.removeAllListeners('error');
-      sock.on('error', () => undefined);
+      // ICMP port/host unreachable on a connected socket (ECONNREFUSED...): the call cannot be answered.
+      sock.on('error', (e) => this.active?.fail(socketError(e, `UDP ${address}:${this.opts.port}`)));
       sock.on('message', (msg, rinfo) => this.onMessage(msg, { address: rinfo.address, port: rinfo.port }));
       this.address = address;
       this.sock = sock;
@@ -167,7 +193,8 @@ export class ClClient implements RpcCaller {
     if (!sock) return;
     this.opts.tap?.('out', this.local, to, pkt);
     // A send error (ENETUNREACH...) surfaces as no answer; the call's deadline still bounds it.
-    sock.send(pkt, to.port, to.address, () => undefined);
+    if (this.connected) sock.send(pkt, () => undefined);
+    else sock.send(pkt, to.port, to.address, () => undefined);
   }
 
   private onMessage(msg: Buffer, from: Endpoint): void {
@@ -373,6 +400,7 @@ export class ClClient implements RpcCaller {
             this.active = {
               seq,
               opnum,
+              fail,
               onPacket: (p, from) => {
                 const h = p.header;
                 stats.datagramsReceived++;

@@ -81,6 +81,15 @@ describe('Messenger over ncadg_ip_udp: our sender to our receiver on loopback', 
     expect(got).toHaveLength(1);
   });
 
+  it('a closed port: failed at once with ECONNREFUSED (RPC_S_SERVER_UNAVAILABLE), not unconfirmed', async () => {
+    const gone = dgram.createSocket('udp4');
+    await new Promise<void>((r) => gone.bind(0, '127.0.0.1', () => r()));
+    const port = gone.address().port;
+    await new Promise<void>((r) => gone.close(() => r()));
+    const r = await sendViaUdpRpc({ host: '127.0.0.1', port, to: 'BOB', text: 'x', timeoutMs: 4000, retransmitMs: 3000 });
+    expect(r).toMatchObject({ ok: false, delivery: 'failed', netApiStatus: 1722, status: { layer: 'socket', name: 'ECONNREFUSED' } });
+  });
+
   it('seeded 30% loss with duplicates both ways: 8 messages, each shown exactly once', async () => {
     const { rx, got } = await receiver();
     const rand = seeded(20261130);

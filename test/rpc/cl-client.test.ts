@@ -129,10 +129,21 @@ describe('ClClient against ClServer on loopback', () => {
       forger.send(answer('FAKE'), ri.port, '127.0.0.1');
       setTimeout(() => real.send(answer('REAL'), ri.port, ri.address), 30);
     });
-    const client = new ClClient({ host: '127.0.0.1', port: real.address().port, iface: ECHO, idempotent: true, retransmitMs: 1000 });
+    // Unconnected (as for calls forwarded from UDP 135): our own address filter is what drops the forgery.
+    const client = new ClClient({ host: '127.0.0.1', port: real.address().port, iface: ECHO, idempotent: true, retransmitMs: 1000, connect: false });
     cleanup.push(() => client.close());
     expect((await client.call(0, Buffer.from('q'), { timeoutMs: 5000 })).toString()).toBe('REAL');
     expect(client.dropped).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a closed port: ICMP port unreachable ends the call at once with ECONNREFUSED (connected socket)', async () => {
+    const gone = dgram.createSocket('udp4');
+    await new Promise<void>((r) => gone.bind(0, '127.0.0.1', () => r()));
+    const port = gone.address().port;
+    await new Promise<void>((r) => gone.close(() => r()));
+    const client = new ClClient({ host: '127.0.0.1', port, iface: ECHO, retransmitMs: 5000 });
+    cleanup.push(() => client.close());
+    await expect(client.call(0, Buffer.from('x'), { timeoutMs: 4000 })).rejects.toMatchObject({ layer: 'socket', name: 'ECONNREFUSED' });
   });
 
   it('the server survives hostile datagrams and keeps serving', async () => {

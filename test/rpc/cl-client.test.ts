@@ -146,6 +146,42 @@ describe('ClClient against ClServer on loopback', () => {
     await expect(client.call(0, Buffer.from('x'), { timeoutMs: 4000 })).rejects.toMatchObject({ layer: 'socket', name: 'ECONNREFUSED' });
   });
 
+  it('a hostile server (mutated replies for our activity and seq) ends each call in a result or a NetsendError', async () => {
+    const evil = dgram.createSocket('udp4');
+    await new Promise<void>((r) => evil.bind(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise<void>((r) => evil.close(() => r())));
+    let k = 0;
+    evil.on('message', (m, ri) => {
+      let h;
+      try {
+        h = decodeClPdu(m).header;
+      } catch {
+        return;
+      }
+      if (h.ptype !== CL_PTYPE.request) return;
+      const i = k++;
+      const ptype = [CL_PTYPE.response, CL_PTYPE.fault, CL_PTYPE.reject, CL_PTYPE.working, CL_PTYPE.nocall, CL_PTYPE.fack][i % 6]!;
+      const body = ptype === CL_PTYPE.response ? { kind: 'stub' as const, stub: Buffer.alloc(16, i) } : ptype === CL_PTYPE.fault || ptype === CL_PTYPE.reject ? { kind: 'status' as const, status: 0x1c010003 } : { kind: 'empty' as const };
+      const good = encodeClPdu({ header: { ...h, ptype, flags1: i % 4 === 0 ? CL_FLAGS1.FRAG : 0, fragnum: i % 3, serverBoot: 9 }, body: ptype === CL_PTYPE.fack ? { kind: 'fack', fack: { version: 1, windowSize: 0, maxTsdu: 0, maxFragSize: 0, serial: 0, selack: [0xffffffff] } } : body });
+      const bad = Buffer.from(good);
+      // Mutate the parts after the activity and seq, so the client takes it as ours.
+      for (let j = 0; j < 3; j++) {
+        const at = [2, 3, 4, 7, 56, 68, 70, 74, 75, 76, 77, 79, 80, 81, 82][(i * 7 + j * 5) % 15]!;
+        if (at < bad.length) bad[at] = (i * 37 + j * 101) & 0xff;
+      }
+      evil.send(i % 2 ? bad : good, ri.port, ri.address);
+    });
+    const client = new ClClient({ host: '127.0.0.1', port: evil.address().port, iface: ECHO, retransmitMs: 10, maxRetransmitMs: 20 });
+    cleanup.push(() => client.close());
+    for (let n = 0; n < 40; n++) {
+      try {
+        await client.call(0, Buffer.alloc(n * 70, n), { timeoutMs: 150 });
+      } catch (e) {
+        expect(e).toBeInstanceOf(NetsendError);
+      }
+    }
+  });
+
   it('the server survives hostile datagrams and keeps serving', async () => {
     const { server, client, at } = await setup({ idempotent: true });
     const bad = dgram.createSocket('udp4');

@@ -2,6 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import * as dgram from 'node:dgram';
 import { Readable } from 'node:stream';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { tsharkAvailable } from '../helpers/tshark.js';
 import { main } from '../../src/cli/main.js';
 
 function io() {
@@ -28,10 +33,22 @@ describe('netsend CLI over ncadg_ip_udp', () => {
     const j = io();
     expect(await main(['--udp', '--host', '127.0.0.1', '--udp-port', port, '--json', 'bob', 'second'], j.io)).toBe(0);
     expect(JSON.parse(j.out[0]!)).toMatchObject({ ok: true, delivery: 'confirmed', transport: 'udp', netApiStatus: 0, datagrams: 2 });
-    await until(() => t.out.length === 2, 'two messages');
+    if (tsharkAvailable()) {
+      // --pcap: every datagram of the send decodes as CL DCE/RPC, Messenger fields shown, nothing Malformed.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'udpcli-'));
+      const file = path.join(dir, 'send.pcap');
+      const c = io();
+      expect(await main(['--udp', '--host', '127.0.0.1', '--udp-port', port, '--from', 'ALICE', '--pcap', file, 'bob', 'captured'], c.io)).toBe(0);
+      const args = ['-r', file, '--disable-protocol', 'adwin_config', '-o', 'udp.try_heuristic_first:TRUE'];
+      expect(execFileSync('tshark', [...args, '-V'], { encoding: 'utf8' })).not.toMatch(/Malformed|\[Expert Info \(Error/);
+      const rows = execFileSync('tshark', [...args, '-T', 'fields', '-e', 'dcerpc.pkt_type', '-e', 'messenger.server', '-e', 'messenger.client', '-e', 'messenger.message'], { encoding: 'utf8' }).split('\n').filter((l) => l !== '');
+      expect(rows.map((l) => l.replace(/\t+$/, ''))).toEqual(['0\tALICE\tBOB\tcaptured', '2']);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await until(() => t.out.length === (tsharkAvailable() ? 3 : 2), 'the messages');
     ac.abort();
     expect(await done).toBe(0);
-    expect(t.out.map((l) => JSON.parse(l))).toEqual([
+    expect(t.out.map((l) => JSON.parse(l)).slice(0, 2)).toEqual([
       expect.objectContaining({ from: 'ALICE', to: 'BOB', text: 'over udp', transport: 'udp' }),
       expect.objectContaining({ to: 'BOB', text: 'second', transport: 'udp' }),
     ]);

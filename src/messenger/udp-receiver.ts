@@ -36,8 +36,9 @@ export interface UdpRpcReceiverOptions {
   messageBurst?: number;
   /** Answer ept_map for msgsvcsend on this socket (default true). */
   epm?: boolean;
-  /** conv who_are_you2 callback for non-idempotent calls (default true). */
+  /** conv who_are_you2 callback for non-idempotent calls (default true), and its retransmit interval (default 500 ms). */
   callback?: boolean;
+  callbackRetransmitMs?: number;
   tap?: DatagramTap;
   signal?: AbortSignal;
 }
@@ -143,6 +144,7 @@ export async function startUdpRpcReceiver(opts: UdpRpcReceiverOptions): Promise<
     // NetrSendMessage with its caps is ~5 KB and ept_map ~130 bytes: hold no more per call in reassembly.
     maxRequestStub: maxText + 3 * (MAX_NAME_BYTES + 16) + 64,
     ...(opts.callback !== undefined ? { callback: opts.callback } : {}),
+    ...(opts.callbackRetransmitMs !== undefined ? { callbackRetransmitMs: opts.callbackRetransmitMs } : {}),
     ...(opts.tap ? { tap: opts.tap } : {}),
     onError: (e, from) => report(e, from.address),
   });

@@ -47,7 +47,7 @@ export interface ClServerOptions {
   bootTime?: number;
   /** Do the conv who_are_you2 callback for non-idempotent calls from new activities (default true). */
   callback?: boolean;
-  /** Callback retransmit interval and tries (default 500 ms, 4). */
+  /** Callback retransmit interval and tries (default 500 ms, 8: the callback must survive the loss the call itself survives). */
   callbackRetransmitMs?: number;
   callbackTries?: number;
   maxActivities?: number;
@@ -325,7 +325,7 @@ export class ClServer {
     const body = new ByteWriter(20).bytes(uuidToBytes(a.id)).u32le(this.bootTime).finish();
     // flags2 stays 0: PF2_UNRELATED (MS-RPCE §2.2.3.3) stops Wireshark decoding, and we run one callback per activity.
     const h = clHeader({ ptype: CL_PTYPE.request, flags1: CL_FLAGS1.IDEMPOTENT, iface: CONV.syntax.uuid, ifVersion: CONV.syntax.major, activity: cbActivity, opnum: CONV_WHO_ARE_YOU2, serverBoot: 0 });
-    const tries = this.opts.callbackTries ?? 4;
+    const tries = this.opts.callbackTries ?? 8;
     const every = this.opts.callbackRetransmitMs ?? 500;
     return new Promise<boolean>((resolve) => {
       let n = 0;

@@ -18,7 +18,7 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
 
-async function receiver(o: { names?: string[] } = {}): Promise<{ rx: UdpRpcReceiver; got: ReceivedMessage[] }> {
+async function receiver(o: { names?: string[]; callbackRetransmitMs?: number } = {}): Promise<{ rx: UdpRpcReceiver; got: ReceivedMessage[] }> {
   const got: ReceivedMessage[] = [];
   const rx = await startUdpRpcReceiver({ host: '127.0.0.1', port: 0, onMessage: (m) => got.push(m), messageRate: 1000, messageBurst: 1000, ...o });
   cleanup.push(() => rx.close());
@@ -99,6 +99,19 @@ describe('Messenger over ncadg_ip_udp: our sender to our receiver on loopback', 
     for (let i = 0; i < 8; i++) results.push(await sendViaUdpRpc({ host: '127.0.0.1', port: relay.port, to: 'BOB', text: `m${i}`, timeoutMs: 15_000, ...fast }));
     expect(results.map((r) => r.delivery)).toEqual(Array(8).fill('confirmed'));
     expect(got.map((m) => m.text).sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']);
+    expect(relay.counts.dropped).toBeGreaterThan(0);
+  });
+
+  it('seeded 30% loss with duplicates, non-idempotent: callback and ACK survive; 6 messages, each shown exactly once', async () => {
+    const { rx, got } = await receiver({ callbackRetransmitMs: 50 });
+    const rand = seeded(7);
+    const relay = await startUdpRelay({ address: '127.0.0.1', port: rx.port }, () => rand() < 0.3, '127.0.0.1', () => rand() < 0.15);
+    cleanup.push(() => relay.close());
+    const results = [];
+    for (let i = 0; i < 6; i++) results.push(await sendViaUdpRpc({ host: '127.0.0.1', port: relay.port, to: 'BOB', text: `n${i}`, idempotent: false, timeoutMs: 15_000, ...fast }));
+    expect(results.map((r) => r.delivery)).toEqual(Array(6).fill('confirmed'));
+    expect(got.map((m) => m.text).sort()).toEqual(['n0', 'n1', 'n2', 'n3', 'n4', 'n5']);
+    expect(rx.stats().callbacks).toBe(6);
     expect(relay.counts.dropped).toBeGreaterThan(0);
   });
 

@@ -90,10 +90,11 @@ describe('Messenger over ncadg_ip_udp: our sender to our receiver on loopback', 
     expect(r).toMatchObject({ ok: false, delivery: 'failed', netApiStatus: 1722, status: { layer: 'socket', name: 'ECONNREFUSED' } });
   });
 
-  it('seeded 30% loss with duplicates both ways: 8 messages, each shown exactly once', async () => {
+  it('seeded 30% loss, duplicates, delays and reordering both ways: 8 messages, each shown exactly once', async () => {
     const { rx, got } = await receiver();
     const rand = seeded(20261130);
-    const relay = await startUdpRelay({ address: '127.0.0.1', port: rx.port }, () => rand() < 0.3, '127.0.0.1', () => rand() < 0.15);
+    // Delays of 0-60 ms reorder datagrams (retransmissions overtake originals).
+    const relay = await startUdpRelay({ address: '127.0.0.1', port: rx.port }, () => rand() < 0.3, '127.0.0.1', () => rand() < 0.15, () => Math.floor(rand() * 60));
     cleanup.push(() => relay.close());
     const results = [];
     for (let i = 0; i < 8; i++) results.push(await sendViaUdpRpc({ host: '127.0.0.1', port: relay.port, to: 'BOB', text: `m${i}`, timeoutMs: 15_000, ...fast }));
@@ -105,7 +106,7 @@ describe('Messenger over ncadg_ip_udp: our sender to our receiver on loopback', 
   it('seeded 30% loss with duplicates, non-idempotent: callback and ACK survive; 6 messages, each shown exactly once', async () => {
     const { rx, got } = await receiver({ callbackRetransmitMs: 50 });
     const rand = seeded(7);
-    const relay = await startUdpRelay({ address: '127.0.0.1', port: rx.port }, () => rand() < 0.3, '127.0.0.1', () => rand() < 0.15);
+    const relay = await startUdpRelay({ address: '127.0.0.1', port: rx.port }, () => rand() < 0.3, '127.0.0.1', () => rand() < 0.15, () => Math.floor(rand() * 60));
     cleanup.push(() => relay.close());
     const results = [];
     for (let i = 0; i < 6; i++) results.push(await sendViaUdpRpc({ host: '127.0.0.1', port: relay.port, to: 'BOB', text: `n${i}`, idempotent: false, timeoutMs: 15_000, ...fast }));

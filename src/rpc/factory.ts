@@ -3,8 +3,8 @@
  * C706 Appendix I): `ncacn_np:HOST[\pipe\wkssvc]` over an SMB session (SMB1 or SMB 2/3 as
  * connectSmb chooses), `ncacn_ip_tcp:HOST[PORT]` on TCP, and `ncacn_ip_tcp:HOST` asking the endpoint
  * mapper on TCP 135 for the port. Binding options `[sign]`, `[seal]`, `[connect]` pick the RPC auth
- * level, `[spnego]` / `[ntlm]` the auth type. Each protocol sequence is one entry of OPENERS, so the
- * connectionless transport (ncadg_ip_udp) slots in beside them.
+ * level, `[spnego]` / `[ntlm]` the auth type. Each protocol sequence is one entry of OPENERS; the
+ * connectionless `ncadg_ip_udp:HOST[PORT]` (cl-client.ts) asks ept_map on UDP 135 when no port is given.
  */
 import { createNtlmSecurityContext } from '../auth/security-context.js';
 import type { Credentials } from '../auth/types.js';

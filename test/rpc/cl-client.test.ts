@@ -196,3 +196,27 @@ describe('ClClient against ClServer on loopback', () => {
     expect(server.stats().dropped).toBeGreaterThan(0);
   });
 });
+
+describe('openRpc on ncadg_ip_udp', () => {
+  it('with a port, and through ept_map on the receiver; the CO client is refused by name', async () => {
+    const { openRpc } = await import('../../src/rpc/factory.js');
+    const { startUdpRpcReceiver } = await import('../../src/messenger/udp-receiver.js');
+    const { MSGSVCSEND, netrSendMessage } = await import('../../src/rpc/interfaces/msgsvcsend.js');
+    const got: string[] = [];
+    const rx = await startUdpRpcReceiver({ host: '127.0.0.1', port: 0, onMessage: (m) => got.push(m.text) });
+    cleanup.push(() => rx.close());
+    const ascii = { encode: (s: string) => Buffer.from(s, 'latin1'), decode: (b: Buffer) => b.toString('latin1') };
+    const direct = await openRpc(`ncadg_ip_udp:127.0.0.1[${rx.port}]`, MSGSVCSEND, { timeoutMs: 5000 });
+    expect(await direct.invoke(netrSendMessage(ascii), { From: 'A', To: 'B', Text: 'direct' } as never, { timeoutMs: 5000 })).toEqual({ status: 0 });
+    expect(direct.bind.maxXmitFrag).toBe(1464);
+    expect(() => direct.client).toThrow(expect.objectContaining({ name: 'RPC_S_PROTSEQ_NOT_SUPPORTED' }));
+    await direct.close();
+    const mapped = await openRpc('ncadg_ip_udp:127.0.0.1', MSGSVCSEND, { timeoutMs: 5000, epmPort: rx.port });
+    expect(mapped.binding.endpoint).toBe(String(rx.port));
+    expect(await mapped.invoke(netrSendMessage(ascii), { From: 'A', To: 'B', Text: 'mapped' } as never, { timeoutMs: 5000 })).toEqual({ status: 0 });
+    await mapped.close();
+    expect(got).toEqual(['direct', 'mapped']);
+    // An interface the mapper does not know: ept_s_not_registered, by name.
+    await expect(openRpc('ncadg_ip_udp:127.0.0.1', ECHO, { timeoutMs: 5000, epmPort: rx.port })).rejects.toMatchObject({ name: expect.stringMatching(/not_registered|NOT_REGISTERED/i) });
+  });
+});

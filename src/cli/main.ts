@@ -6,6 +6,7 @@
  *   netsend [send] --server HOST -U USER NAME [message...]   (HOST's Workstation service sends it)
  *   netsend info --server HOST -U USER           (NetrWkstaGetInfo)
  *   netsend '*' TEXT | --domain WG TEXT | --mailslot --host H NAME TEXT   (\MAILSLOT\MESSNGR, cli/mailslot.ts)
+ *   netsend --udp --host H [--udp-port P] NAME TEXT   (NetrSendMessage over ncadg_ip_udp, cli/udp-rpc.ts)
  *   netsend names --server HOST [list|add|del|get NAME]   (msgsvc, cli/names.ts)
  *   netsend listen [--host 127.0.0.1] [--port 139] [--json]
  *
@@ -39,6 +40,7 @@ import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
 import { NAMES_OPTIONS, runNames } from './names.js';
 import { MAILSLOT_OPTIONS, mailslotSendApplies, runMailslotSend, startListenMailslot, startListenNames, listenAcceptNames } from './mailslot.js';
+import { UDP_RPC_OPTIONS, runUdpRpcSend, startListenUdpRpc } from './udp-rpc.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, reportOutcomes, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type CommandSpec, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 export * from './common.js';
 
@@ -70,6 +72,7 @@ export const OPTIONS: OptionSpec[] = [
   ...LISTEN_LIMIT_OPTIONS,
   ...LISTEN_ACTION_OPTIONS,
   ...MAILSLOT_OPTIONS,
+  ...UDP_RPC_OPTIONS,
   ...NAMES_OPTIONS,
 ];
 
@@ -242,7 +245,10 @@ export interface SendDelegate {
   applies(values: ParsedValues): boolean;
   run(ctx: SendContext): Promise<number>;
 }
-export const SEND_DELEGATES: SendDelegate[] = [{ name: 'wkssvc', applies: (v) => listOption(v, 'server').length > 0, run: (ctx) => runRemoteSend(ctx) }];
+export const SEND_DELEGATES: SendDelegate[] = [
+  { name: 'wkssvc', applies: (v) => listOption(v, 'server').length > 0, run: (ctx) => runRemoteSend(ctx) },
+  { name: 'udp', applies: (v) => v.udp === true, run: (ctx) => runUdpRpcSend(ctx) },
+];
 
 /** What smbclient -M says before reading a message typed at the terminal. */
 export const MESSAGE_PROMPT = 'Type your message, ending it with a Control-D\n';
@@ -401,12 +407,15 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   io.stderr.write(`listening on ${rx.host}:${rx.port} (${rx.transport === 'nbss' ? 'NetBIOS session' : 'Direct TCP'})\n`);
   let dgram;
   let registered;
+  let udpRpc;
   try {
     dgram = await startListenMailslot(values, rx.host, print, io);
+    udpRpc = await startListenUdpRpc(values, rx.host, print, io);
     registered = await startListenNames(values, rx.host, io);
   } catch (e) {
     await rx.close();
     await dgram?.close();
+    await udpRpc?.close();
     throw e;
   }
   await new Promise<void>((resolve) => {
@@ -425,6 +434,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   });
   await rx.close();
   await dgram?.close();
+  await udpRpc?.close();
   await registered?.close();
   await actions?.close();
   return closeCapture(capture, io);

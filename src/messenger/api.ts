@@ -18,6 +18,7 @@ import { sendMessage, type SendMessageOptions, type SendResult } from './send.js
 import { NetApiStatus, netApiStatusFor } from './status-map.js';
 import { resolveMessengerName, type ResolveOptions } from './resolve.js';
 import { sendViaWorkstation, type RemoteConnectOptions, type RemoteSendOptions } from './remote.js';
+import { sendViaUdpRpc, type UdpRpcSendOptions, type UdpRpcSendResult } from './udp-rpc.js';
 
 /** The remote path's signature (`netMessageBufferSendRemote` below). */
 export type RemoteSend = (server: string, msgName: string, from: string | null, text: string, options: NetMessageBufferSendOptions) => Promise<number>;
@@ -38,6 +39,23 @@ export interface NetMessageBufferSendOptions extends Partial<Omit<SendMessageOpt
   remote?: Omit<Partial<RemoteConnectOptions>, 'server'>;
   /** Receives the detailed result of a direct send. */
   onResult?: (r: SendResult) => void;
+  /**
+   * Direct sends: 'tcp' (default; the SMB message commands on `port`), 'udp' (NetrSendMessage over
+   * ncadg_ip_udp, udp-rpc.ts), or 'auto': TCP first, then UDP when the TCP connection is refused or
+   * never answered (a host whose 139/445 are filtered; the order Windows' Messenger clients tried).
+   */
+  transport?: 'tcp' | 'udp' | 'auto';
+  /** The UDP path's port (absent: ept_map on UDP 135), mapper port and idempotent flag. */
+  udp?: Pick<UdpRpcSendOptions, 'port' | 'epmPort' | 'idempotent' | 'retransmitMs' | 'maxRetransmitMs'>;
+  /** Receives the detailed result of a UDP send. */
+  onUdpResult?: (r: UdpRpcSendResult) => void;
+}
+
+/** TCP failures after which `auto` tries UDP: nothing was delivered and no SMB server answered. */
+function tcpUnreachable(r: SendResult): boolean {
+  if (r.delivery !== 'failed' || !r.status) return false;
+  if (r.status.layer === 'timeout') return r.roundTrips === 0;
+  return r.status.layer === 'socket' && ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET'].includes(r.status.name);
 }
 
 /**
@@ -76,9 +94,27 @@ export async function netMessageBufferSend(
       const wait = { timeoutMs: options.timeoutMs, signal: options.signal };
       host = options.resolve ? await options.resolve(msgName, wait) : await resolveMessengerName(msgName, { ...options.nameService, ...wait });
     }
-    const { resolve: _r, remoteSend: _s, nameService: _n, onResult, ...rest } = options;
+    const { resolve: _r, remoteSend: _s, nameService: _n, onResult, transport, udp, onUdpResult, ...rest } = options;
+    const viaUdp = async (): Promise<number> => {
+      const u = await sendViaUdpRpc({
+        host: host!,
+        to: msgName,
+        text,
+        ...(from ? { from } : {}),
+        ...udp,
+        ...(rest.codepage !== undefined ? { codepage: rest.codepage } : {}),
+        ...(rest.timeoutMs !== undefined ? { timeoutMs: rest.timeoutMs } : {}),
+        ...(rest.signal ? { signal: rest.signal } : {}),
+        ...(rest.retries !== undefined ? { retries: rest.retries } : {}),
+        ...(rest.retryUnconfirmed !== undefined ? { retryUnconfirmed: rest.retryUnconfirmed } : {}),
+      });
+      onUdpResult?.(u);
+      return u.netApiStatus;
+    };
+    if (transport === 'udp') return await viaUdp();
     const r = await sendMessage({ ...rest, host, to: msgName, text, ...(from ? { from } : {}) });
     onResult?.(r);
+    if (transport === 'auto' && tcpUnreachable(r)) return await viaUdp();
     return r.netApiStatus;
   } catch (e) {
     if (e instanceof NetsendError) return netApiStatusFor(e);

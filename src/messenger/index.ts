@@ -67,3 +67,5 @@ export {
   type SessionInfo,
   type SessionPath,
 } from './session-message.js';
+export { sendViaUdpRpc, UDP_MAX_TEXT_BYTES, type UdpRpcSendOptions, type UdpRpcSendResult } from './udp-rpc.js';
+export { startUdpRpcReceiver, type UdpRpcReceiver, type UdpRpcReceiverOptions } from './udp-receiver.js';

@@ -29,8 +29,8 @@ export interface ReceivedMessage {
   text: string;
   receivedAt: Date;
   remoteAddress: string;
-  /** 'mailslot': a \MAILSLOT\MESSNGR datagram (mailslot-receiver.ts). */
-  transport: 'nbss' | 'direct' | 'mailslot';
+  /** 'mailslot': a \MAILSLOT\MESSNGR datagram (mailslot-receiver.ts); 'udp': NetrSendMessage over ncadg_ip_udp (udp-receiver.ts). */
+  transport: 'nbss' | 'direct' | 'mailslot' | 'udp';
   /** 'single' for 0xD0 (and mailslot writes), 'multi' for 0xD5/0xD7/0xD6. */
   kind: 'single' | 'multi';
   /** The OEM bytes as received (all blocks concatenated). */

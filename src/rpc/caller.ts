@@ -1,6 +1,6 @@
 /**
  * What interface helpers (wkssvc, srvsvc, epm, later msgsvc and MS-TSTS) need from a bound
- * connection, whatever carries it (ncacn_np, ncacn_ip_tcp, later ncadg_ip_udp) and whatever
+ * connection, whatever carries it (ncacn_np, ncacn_ip_tcp, ncadg_ip_udp) and whatever
  * protects it. RpcClient implements it; so does the factory's RpcConnection.
  */
 import type { WaitOptions } from '../util/abort.js';

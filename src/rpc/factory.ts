@@ -3,8 +3,8 @@
  * C706 Appendix I): `ncacn_np:HOST[\pipe\wkssvc]` over an SMB session (SMB1 or SMB 2/3 as
  * connectSmb chooses), `ncacn_ip_tcp:HOST[PORT]` on TCP, and `ncacn_ip_tcp:HOST` asking the endpoint
  * mapper on TCP 135 for the port. Binding options `[sign]`, `[seal]`, `[connect]` pick the RPC auth
- * level, `[spnego]` / `[ntlm]` the auth type. Each protocol sequence is one entry of OPENERS, so the
- * connectionless transport (ncadg_ip_udp) slots in beside them.
+ * level, `[spnego]` / `[ntlm]` the auth type. Each protocol sequence is one entry of OPENERS; the
+ * connectionless `ncadg_ip_udp:HOST[PORT]` (cl-client.ts) asks ept_map on UDP 135 when no port is given.
  */
 import { createNtlmSecurityContext } from '../auth/security-context.js';
 import type { Credentials } from '../auth/types.js';
@@ -17,6 +17,8 @@ import { parseStringBinding, type StringBinding } from './binding.js';
 import type { RpcCaller } from './caller.js';
 import { RpcClient, type BindResult, type CallOptions, type RpcInterface } from './client.js';
 import { EPM, eptMap } from './interfaces/epm.js';
+import { ClClient, type DatagramTap } from './cl-client.js';
+import { CL_MUST_RECV_FRAG } from './cl-pdu.js';
 import type { NdrCall, Param, ParamValues } from './ndr/call.js';
 import { NP_MAX_FRAG } from './pdu.js';
 import { AUTH_TYPE, type AuthLevelName, type RpcAuthOptions } from './security.js';
@@ -49,6 +51,13 @@ export interface OpenRpcOptions extends WaitOptions {
   /** ncacn_ip_tcp without a port: where the endpoint mapper listens (default 135). */
   epmPort?: number;
   tap?: TrafficTap;
+  /** ncadg_ip_udp: mark calls idempotent (flags1 0x20; no conv callback, no ACK). Default false. */
+  idempotent?: boolean;
+  /** ncadg_ip_udp: first retransmission interval and its cap (ms; ClClientOptions). */
+  retransmitMs?: number;
+  maxRetransmitMs?: number;
+  /** ncadg_ip_udp: sees every datagram sent and accepted (for --pcap). */
+  datagramTap?: DatagramTap;
 }
 
 /** A bound connection: the caller interface plus what was negotiated. */
@@ -180,17 +189,66 @@ export async function epmTcpPort(host: string, iface: RpcInterface, o: OpenRpcOp
   }
 }
 
-const unsupported =
-  (why: string): Opener =>
-  async (b) => {
-    throw new NetsendError('usage', 0, 'RPC_S_PROTSEQ_NOT_SUPPORTED', `${b.protseq}: ${why}`);
+/** UDP 135: the endpoint mapper's well-known port for ncadg_ip_udp ([MS-RPCE] §2.1.2.1). */
+export const EPM_UDP_PORT = 135;
+
+function clClient(host: string, port: number, iface: RpcInterface, o: OpenRpcOptions, idempotent?: boolean): ClClient {
+  return new ClClient({
+    host,
+    port,
+    iface,
+    ...((idempotent ?? o.idempotent) !== undefined ? { idempotent: idempotent ?? o.idempotent } : {}),
+    ...(o.retransmitMs !== undefined ? { retransmitMs: o.retransmitMs } : {}),
+    ...(o.maxRetransmitMs !== undefined ? { maxRetransmitMs: o.maxRetransmitMs } : {}),
+    ...(o.datagramTap ? { tap: o.datagramTap } : {}),
+  });
+}
+
+/** Asks the endpoint mapper on UDP 135 (ept_map is [idempotent] in DCE ep.idl) where `iface` listens over UDP. */
+export async function epmUdpPort(host: string, iface: RpcInterface, o: OpenRpcOptions = {}): Promise<number> {
+  const epm = clClient(host, o.epmPort ?? EPM_UDP_PORT, EPM, o, true);
+  try {
+    const towers = await eptMap(epm, iface.syntax, 'ncadg_ip_udp', { ...waitOf(o), ...(o.deadline ? { deadline: o.deadline } : {}) });
+    return Number(towers[0]!.endpoint);
+  } finally {
+    await epm.close();
+  }
+}
+
+/**
+ * ncadg_ip_udp: no bind exists in the connectionless protocol (C706 ch. 10), so `bind` reports the
+ * fragment sizes used (the 1464-byte must-receive size) and `client` (the connection-oriented
+ * RpcClient) is refused by name.
+ */
+const openUdp: Opener = async (b, iface, o, level) => {
+  if (level !== 'none') throw new NetsendError('usage', 0, 'RPC_S_UNSUPPORTED_AUTHN_LEVEL', 'ncadg_ip_udp is spoken unauthenticated here');
+  const host = b.networkAddress;
+  let port: number;
+  if (b.endpoint === undefined || b.endpoint === '') port = await epmUdpPort(host, iface, o);
+  else {
+    port = Number(b.endpoint);
+    if (!/^\d+$/.test(b.endpoint) || port < 1 || port > 65535) throw new NetsendError('usage', 0, 'RPC_S_INVALID_ENDPOINT_FORMAT', `bad UDP port ${JSON.stringify(b.endpoint)}`);
+  }
+  const cl = clClient(host, port, iface, o);
+  const bind: BindResult = { contextId: 0, maxXmitFrag: CL_MUST_RECV_FRAG, maxRecvFrag: CL_MUST_RECV_FRAG, assocGroupId: 0, secAddr: '' };
+  return {
+    binding: { ...b, endpoint: String(port) },
+    bind,
+    authLevel: level,
+    get client(): RpcClient {
+      throw new NetsendError('usage', 0, 'RPC_S_PROTSEQ_NOT_SUPPORTED', 'ncadg_ip_udp has no connection-oriented client');
+    },
+    call: (opnum: number, stub: Buffer, opts?: CallOptions) => cl.call(opnum, stub, opts),
+    invoke: <I extends readonly Param[], O extends readonly Param[]>(def: NdrCall<I, O>, args: ParamValues<I>, opts?: CallOptions) => cl.invoke(def, args, opts),
+    close: () => cl.close(),
   };
+};
 
 /** One opener per protocol sequence. */
 export const OPENERS: Record<string, Opener> = {
   ncacn_np: openNp,
   ncacn_ip_tcp: openTcp,
-  ncadg_ip_udp: unsupported('the connectionless transport is not implemented yet'),
+  ncadg_ip_udp: openUdp,
 };
 
 const OPTION_WORDS = new Set([...Object.keys(LEVEL_OPTIONS), 'spnego', 'ntlm']);

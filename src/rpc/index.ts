@@ -13,3 +13,6 @@ export * as msgsvc from './interfaces/msgsvc.js';
 export * as msgsvcsend from './interfaces/msgsvcsend.js';
 export * as srvsvc from './interfaces/srvsvc.js';
 export * as epm from './interfaces/epm.js';
+export * from './cl-pdu.js';
+export * from './cl-client.js';
+export * from './cl-server.js';

@@ -28,6 +28,9 @@ import { ntStatusError, dosStatusError, nbssError, netbiosError, rpcFaultError, 
 import { decodeNbssHeader, decodeNbssPacket, decodeSessionRequest, decodeRetarget, decodeDirectTcpHeader, encodeSessionRequest, encodeRetarget } from '../../src/transport/nbss.js';
 import { decodeNsPacket, decodeNbAddresses, decodeNodeStatusRdata, encodeNameQuery, encodeNodeStatusRequest, encodeNsPacket, encodeNbAddresses, encodeNodeStatusRdata, NS_TYPE, NS_CLASS_IN, NS_OPCODE } from '../../src/transport/nameservice.js';
 import { decodeDatagram, directDatagram } from '../../src/transport/datagram.js';
+import { clHeader, decodeClPdu, encodeClPdu, CL_PTYPE, CL_FLAGS1 } from '../../src/rpc/cl-pdu.js';
+import { decodeEptMapRequest } from '../../src/rpc/interfaces/epm-server.js';
+import { buildTower as clBuildTower, encodeEptMap as clEncodeEptMap } from '../../src/rpc/interfaces/epm.js';
 import { decodeMailslotWrite, decodeMessengerBody, encodeMailslotWrite, encodeMessengerBody } from '../../src/smb/smb1/mailslot.js';
 import { decodeName, decodeFirstLevel, encodeName, readName, netbiosName } from '../../src/transport/names.js';
 // auth
@@ -571,6 +574,12 @@ function addSynthetic(s: Seeds): void {
   tryAdd(s, 'mailslot', () => encodeMailslotWrite({ data: messngr }));
   tryAdd(s, 'mailslot', () => encodeMailslotWrite({ name: '\\MAILSLOT\\BROWSE', data: Buffer.alloc(40, 1), priority: 1 }));
   tryAdd(s, 'messngr', () => messngr);
+  // Connectionless DCE/RPC (clrpc-mailslot-notes §1): a request, a fack and a big-endian reject.
+  const clBase = clHeader({ ptype: CL_PTYPE.request, flags1: CL_FLAGS1.IDEMPOTENT, iface: '5a7b91f8-ff00-11d0-a9b2-00c04fb6e6fc', activity: '11223344-5566-7788-99aa-bbccddeeff00', ifVersion: 1 });
+  tryAdd(s, 'cl-pdu', () => encodeClPdu({ header: clBase, body: { kind: 'stub', stub: Buffer.from('0600000000000000060000414c49434500', 'hex') } }));
+  tryAdd(s, 'cl-pdu', () => encodeClPdu({ header: { ...clBase, ptype: CL_PTYPE.fack }, body: { kind: 'fack', fack: { version: 1, windowSize: 24, maxTsdu: 1464, maxFragSize: 1464, serial: 1, selack: [5] } } }));
+  tryAdd(s, 'cl-pdu', () => encodeClPdu({ header: { ...clBase, ptype: CL_PTYPE.reject, littleEndian: false }, body: { kind: 'status', status: 0x1c010003 } }));
+  tryAdd(s, 'ept-map-request', () => clEncodeEptMap(clBuildTower({ interface: { uuid: '5a7b91f8-ff00-11d0-a9b2-00c04fb6e6fc', major: 1, minor: 0 }, protseq: 'ncadg_ip_udp' }), 4));
   tryAdd(s, 'nbss-session-request', () => encodeSessionRequest(netbiosName('*SMBSERVER', 0x20), alice));
   tryAdd(s, 'nbss-retarget', () => encodeRetarget('127.0.0.1', 139));
   // SMB2 commands the captures do not carry (pipes there go through IOCTL).
@@ -712,6 +721,8 @@ export const TARGETS: FuzzTarget[] = [
   { name: 'dgm.decodeDatagram', pools: ['dgm'], run: (b) => decodeDatagram(b) },
   { name: 'smb1.decodeMailslotWrite', pools: ['mailslot'], run: (b) => decodeMailslotWrite(b) },
   { name: 'smb1.decodeMessengerBody', pools: ['messngr'], run: (b) => decodeMessengerBody(b) },
+  { name: 'rpc.decodeClPdu', pools: ['cl-pdu'], run: (b) => decodeClPdu(b) },
+  { name: 'epm.decodeEptMapRequest', pools: ['ept-map-request'], run: (b) => decodeEptMapRequest(b) },
   // auth
   { name: 'ntlm.decodeNegotiate', pools: ['ntlm'], run: (b) => decodeNegotiate(b) },
   { name: 'ntlm.decodeChallenge', pools: ['ntlm'], run: (b) => decodeChallenge(b) },

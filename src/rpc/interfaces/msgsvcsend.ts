@@ -1,6 +1,6 @@
 /**
  * msgsvcsend ([MS-MSRP] §3.2.4.1): NetrSendMessage, carried over ncadg_ip_udp with a dynamic
- * endpoint. Codec only here; the connectionless transport is a later piece.
+ * endpoint. Codec only here; the connectionless transport is src/rpc/cl-client.ts (sender) and cl-server.ts (receiver).
  */
 import { ndrCall } from '../ndr/call.js';
 import { cstring, refPtr, u32, type CharsetCodec } from '../ndr/types.js';

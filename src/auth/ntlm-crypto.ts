@@ -65,6 +65,10 @@ export function ntlmv2Temp(timestamp: bigint, clientChallenge: Buffer, serverNam
   return Buffer.concat([head, serverName, Buffer.alloc(4)]);
 }
 
+/**
+ * The NTLMv2 responses and key of one logon ([MS-NLMP] §3.3.2): what AUTHENTICATE_MESSAGE carries and what signing
+ * keys derive from.
+ */
 export interface NtlmV2Responses {
   ntProofStr: Buffer;
   ntChallengeResponse: Buffer;

@@ -53,6 +53,7 @@ export const AvFlags = {
   UNTRUSTED_SPN_SOURCE: 0x4,
 } as const;
 
+/** One AV_PAIR of a target-info list ([MS-NLMP] §2.2.2.1), kept raw so unknown ids survive a round trip. */
 export interface AvPair {
   id: number;
   value: Buffer;
@@ -111,6 +112,7 @@ export function encodeAvPairs(pairs: AvPair[]): Buffer {
   return w.finish();
 }
 
+/** The server names a CHALLENGE_MESSAGE's target info reports (the MsvAvNbComputerName, MsvAvNbDomainName, MsvAvDnsComputerName and MsvAvDnsDomainName AV_PAIRs, [MS-NLMP] §2.2.2.1). */
 export interface TargetInfo {
   netbiosComputer?: string;
   netbiosDomain?: string;
@@ -193,6 +195,7 @@ function checkHeader(r: ByteReader, type: number, what: string): void {
 
 // --- NEGOTIATE_MESSAGE, §2.2.1.1 ---
 
+/** Fields of a NEGOTIATE_MESSAGE ([MS-NLMP] §2.2.1.1). */
 export interface NegotiateMessage {
   flags: number;
   domain?: string;
@@ -200,6 +203,7 @@ export interface NegotiateMessage {
   version?: NtlmVersion;
 }
 
+/** Encodes a NEGOTIATE_MESSAGE ([MS-NLMP] §2.2.1.1), the first token of the exchange. */
 export function encodeNegotiate(m: NegotiateMessage): Buffer {
   const domain = Buffer.from(m.domain ?? '', 'latin1');
   const ws = Buffer.from(m.workstation ?? '', 'latin1');
@@ -214,6 +218,7 @@ export function encodeNegotiate(m: NegotiateMessage): Buffer {
   return w.finish();
 }
 
+/** Parses a NEGOTIATE_MESSAGE ([MS-NLMP] §2.2.1.1), as the in-process acceptor and tests see it. */
 export function decodeNegotiate(buf: Buffer): NegotiateMessage {
   const what = 'NTLM NEGOTIATE_MESSAGE';
   const r = new ByteReader(buf, what);
@@ -234,6 +239,7 @@ export function decodeNegotiate(buf: Buffer): NegotiateMessage {
 
 // --- CHALLENGE_MESSAGE, §2.2.1.2 ---
 
+/** Fields of a CHALLENGE_MESSAGE ([MS-NLMP] §2.2.1.2). */
 export interface ChallengeMessage {
   flags: number;
   serverChallenge: Buffer;
@@ -244,6 +250,7 @@ export interface ChallengeMessage {
   version?: NtlmVersion;
 }
 
+/** Parses a CHALLENGE_MESSAGE ([MS-NLMP] §2.2.1.2); every offset/length field is checked against the buffer. */
 export function decodeChallenge(buf: Buffer): ChallengeMessage {
   const what = 'NTLM CHALLENGE_MESSAGE';
   const r = new ByteReader(buf, what);
@@ -274,6 +281,7 @@ export function decodeChallenge(buf: Buffer): ChallengeMessage {
   return m;
 }
 
+/** Encodes a CHALLENGE_MESSAGE ([MS-NLMP] §2.2.1.2); used by the test acceptor, not on the client path. */
 export function encodeChallenge(m: Omit<ChallengeMessage, 'targetInfo'> & { targetInfo?: AvPair[] }): Buffer {
   const unicode = (m.flags & NtlmFlags.UNICODE) !== 0;
   const name = Buffer.from(m.targetName, unicode ? 'utf16le' : 'latin1');
@@ -292,6 +300,7 @@ export function encodeChallenge(m: Omit<ChallengeMessage, 'targetInfo'> & { targ
 
 // --- AUTHENTICATE_MESSAGE, §2.2.1.3 ---
 
+/** Fields of an AUTHENTICATE_MESSAGE ([MS-NLMP] §2.2.1.3). */
 export interface AuthenticateMessage {
   flags: number;
   lmResponse: Buffer;
@@ -308,6 +317,7 @@ export interface AuthenticateMessage {
 /** Offset of the MIC field within an AUTHENTICATE message that carries VERSION and MIC. */
 export const AUTHENTICATE_MIC_OFFSET = 72;
 
+/** Encodes an AUTHENTICATE_MESSAGE ([MS-NLMP] §2.2.1.3) with its payload fields after the fixed header. */
 export function encodeAuthenticate(m: AuthenticateMessage): Buffer {
   const unicode = (m.flags & NtlmFlags.UNICODE) !== 0;
   const enc = (s: string): Buffer => Buffer.from(s, unicode ? 'utf16le' : 'latin1');

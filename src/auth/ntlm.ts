@@ -29,6 +29,7 @@ import {
 } from './spnego.js';
 import type { Authenticator, Credentials } from './types.js';
 
+/** How the NTLM client authenticator frames and flags its tokens. */
 export interface NtlmOptions {
   /** Wrap NTLMSSP in SPNEGO (SMB session setup). Default true; DCE/RPC auth type 10 uses false. */
   spnego?: boolean;
@@ -38,7 +39,12 @@ export interface NtlmOptions {
   seal?: boolean;
   /** SPN placed in MsvAvTargetName, e.g. "cifs/server". */
   targetName?: string;
+  /**
+   * Clock for the NTLMv2 timestamp when the server sends none ([MS-NLMP] §3.1.5.1.2); injectable so tests are
+   * reproducible.
+   */
   now?: () => Date;
+  /** Source of the client challenge and exported session key; injectable so tests are reproducible. */
   randomBytes?: (n: number) => Buffer;
 }
 

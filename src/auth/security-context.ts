@@ -35,6 +35,7 @@ export interface SecurityContext extends Authenticator {
   unseal(sealed: Buffer, signature: Buffer, signed?: SignedBytes): Buffer;
 }
 
+/** Options of an NTLM security context for DCE/RPC authentication ([MS-RPCE] §2.2.1.1.7). */
 export interface NtlmContextOptions extends Pick<NtlmOptions, 'targetName' | 'now' | 'randomBytes'> {
   /** Wrap in SPNEGO (RPC auth_type 9) instead of raw NTLMSSP (auth_type 10). */
   spnego?: boolean;

@@ -15,9 +15,13 @@ import {
 /** SPNEGO tokens, RFC 4178 §4.2 and [MS-SPNG] §2.2. */
 
 export const OID_SPNEGO = '1.3.6.1.5.5.2';
+/** NTLMSSP mechanism OID ([MS-NLMP] §1.9), the only mechanism this client speaks. */
 export const OID_NTLMSSP = '1.3.6.1.4.1.311.2.2.10';
+/** Kerberos V5 mechanism OID (RFC 4121); recognised in a server's list, never used. */
 export const OID_KRB5 = '1.2.840.113554.1.2.2';
+/** Microsoft's legacy Kerberos OID ([MS-SPNG] §3.1.5.1); recognised in a server's list, never used. */
 export const OID_MS_KRB5 = '1.2.840.48018.1.2.2';
+/** NEGOEX mechanism OID ([MS-NEGOEX] §1.9); recognised in a server's list, never used. */
 export const OID_NEGOEX = '1.3.6.1.4.1.311.2.2.30';
 
 /** negState, RFC 4178 §4.2.2. */
@@ -28,6 +32,7 @@ export const NegState = {
   requestMic: 3,
 } as const;
 
+/** A parsed NegTokenInit ([MS-SPNG] §2.2.1, RFC 4178 §4.2.1): the mechanisms a peer offers. */
 export interface NegTokenInit {
   mechTypes: string[];
   mechToken?: Buffer;
@@ -38,6 +43,7 @@ export interface NegTokenInit {
   mechTypesDer: Buffer;
 }
 
+/** A parsed NegTokenResp (RFC 4178 §4.2.2): the state of the negotiation and the inner mechanism's token. */
 export interface NegTokenResp {
   negState?: number;
   supportedMech?: string;

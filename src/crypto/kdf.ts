@@ -30,6 +30,7 @@ export type Smb3Dialect = 0x0300 | 0x0302 | 0x0311 | '3.0' | '3.0.2' | '3.1.1';
 
 const DIALECT_NUMBERS: Record<string, number> = { '3.0': 0x0300, '3.0.2': 0x0302, '3.1.1': 0x0311 };
 
+/** The SMB 3.x session keys ([MS-SMB2] §3.2.5.3.1), derived with SP800-108 KDF in counter mode. */
 export interface Smb3Keys {
   signingKey: Buffer;
   /** Client -> server encryption key (the server's DecryptionKey). */

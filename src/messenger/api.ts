@@ -26,6 +26,7 @@ export type RemoteSend = (server: string, msgName: string, from: string | null, 
 /** Resolves a Messenger name (NAME<03>) to an address. */
 export type NameResolver = (name: string, opts: { timeoutMs?: number; signal?: AbortSignal }) => Promise<string>;
 
+/** Options for netMessageBufferSend beyond the Win32 parameters: where the name lives and how to send. */
 export interface NetMessageBufferSendOptions extends Partial<Omit<SendMessageOptions, 'to' | 'from' | 'text'>> {
   /** Address of msgName's host; without it msgName is resolved with `resolve`. */
   host?: string;

@@ -19,6 +19,7 @@ import type * as net from 'node:net';
 import { NetsendError, TimeoutError } from '../status/error.js';
 import { addressKey, type ResolvedReceiverLimits } from './receiver-limits.js';
 
+/** Counters of a receiver's connection admission, for `stats()`. */
 export interface ReceiverStats {
   /** Connections admitted (being served) now. */
   active: number;

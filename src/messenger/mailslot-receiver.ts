@@ -18,11 +18,13 @@ import { MessageRateLimiter, RECEIVER_LIMIT_DEFAULTS } from './receiver-limits.j
 /** Largest UDP payload considered at all (a NetBIOS datagram is at most 14 + 65535). */
 const MAX_UDP = 14 + 0xffff;
 
+/** Where to listen for \MAILSLOT\MESSNGR datagrams and what to do with each message. */
 export interface MailslotReceiverOptions {
   /** Address to bind (default 127.0.0.1). Broadcasts reach only a socket bound to 0.0.0.0. */
   host?: string;
   /** UDP port (default 138; 0 picks an ephemeral one). */
   port?: number;
+  /** Called once per reassembled, decoded message. */
   onMessage: (m: ReceivedMessage) => void;
   /** Dropped datagrams and handler exceptions; the receiver keeps running. */
   onError?: (e: NetsendError, remoteAddress: string) => void;
@@ -45,6 +47,7 @@ export interface MailslotReceiverOptions {
   signal?: AbortSignal;
 }
 
+/** Counters of a mailslot receiver: what arrived and what was dropped. */
 export interface MailslotReceiverStats {
   datagrams: number;
   messages: number;
@@ -54,10 +57,13 @@ export interface MailslotReceiverStats {
   pending: number;
 }
 
+/** A running receiver of messenger mailslot datagrams ([MS-MAIL] over RFC 1002 §4.4 datagrams). */
 export interface MailslotReceiver {
   readonly host: string;
   readonly port: number;
+  /** Counters since start. */
   stats(): MailslotReceiverStats;
+  /** Stops listening and releases the socket. */
   close(): Promise<void>;
 }
 

@@ -61,6 +61,7 @@ export interface DirectedMailslotOptions extends MailslotSendOptions {
   maxBytes?: number;
 }
 
+/** Outcome of one mailslot send: mailslots carry no answer, so `delivery` is at best 'sent'. */
 export interface MailslotSendResult {
   /** NAME<xx>@address. */
   target: string;

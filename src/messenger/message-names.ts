@@ -13,6 +13,7 @@ import { NB_SUFFIX } from '../transport/names.js';
 import { registerName, releaseName, startNameResponder, type NameResponder, type RegisterNameOptions } from '../transport/nameservice.js';
 import { defaultFromName, usageError } from './text.js';
 
+/** Which NetBIOS names to claim for a receiver, and where. */
 export interface MessengerNamesOptions {
   /** Aliases to claim as NAME<03> (upper-cased). */
   names: string[];
@@ -32,6 +33,7 @@ export interface MessengerNamesOptions {
   signal?: AbortSignal;
 }
 
+/** Outcome of claiming one name. */
 export interface NameClaim {
   name: string;
   ok: boolean;
@@ -39,6 +41,7 @@ export interface NameClaim {
   error?: { layer: string; code: number; name: string; message: string; netApiStatus: number };
 }
 
+/** Names claimed by startMessengerNames, and the responder that defends them. */
 export interface MessengerNames {
   readonly address: string;
   readonly claims: NameClaim[];
@@ -63,6 +66,10 @@ export function primaryIpv4(): { address: string; broadcast: string } | null {
   return null;
 }
 
+/**
+ * Claims the messenger names (NAME<03>) by broadcast or at a WINS server and answers queries for them until closed
+ * (RFC 1002 §4.2.2, §5.1.1).
+ */
 export async function startMessengerNames(opts: MessengerNamesOptions): Promise<MessengerNames> {
   const iface = primaryIpv4();
   const address = opts.address ?? iface?.address;

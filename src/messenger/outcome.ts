@@ -21,10 +21,13 @@
 import { NetsendError, usageError } from '../status/error.js';
 import { raceWait } from '../util/abort.js';
 
+/** What is known of a message's arrival: confirmed by the peer, failed, or written without an answer. */
 export type Delivery = 'confirmed' | 'failed' | 'unconfirmed';
 
+/** Every Delivery value, for option parsing and documentation. */
 export const DELIVERIES: readonly Delivery[] = ['confirmed', 'failed', 'unconfirmed'];
 
+/** When a send is repeated after a failure, and how long to pause. */
 export interface RetryOptions {
   /** Further attempts after a `failed` one (default 0, at most MAX_RETRIES). */
   retries?: number;
@@ -35,7 +38,9 @@ export interface RetryOptions {
   signal?: AbortSignal;
 }
 
+/** Upper bound on `retries`, so a typo cannot loop for hours. */
 export const MAX_RETRIES = 100;
+/** Pause between attempts when the caller gives none, in ms. */
 export const DEFAULT_RETRY_DELAY_MS = 250;
 
 /** Usage errors for retry options, thrown before any traffic. */

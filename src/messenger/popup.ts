@@ -5,6 +5,7 @@
  */
 import { sanitizeForTerminal } from '../util/sanitize.js';
 
+/** The fields a popup shows. */
 export interface PopupMessage {
   from: string;
   to: string;
@@ -28,6 +29,7 @@ export function popupHeader(m: PopupMessage): string {
   return `Message from ${sanitizeForTerminal(m.from)} to ${sanitizeForTerminal(m.to)} on ${formatDate(m.receivedAt)}`;
 }
 
+/** A received message as a boxed terminal popup: the header line, a blank line, the text wrapped at `width`. */
 export function formatPopup(m: PopupMessage, width = 72): string {
   const lines = [popupHeader(m), '', ...sanitizeForTerminal(m.text, { lineBreaks: true }).split('\n')];
   const wrapped: string[] = [];

@@ -11,6 +11,7 @@
  */
 import { usageError } from '../status/error.js';
 
+/** Bounds on what a receiver admits (connections, queue, message rate) so hostile peers cannot exhaust it. */
 export interface ReceiverLimits {
   /** Admitted (served) connections at once. */
   maxConnections?: number;

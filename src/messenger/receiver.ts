@@ -23,6 +23,7 @@ import { ConnectionGate, type ReceiverStats, type Slot } from './connection-gate
 export { RECEIVER_LIMIT_DEFAULTS, type ReceiverLimits } from './receiver-limits.js';
 export type { ReceiverStats } from './connection-gate.js';
 
+/** One message as a receiver decoded it. */
 export interface ReceivedMessage {
   from: string;
   to: string;
@@ -45,6 +46,7 @@ export interface ReceiverOptions extends ReceiverLimits {
   port?: number;
   /** Framing; default NBSS on 139, Direct TCP on every other port. */
   transport?: 'nbss' | 'direct';
+  /** Called once per message received; exceptions it throws are reported, not fatal. */
   onMessage: (m: ReceivedMessage) => void;
   /** Peer failures, refusals, evictions, timeouts and handler exceptions (the receiver keeps running). */
   onError?: (e: NetsendError, remoteAddress: string) => void;
@@ -57,6 +59,7 @@ export interface ReceiverOptions extends ReceiverLimits {
   signal?: AbortSignal;
 }
 
+/** A running messenger receiver. */
 export interface Receiver {
   readonly host: string;
   readonly port: number;
@@ -65,6 +68,7 @@ export interface Receiver {
   connections(): number;
   /** Admission counters: served, queued, refused, evicted, timed out, rate-limited. */
   stats(): ReceiverStats;
+  /** Stops accepting, closes open connections and releases the port. */
   close(): Promise<void>;
 }
 
@@ -86,6 +90,9 @@ interface Group {
   bytes: number;
 }
 
+/**
+ * Starts an SMB1 messenger receiver (the message commands of [MS-MSRP] §2.2.3) over NBSS or direct TCP.
+ */
 export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const host = opts.host ?? '127.0.0.1';
   const requestedPort = opts.port ?? 139;

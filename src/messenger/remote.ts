@@ -74,6 +74,7 @@ export interface RemoteSendOptions extends RemoteConnectOptions, RetryOptions {
   includeNul?: boolean;
 }
 
+/** Outcome of a send through the remote server's RPC interface (wkssvc NetrMessageBufferSend or msgsvc). */
 export interface RemoteSendResult {
   /** True exactly when `delivery` is 'confirmed'. */
   ok: boolean;
@@ -233,6 +234,7 @@ async function sendViaWorkstationOnce(o: RemoteSendOptions): Promise<RemoteSendR
   }
 }
 
+/** Outcome of a NetrWkstaGetInfo query ([MS-WKST] §3.2.4.1), with the path that carried it. */
 export interface WorkstationInfoResult {
   /** The SMB session (absent over ncacn_ip_tcp). */
   session?: SmbSessionInfo;

@@ -126,6 +126,7 @@ async function queryMessengerName(name: string, opts: ResolveOptions): Promise<s
   return first;
 }
 
+/** One recipient after resolution: the message name and where its host is. */
 export interface MessengerTarget {
   /** Recipient name for the message (NAME<03> without the suffix). */
   to: string;

@@ -88,6 +88,7 @@ export interface SessionInfo {
   domain?: string;
 }
 
+/** Outcome for one terminal session. */
 export interface SessionMessageResult {
   sessionId: number;
   name: string;
@@ -100,8 +101,13 @@ export interface SessionMessageResult {
   status: SendStatus | null;
 }
 
+/**
+ * Which [MS-TSTS] RPC interface served the request: 'lsm' (the session manager's) or 'legacy' (the older terminal-
+ * server one).
+ */
 export type SessionPath = 'lsm' | 'legacy';
 
+/** Outcome of sending a message to terminal sessions on one server ([MS-TSTS] message box). */
 export interface SendSessionMessageResult {
   server: string;
   path: SessionPath;
@@ -111,6 +117,7 @@ export interface SendSessionMessageResult {
   ok: boolean;
 }
 
+/** Sessions of a server as the [MS-TSTS] enumeration reported them. */
 export interface ListSessionsResult {
   server: string;
   path: SessionPath;
@@ -161,6 +168,10 @@ export function remoteApiDisabledError(server: string, lsm: NetsendError, legacy
   );
 }
 
+/**
+ * Rewrites an access-denied failure of a terminal-session call into one that says administrator rights on the server
+ * are needed, keeping the original status.
+ */
 export function adminNeededError(server: string, e: NetsendError, what: string): NetsendError {
   return actionable(e, `${what} needs an administrator of ${server} (UAC remote restrictions apply to local accounts): ${raw(e)}`);
 }

@@ -38,6 +38,7 @@ export const MAX_MAX_BYTES = 65_024;
  * - 'raw': bytes are sent as given.
  */
 export type LineEndings = 'crlf' | 'msrp' | 'lf' | 'raw';
+/** Every LineEndings value, for option parsing and documentation. */
 export const LINE_ENDINGS: readonly LineEndings[] = ['crlf', 'msrp', 'lf', 'raw'];
 
 /** Usage errors of the messenger: the one builder in src/status. */
@@ -113,6 +114,7 @@ export function resolveCodepage(name: string | undefined): string {
 
 const BREAK = /\r\n|\n\r|\r|\n/g;
 
+/** Rewrites line breaks per policy before encoding, since Windows popups expect CR LF. */
 export function applyLineEndings(text: string, policy: LineEndings = 'crlf'): string {
   switch (policy) {
     case 'crlf':

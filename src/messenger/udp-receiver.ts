@@ -21,12 +21,18 @@ import { decodeOemName, decodeOemText, resolveCodepage } from './text.js';
 import type { ReceivedMessage } from './receiver.js';
 import { MessageRateLimiter, RECEIVER_LIMIT_DEFAULTS } from './receiver-limits.js';
 
+/**
+ * Where to listen for msgsvc calls over connectionless RPC ([MS-MSRP] over [MS-RPCE] ncadg_ip_udp) and what to do with
+ * each.
+ */
 export interface UdpRpcReceiverOptions {
   /** Address to bind (default 127.0.0.1). */
   host?: string;
   /** UDP port (default 135, the endpoint mapper's; 0 picks an ephemeral one). */
   port?: number;
+  /** Called once per message received. */
   onMessage: (m: ReceivedMessage & { transport: 'udp' }) => void;
+  /** Called for dropped or failed calls; the receiver keeps running. */
   onError?: (e: NetsendError, remoteAddress: string) => void;
   codepage?: string;
   /** Accept only these recipient names (upper-cased); others get NERR_NameNotFound. Default: any. */
@@ -43,10 +49,13 @@ export interface UdpRpcReceiverOptions {
   signal?: AbortSignal;
 }
 
+/** A running receiver of NetrSendMessage calls over ncadg_ip_udp. */
 export interface UdpRpcReceiver {
   readonly host: string;
   readonly port: number;
+  /** Connectionless RPC server counters plus the messages delivered. */
   stats(): ClServerStats & { messages: number };
+  /** Stops listening and releases the socket. */
   close(): Promise<void>;
 }
 

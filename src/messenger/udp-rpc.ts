@@ -44,6 +44,7 @@ export interface UdpRpcSendOptions extends WaitOptions, RetryOptions {
   tap?: DatagramTap;
 }
 
+/** Outcome of one send over connectionless RPC (msgsvc NetrSendMessage, [MS-MSRP] §3.2.4.1). */
 export interface UdpRpcSendResult {
   /** NAME@host[:port]. */
   target: string;

@@ -6,14 +6,17 @@
 import { ByteReader } from '../util/bytes.js';
 import { MalformedError } from '../status/error.js';
 
+/** Link-layer header types the reader understands (the pcap LINKTYPE_ registry values). */
 export const LinkType = { NULL: 0, ETHERNET: 1, RAW: 101, LINUX_SLL: 113, RAW_IPV4: 228, RAW_IPV6: 229, LINUX_SLL2: 276 } as const;
 
+/** The TCP header fields that stream reassembly needs. */
 export interface TcpInfo {
   seq: number;
   ack: number;
   flags: number; // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10
 }
 
+/** One TCP or UDP packet of a capture, with its addresses and payload. */
 export interface CapturedPacket {
   /** Index in the file, from 0. */
   index: number;
@@ -29,6 +32,7 @@ export interface CapturedPacket {
   tcp?: TcpInfo;
 }
 
+/** The TCP/UDP packets of a capture file. */
 export interface Capture {
   packets: CapturedPacket[];
   /** Frames that were not IPv4/IPv6 TCP/UDP, or were IP fragments. */
@@ -37,6 +41,7 @@ export interface Capture {
 
 const MAX_RECORD = 256 * 1024;
 
+/** Parses a classic pcap or pcapng capture into its TCP/UDP packets; every record length is bounds-checked. */
 export function readCapture(buf: Buffer): Capture {
   if (buf.length < 4) throw new MalformedError('capture', 'shorter than a magic number');
   const magic = buf.readUInt32LE(0);
@@ -260,11 +265,13 @@ function pushFrame(out: Capture, index: number, timestampUs: bigint, linkType: n
   }
 }
 
+/** Consecutive payload bytes one side of a TCP stream sent before the other side spoke. */
 export interface TcpSegmentRun {
   direction: 'c2s' | 's2c';
   data: Buffer;
 }
 
+/** One TCP connection of a capture, reassembled per direction. */
 export interface TcpStream {
   client: { address: string; port: number };
   server: { address: string; port: number };

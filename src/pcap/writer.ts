@@ -36,6 +36,7 @@ function checksum(...parts: Buffer[]): number {
   return ~sum & 0xffff;
 }
 
+/** An IP address and port written into synthesized packet headers. */
 export interface Endpoint {
   address: string;
   port: number;
@@ -365,10 +366,12 @@ export class TcpRecorder implements TrafficTap {
     }
   }
 
+  /** Records bytes sent to the peer as client-to-server TCP segments. */
   outbound(bytes: Buffer): void {
     if (!this.finished) this.segments(true, bytes);
   }
 
+  /** Records bytes received from the peer as server-to-client TCP segments. */
   inbound(bytes: Buffer): void {
     if (!this.finished) this.segments(false, bytes);
   }

@@ -7,12 +7,14 @@
 import { NetsendError } from '../status/error.js';
 import { isUuid } from './uuid.js';
 
+/** One `key=value` (or bare flag) option between a string binding's brackets. */
 export interface BindingOption {
   name: string;
   /** Absent for a bare flag such as "print". */
   value?: string;
 }
 
+/** The parts of a DCE string binding (C706 Appendix I). */
 export interface StringBinding {
   /** Object UUID before '@', lower-case. */
   object?: string;
@@ -34,6 +36,10 @@ function bad(text: string, why: string): NetsendError {
 
 const RESERVED = /[@[\],]/;
 
+/**
+ * Parses a string binding such as `ncacn_np:HOST[\pipe\wkssvc]` (C706 Appendix I, [MS-RPCE] §2.1); a malformed one is
+ * a usage error.
+ */
 export function parseStringBinding(text: string): StringBinding {
   if (typeof text !== 'string' || text.length === 0 || text.length > 4096) throw bad(String(text).slice(0, 64), 'empty or too long');
   let rest = text.trim();
@@ -90,6 +96,7 @@ export function parseStringBinding(text: string): StringBinding {
   return out;
 }
 
+/** Formats a string binding back to its text form ([MS-RPCE] §2.1, C706 Appendix I). */
 export function formatStringBinding(b: StringBinding): string {
   if (!/^[a-z][a-z0-9_]*$/i.test(b.protseq)) throw bad(b.protseq, 'bad protocol sequence');
   if (RESERVED.test(b.networkAddress)) throw bad(b.networkAddress, 'bad network address');

@@ -7,11 +7,13 @@ import type { WaitOptions } from '../util/abort.js';
 import type { CallOptions } from './client.js';
 import type { NdrCall, Param, ParamValues } from './ndr/call.js';
 
+/** A bound RPC connection as interface helpers use it: raw stub calls and typed NDR calls. */
 export interface RpcCaller {
   /** One request stub in, the reassembled response stub out (faults throw RpcFaultError). */
   call(opnum: number, stub: Buffer, opts?: CallOptions): Promise<Buffer>;
   /** Encodes the [in] parameters, calls, decodes the [out] ones. */
   invoke<I extends readonly Param[], O extends readonly Param[]>(def: NdrCall<I, O>, args: ParamValues<I>, opts?: CallOptions): Promise<ParamValues<O>>;
+  /** Ends the association and releases its transport. */
   close(opts?: WaitOptions): Promise<void>;
 }
 

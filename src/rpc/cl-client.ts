@@ -35,7 +35,9 @@ import { uuidFromBytes, uuidToBytes } from './uuid.js';
 
 /** conv (DCE conv.idl): the callback interface a server uses to learn a client's seq. */
 export const CONV: RpcInterface = { name: 'conv', syntax: { uuid: '333a2276-0000-0000-0d00-00809c000000', major: 3, minor: 0 } };
+/** conv_who_are_you opnum: a server asks for the client's activity sequence number (C706 §10.1). */
 export const CONV_WHO_ARE_YOU = 0;
+/** conv_who_are_you2 opnum: as conv_who_are_you, also asking for the client's address space UUID. */
 export const CONV_WHO_ARE_YOU2 = 1;
 
 const EPM_UUID = 'e1af8308-5d1f-11c9-91a4-08002b14a0fa';
@@ -43,6 +45,7 @@ const EPM_UUID = 'e1af8308-5d1f-11c9-91a4-08002b14a0fa';
 /** Reject statuses after which the manager certainly did not run (DCE rpc__dg_call_did_mgr_execute). */
 const NOT_EXECUTED = new Set<number>([NCA_STATUS.nca_s_unk_if, NCA_STATUS.nca_s_op_rng_error, NCA_STATUS.nca_s_who_are_you_failed, NCA_STATUS.nca_s_wrong_boot_time, 0x1c010017, 0x1c00000c]);
 
+/** A UDP address and port. */
 export interface Endpoint {
   address: string;
   port: number;
@@ -51,6 +54,7 @@ export interface Endpoint {
 /** Sees every datagram the client sends or accepts (for --pcap). */
 export type DatagramTap = (dir: 'out' | 'in', local: Endpoint, remote: Endpoint, data: Buffer) => void;
 
+/** Where a connectionless client sends and how it retransmits. */
 export interface ClClientOptions {
   host: string;
   port: number;
@@ -106,6 +110,10 @@ function normAddr(a: string): string {
   return a.startsWith('::ffff:') ? a.slice(7) : a.toLowerCase();
 }
 
+/**
+ * A connectionless (ncadg_ip_udp) DCE/RPC client ([MS-RPCE] §3.2, C706 §10): retransmits, pings, answers the conv
+ * callback and reassembles fragments.
+ */
 export class ClClient implements RpcCaller {
   readonly activity: string;
   /** A fixed non-nil UUID for this client's address space (conv who_are_you2 cas_uuid). */
@@ -494,6 +502,7 @@ export class ClClient implements RpcCaller {
     return def.decodeOut(out, args);
   }
 
+  /** Releases the socket. */
   async close(): Promise<void> {
     this.closed = true;
     const s = this.sock;

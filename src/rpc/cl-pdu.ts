@@ -8,7 +8,9 @@ import { MalformedError } from '../status/error.js';
 import { ByteReader, ByteWriter } from '../util/bytes.js';
 import { NIL_UUID, uuidFromBytes, uuidToBytes } from './uuid.js';
 
+/** rpc_vers of connectionless PDUs (C706 §12.5.1). */
 export const CL_RPC_VERSION = 4;
+/** Size of the connectionless PDU header (C706 §12.5.1). */
 export const CL_HEADER_LENGTH = 80;
 /** C706 Table K-2 / DCE `RPC_C_DG_MUST_RECV_FRAG_SIZE`: every receiver takes a whole PDU this big. */
 export const CL_MUST_RECV_FRAG = 1464;
@@ -31,6 +33,7 @@ export const CL_PTYPE = {
   fack: 9,
   cancel_ack: 10,
 } as const;
+/** A connectionless PDU type name (C706 §12.5.1). */
 export type ClPtypeName = keyof typeof CL_PTYPE;
 const PTYPE_NAMES: ClPtypeName[] = ['request', 'ping', 'response', 'fault', 'working', 'nocall', 'reject', 'ack', 'cl_cancel', 'fack', 'cancel_ack'];
 
@@ -96,6 +99,7 @@ export interface ClFack {
   selack: number[];
 }
 
+/** The body of a connectionless PDU, by type (C706 §12.5.3). */
 export type ClBody =
   | { kind: 'stub'; stub: Buffer } // request, response
   | { kind: 'status'; status: number } // fault, reject
@@ -104,11 +108,13 @@ export type ClBody =
   | { kind: 'cancel'; version: number; cancelId: number } // cl_cancel (empty body = orphan, kind 'empty')
   | { kind: 'cancel_ack'; version: number; cancelId: number; accepting: boolean };
 
+/** A decoded connectionless PDU: its 80-byte header and its type's body (C706 §12.5). */
 export interface ClPdu {
   header: ClHeader;
   body: ClBody;
 }
 
+/** The C706 name of a connectionless PDU type, for messages and traces. */
 export function clPtypeName(ptype: number): string {
   return PTYPE_NAMES[ptype] ?? `ptype ${ptype}`;
 }

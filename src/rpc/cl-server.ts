@@ -23,6 +23,7 @@ import { CL_FLAGS1, CL_MUST_RECV_FRAG, CL_PTYPE, clHeader, decodeClPdu, encodeCl
 import type { RpcInterface } from './client.js';
 import { uuidFromBytes, uuidToBytes } from './uuid.js';
 
+/** What a handler knows about the call it serves. */
 export interface ClCallContext {
   from: Endpoint;
   /** The request's integer byte order (the stub follows it). */
@@ -31,6 +32,7 @@ export interface ClCallContext {
   seq: number;
 }
 
+/** One interface a connectionless server serves. */
 export interface ClHandler {
   iface: RpcInterface;
   /** Number of operations: opnum ≥ this is rejected with nca_s_op_rng_error. */
@@ -39,6 +41,7 @@ export interface ClHandler {
   handle(opnum: number, stub: Buffer, ctx: ClCallContext): Promise<Buffer> | Buffer;
 }
 
+/** What a connectionless server serves, where, and its bounds per activity and request. */
 export interface ClServerOptions {
   handlers: ClHandler[];
   host?: string;
@@ -57,6 +60,7 @@ export interface ClServerOptions {
   tap?: DatagramTap;
 }
 
+/** Counters of a connectionless server. */
 export interface ClServerStats {
   datagrams: number;
   dropped: number;
@@ -89,6 +93,10 @@ interface Activity {
 
 const MAX_FRAGS = 64;
 
+/**
+ * A connectionless DCE/RPC server over UDP (C706 §10): tracks activities, answers duplicates from its cache, and does
+ * the conv callback for at-most-once calls.
+ */
 export class ClServer {
   readonly bootTime: number;
   private sock: dgram.Socket | undefined;
@@ -103,11 +111,13 @@ export class ClServer {
     this.bootTime = (opts.bootTime ?? Math.floor(Date.now() / 1000)) >>> 0 || 1;
   }
 
+  /** The bound address (the configured one before `listen`). */
   get address(): Endpoint {
     const a = this.sock?.address();
     return a ? { address: a.address, port: a.port } : { address: this.opts.host ?? '127.0.0.1', port: this.opts.port ?? 0 };
   }
 
+  /** A snapshot of the counters. */
   stats(): ClServerStats {
     return { ...this.counters };
   }
@@ -139,6 +149,7 @@ export class ClServer {
     return this.address;
   }
 
+  /** Stops listening and releases the socket. */
   async close(): Promise<void> {
     this.closed = true;
     const s = this.sock;

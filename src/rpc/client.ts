@@ -30,9 +30,11 @@ export interface RpcTransport {
   /** One request, one (possibly partial) response: SMB TransactNmPipe / FSCTL_PIPE_TRANSCEIVE. */
   /** `opts.onWritten`: runs once the request has been handed whole to the connection (PipeRequestOptions). */
   transact(request: Buffer, maxResponse: number, opts?: WaitOptions & { onWritten?: () => void }): Promise<{ data: Buffer; more: boolean }>;
+  /** Writes a PDU that gets no answer of its own: a long request's leading fragments, or auth3. */
   write(data: Buffer, opts?: WaitOptions): Promise<void>;
   /** `more` is true when the pipe message continues (STATUS_BUFFER_OVERFLOW). */
   read(maxBytes: number, opts?: WaitOptions): Promise<{ data: Buffer; more: boolean }>;
+  /** Closes the pipe or connection. */
   close(opts?: WaitOptions): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export interface BindOptions extends WaitOptions {
   featureNegotiation?: number;
 }
 
+/** What a bind settled: the presentation context and the fragment size to send with (C706 §12.6.4.4). */
 export interface BindResult {
   contextId: number;
   /** Fragment size we send with: min(our max_xmit_frag, the server's max_recv_frag). */
@@ -77,6 +80,7 @@ export interface CallOptions extends WaitOptions {
   onLastFragment?: (state: 'writing' | 'written') => void;
 }
 
+/** Limits and authentication of a connection-oriented RPC client. */
 export interface RpcClientOptions {
   /** Largest reassembled response stub accepted (default 4 MiB, Samba's request limit). */
   maxResponseStub?: number;
@@ -114,6 +118,10 @@ function onDeadline<T>(deadline: Deadline, op: (o: WaitOptions) => Promise<T>): 
   return raceWait(deadline.step ?? 'RPC', o, () => op(o));
 }
 
+/**
+ * A connection-oriented DCE/RPC client ([MS-RPCE] §3.3, C706 §12.6): binds, fragments and reassembles, verifies and
+ * signs per the authentication level.
+ */
 export class RpcClient {
   private nextCallId = 1;
   private nextContextId = 0;

@@ -23,6 +23,7 @@ export const PTYPE = {
   co_cancel: 18,
   orphaned: 19,
 } as const;
+/** A connection-oriented PDU type name (C706 §12.6.4). */
 export type PduTypeName = keyof typeof PTYPE;
 
 /** pfc_flags (C706 §12.6.3.1; 0x04 is SUPPORT_HEADER_SIGN in the bind family, [MS-RPCE] §2.2.2.3). */
@@ -37,9 +38,13 @@ export const PFC = {
   OBJECT_UUID: 0x80,
 } as const;
 
+/** Size of the common header (C706 §12.6.3.1). */
 export const COMMON_HEADER_LENGTH = 16;
+/** Size of a request's header, before the stub (C706 §12.6.4.9). */
 export const REQUEST_HEADER_LENGTH = 24;
+/** Size of a response's header, before the stub (C706 §12.6.4.10). */
 export const RESPONSE_HEADER_LENGTH = 24;
+/** Size of the sec_trailer (auth_verifier_co_t, [MS-RPCE] §2.2.2.11). */
 export const SEC_TRAILER_LENGTH = 8;
 /** Fragment size proposed on named pipes (what Windows 2000 and Samba use). */
 export const NP_MAX_FRAG = 4280;
@@ -60,12 +65,14 @@ interface Base {
   auth?: AuthVerifier;
 }
 
+/** p_cont_elem_t: one proposed presentation context (C706 §12.6.3.1). */
 export interface ContextElem {
   contextId: number;
   abstractSyntax: SyntaxId;
   transferSyntaxes: SyntaxId[];
 }
 
+/** bind / alter_context body (C706 §12.6.4.3, §12.6.4.1). */
 export interface BindBody {
   maxXmitFrag: number;
   maxRecvFrag: number;
@@ -73,6 +80,7 @@ export interface BindBody {
   contexts: ContextElem[];
 }
 
+/** p_result_t: the server's answer to one proposed context (C706 §12.6.3.1). */
 export interface ContextResult {
   /** 0 acceptance, 1 user_rejection, 2 provider_rejection, 3 negotiate_ack. */
   result: number;
@@ -81,6 +89,7 @@ export interface ContextResult {
   transferSyntax: SyntaxId;
 }
 
+/** bind_ack / alter_context_resp body (C706 §12.6.4.4, §12.6.4.2). */
 export interface BindAckBody {
   maxXmitFrag: number;
   maxRecvFrag: number;
@@ -90,6 +99,7 @@ export interface BindAckBody {
   results: ContextResult[];
 }
 
+/** A decoded connection-oriented PDU, by type (C706 §12.6.4). */
 export type Pdu =
   | (Base & { type: 'bind' | 'alter_context' } & BindBody)
   | (Base & { type: 'bind_ack' | 'alter_context_resp' } & BindAckBody)
@@ -99,6 +109,7 @@ export type Pdu =
   | (Base & { type: 'fault'; allocHint: number; contextId: number; cancelCount: number; faultFlags: number; status: number; stub: Buffer })
   | (Base & { type: 'auth3' | 'shutdown' | 'co_cancel' | 'orphaned' });
 
+/** The PDU variant of one type. */
 export type PduOf<K extends Pdu['type']> = Extract<Pdu, { type: K }>;
 
 const TYPE_BY_NUMBER = new Map<number, PduTypeName>(Object.entries(PTYPE).map(([k, v]) => [v, k as PduTypeName]));
@@ -237,6 +248,7 @@ export function encodePdu(p: Pdu): Buffer {
   return w.finish();
 }
 
+/** The common header of a connection-oriented PDU (C706 §12.6.3.1). */
 export interface PduHeader {
   type: PduTypeName;
   ptype: number;

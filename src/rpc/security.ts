@@ -12,6 +12,7 @@ import { COMMON_HEADER_LENGTH, decodeHeader, PFC, PTYPE, REQUEST_HEADER_LENGTH, 
 
 /** auth_level ([MS-RPCE] §2.2.1.1.8). */
 export const AUTH_LEVEL = { none: 1, connect: 2, call: 3, packet: 4, integrity: 5, privacy: 6 } as const;
+/** Authentication levels this client offers ([MS-RPCE] §2.2.1.1.8). */
 export type AuthLevelName = 'none' | 'connect' | 'integrity' | 'privacy';
 
 /** auth_type ([MS-RPCE] §2.2.1.1.7). */
@@ -23,6 +24,7 @@ export const AUTH_PAD_ALIGNMENT = 16;
 /** Our auth_context_id: any value, the same on every PDU of the association ([MS-RPCE] §2.2.2.11). */
 export const DEFAULT_AUTH_CONTEXT_ID = 1;
 
+/** The authentication an RPC client runs ([MS-RPCE] §3.3.1.5.2). */
 export interface RpcAuthOptions {
   /** 'connect' authenticates the bind only; 'integrity' signs and 'privacy' seals every fragment. */
   level: Exclude<AuthLevelName, 'none'>;
@@ -59,6 +61,7 @@ export class RpcSecurity {
     this.authContextId = opts.authContextId ?? DEFAULT_AUTH_CONTEXT_ID;
   }
 
+  /** The auth level's name, for messages. */
   get levelName(): string {
     return LEVEL_NAMES[this.level] ?? String(this.level);
   }

@@ -22,6 +22,7 @@ export class TcpRpcTransport implements RpcTransport {
     return this.read(maxResponse, opts);
   }
 
+  /** Writes a whole PDU to the connection. */
   write(data: Buffer, _opts: WaitOptions = {}): Promise<void> {
     return this.stream.write(data);
   }
@@ -38,6 +39,7 @@ export class TcpRpcTransport implements RpcTransport {
     return { data: Buffer.concat([head, body]), more: false };
   }
 
+  /** Closes the TCP connection. */
   async close(_opts: WaitOptions = {}): Promise<void> {
     this.stream.close();
   }

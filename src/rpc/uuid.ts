@@ -8,6 +8,7 @@ import { NetsendError } from '../status/error.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `s` is the string form of a UUID (C706 Appendix A). */
 export function isUuid(s: string): boolean {
   return UUID_RE.test(s);
 }
@@ -26,6 +27,7 @@ export function uuidToBytes(s: string): Buffer {
 /** 16 octets (NDR order) -> lower-case string form ([MS-DTYP] §2.3.4.2 wire order, as SMB GUIDs). */
 export const uuidFromBytes = guidFromBytes;
 
+/** The nil UUID: no object, and a null context handle's UUID. */
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** p_syntax_id_t (C706 §12.6.3.1): interface UUID plus version, major in the low 16 bits. */
@@ -35,11 +37,13 @@ export interface SyntaxId {
   minor: number;
 }
 
+/** Writes a p_syntax_id_t. */
 export function writeSyntax(w: ByteWriter, s: SyntaxId): void {
   w.bytes(uuidToBytes(s.uuid));
   w.u16le(s.major).u16le(s.minor);
 }
 
+/** Reads a p_syntax_id_t. */
 export function readSyntax(r: ByteReader): SyntaxId {
   const uuid = uuidFromBytes(r.bytes(16, 'syntax uuid'));
   const major = r.u16le();
@@ -47,10 +51,12 @@ export function readSyntax(r: ByteReader): SyntaxId {
   return { uuid, major, minor };
 }
 
+/** Same UUID and version. */
 export function syntaxEquals(a: SyntaxId, b: SyntaxId): boolean {
   return a.uuid.toLowerCase() === b.uuid.toLowerCase() && a.major === b.major && a.minor === b.minor;
 }
 
+/** "uuid vmajor.minor" form, for messages. */
 export function formatSyntax(s: SyntaxId): string {
   return `${s.uuid} v${s.major}.${s.minor}`;
 }
@@ -62,6 +68,7 @@ export const NDR64: SyntaxId = { uuid: '71710533-beba-4937-8319-b5dbef9ccc36', m
 
 /** Bind-time feature negotiation bits ([MS-RPCE] §3.3.1.5.3). */
 export const BIND_FEATURE_SECURITY_CONTEXT_MULTIPLEXING = 0x01;
+/** Keep the connection open when a call is orphaned. */
 export const BIND_FEATURE_KEEP_CONNECTION_ON_ORPHAN = 0x02;
 
 /** The pseudo transfer syntax 6cb71c2c-9812-4540-XXXX-XXXXXXXXXXXX carrying feature bits in its last 8 octets. */

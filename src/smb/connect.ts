@@ -35,6 +35,7 @@ export interface Smb2ConnectArgs extends WaitOptions {
   allowGuest?: boolean;
   tap?: TrafficTap;
 }
+/** How an SMB2/3 connection is opened; an option so callers and tests can substitute their own. */
 export type ConnectSmb2 = (o: Smb2ConnectArgs) => Promise<SmbClient>;
 
 export interface ConnectSmbOptions extends WaitOptions {

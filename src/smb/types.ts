@@ -30,13 +30,16 @@ export const PIPE_WRITE_MAX = 0xffff;
  */
 export interface NamedPipe {
   readonly name: string;
+  /** Writes a request and reads the response in one round trip. */
   transact(request: Buffer, maxResponse: number, opts?: PipeRequestOptions): Promise<PipeRead>;
   /**
    * Writes all of `data`, in as many WRITE requests as the server's limits need (at most
    * PIPE_WRITE_MAX bytes each): both families split, neither refuses a large buffer.
    */
   write(data: Buffer, opts?: PipeRequestOptions): Promise<void>;
+  /** Reads from the pipe; `more` when the pipe message continues (STATUS_BUFFER_OVERFLOW). */
   read(maxBytes: number, opts?: WaitOptions): Promise<PipeRead>;
+  /** Closes the pipe handle. */
   close(opts?: WaitOptions): Promise<void>;
 }
 

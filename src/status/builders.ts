@@ -30,6 +30,7 @@ function build(layer: StatusLayer, s: StatusInfo, context: string | undefined, c
   return new NetsendError(layer, s.code, s.name, `${head}${s.name} (${shown(layer, s.code)}): ${s.message}`, cause === undefined ? undefined : { cause });
 }
 
+/** A NetsendError for an NTSTATUS ([MS-ERREF] §2.3), named from the catalogue. */
 export function ntStatusError(code: number, context?: string): NetsendError {
   return build('ntstatus', ntStatus(code), context);
 }
@@ -49,6 +50,7 @@ export function netbiosError(rcode: number, context?: string): NetsendError {
   return build('netbios', netbiosRcode(rcode), context);
 }
 
+/** A NetsendError for a DCE/RPC fault status (nca_s_*, C706 Appendix E). */
 export function rpcFaultError(code: number, context?: string): NetsendError {
   return build('rpc-fault', rpcFault(code), context);
 }
@@ -68,6 +70,7 @@ export function bindRejectError(result: number, reason: number, context?: string
   return build('rpc-bind', { code: p.code, name: p.name, message: `${r.name}: ${p.message}` }, context);
 }
 
+/** A NetsendError for a Win32, NERR or WERROR code ([MS-ERREF] §2.2). */
 export function win32Error(code: number, context?: string): NetsendError {
   return build('win32', win32(code), context);
 }

@@ -7,6 +7,7 @@ import { hex8, type StatusInfo } from './table.js';
 
 /** Error classes ([MS-CIFS] §2.2.2.4). */
 export const DOS_CLASS = { SUCCESS: 0x00, ERRDOS: 0x01, ERRSRV: 0x02, ERRHRD: 0x03, ERRCMD: 0xff } as const;
+/** An SMB1 error class name ([MS-CIFS] §2.2.2.4). */
 export type DosClassName = Exclude<keyof typeof DOS_CLASS, 'SUCCESS'>;
 
 /** Row: [errcode, message, NTSTATUS equivalent ([MS-CIFS] §2.2.2.4) if any]. */

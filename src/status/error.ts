@@ -20,6 +20,7 @@ export type StatusLayer =
   | 'abort'
   | 'usage'; // caller passed invalid arguments
 
+/** The one error type of the package: the protocol layer, its numeric status and the status's own symbolic name. */
 export class NetsendError extends Error {
   readonly layer: StatusLayer;
   readonly code: number;
@@ -38,6 +39,7 @@ export class NetsendError extends Error {
     return `${this.name} (${formatCode(this.layer, this.code)})`;
   }
 
+  /** The fields a JSON report carries (an Error's own properties do not serialize). */
   toJSON(): { layer: StatusLayer; code: number; name: string; message: string } {
     return { layer: this.layer, code: this.code, name: this.name, message: this.message };
   }
@@ -50,6 +52,7 @@ export class MalformedError extends NetsendError {
   }
 }
 
+/** Thrown when a wait ran out of time. */
 export class TimeoutError extends NetsendError {
   /** The configured operation deadline in ms when a shared deadline ran out (see util/deadline.ts). */
   readonly deadlineMs: number | undefined;
@@ -67,12 +70,14 @@ export class TimeoutError extends NetsendError {
   }
 }
 
+/** Thrown when the caller's AbortSignal fires. */
 export class AbortError extends NetsendError {
   constructor(what: string, reason?: unknown) {
     super('abort', 0, 'ABORTED', `${what} aborted`, reason === undefined ? undefined : { cause: reason });
   }
 }
 
+/** The code as the protocol writes it: hex for NTSTATUS, faults and DOS errors, decimal for Win32/NERR. */
 export function formatCode(layer: StatusLayer, code: number): string {
   switch (layer) {
     case 'ntstatus':

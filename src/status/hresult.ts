@@ -21,6 +21,7 @@ const CAT = buildCatalogue(HRESULT_TABLE);
 
 /** HRESULT name -> value. */
 export const HRESULT = valuesOf(HRESULT_TABLE);
+/** Every HRESULT row, for tests and tooling. */
 export const HRESULT_ENTRIES = CAT.entries;
 
 /** FACILITY_WIN32 ([MS-ERREF] §2.1.2). */

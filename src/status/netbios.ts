@@ -30,7 +30,9 @@ const RCODE_CAT = buildCatalogue(RCODE_TABLE);
 export const NBSS = valuesOf(NBSS_TABLE);
 /** Name-service RCODE values. */
 export const NB_RCODE = valuesOf(RCODE_TABLE);
+/** Every NEGATIVE SESSION RESPONSE row, for tests and tooling. */
 export const NBSS_ENTRIES = NBSS_CAT.entries;
+/** Every name-service RCODE row, for tests and tooling. */
 export const NB_RCODE_ENTRIES = RCODE_CAT.entries;
 
 /** Error byte of a NEGATIVE SESSION RESPONSE (RFC 1002 §4.3.4). */

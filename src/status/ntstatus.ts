@@ -15,6 +15,7 @@ export type { NtStatusName };
 /** All rows, aliases included (for tests and tooling). */
 export const NT_STATUS_ENTRIES = CATALOGUE.entries;
 
+/** Severity of an NTSTATUS ([MS-ERREF] §2.3). */
 export type NtSeverity = 'success' | 'informational' | 'warning' | 'error';
 
 /** Sev field, the top two bits ([MS-ERREF] §2.3). */
@@ -31,9 +32,11 @@ export function ntSeverity(code: number): NtSeverity {
   }
 }
 
+/** Severity error (the top two bits 11, [MS-ERREF] §2.3). */
 export function isNtError(code: number): boolean {
   return (code >>> 30) === 3;
 }
+/** Severity warning (the top two bits 10, [MS-ERREF] §2.3). */
 export function isNtWarning(code: number): boolean {
   return (code >>> 30) === 2;
 }
@@ -76,6 +79,7 @@ function dosInNtForm(c: number): string | undefined {
   return `${d.name} (${d.message.replace(/\.$/, '')})`;
 }
 
+/** The value of an NTSTATUS name, or undefined when the catalogue lacks it. */
 export function ntStatusByName(name: string): number | undefined {
   return CATALOGUE.byName.get(name)?.code;
 }

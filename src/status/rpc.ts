@@ -74,6 +74,7 @@ const FAULT_BY_CODE = new Map(FAULTS.map((e) => [e.code, e] as const));
 
 /** Fault status name -> value (nca_s_*). */
 export const NCA = Object.freeze(Object.fromEntries(FAULTS.map((e) => [e.name, e.code]))) as { readonly [K in keyof typeof FAULT_TABLE]: number };
+/** Every fault status row, for tests and tooling. */
 export const RPC_FAULT_ENTRIES = FAULTS;
 
 /**
@@ -165,15 +166,25 @@ const NAK_MS_CAT = buildCatalogue(BIND_NAK_MSRPCE_TABLE);
 const NAK_C706_CAT = buildCatalogue(BIND_NAK_C706_TABLE);
 const EPT_CAT = buildCatalogue(EPT_TABLE);
 
+/** Presentation-context result name -> value (p_cont_def_result_t, C706 §12.6.3.1). */
 export const BIND_RESULT = valuesOf(BIND_RESULT_TABLE);
+/** Presentation-context provider reason name -> value (p_provider_reason_t, C706 §12.6.3.1). */
 export const BIND_PROVIDER_REASON = valuesOf(PROVIDER_REASON_TABLE);
+/** bind_nak reject reason name -> value, with the [MS-RPCE] §2.2.2.5 additions. */
 export const BIND_NAK_REASON = valuesOf(BIND_NAK_MSRPCE_TABLE);
+/** bind_nak reject reason name -> value as C706 §12.6.3.1 numbers them. */
 export const BIND_NAK_REASON_C706 = valuesOf(BIND_NAK_C706_TABLE);
+/** Endpoint-mapper status name -> value (ept_s_*, C706 Appendix E). */
 export const EPT = valuesOf(EPT_TABLE);
+/** Every context result row, for tests and tooling. */
 export const BIND_RESULT_ENTRIES = BIND_RESULT_CAT.entries;
+/** Every provider reason row, for tests and tooling. */
 export const BIND_PROVIDER_REASON_ENTRIES = PROVIDER_REASON_CAT.entries;
+/** Every [MS-RPCE] bind_nak reason row, for tests and tooling. */
 export const BIND_NAK_REASON_ENTRIES = NAK_MS_CAT.entries;
+/** Every C706 bind_nak reason row, for tests and tooling. */
 export const BIND_NAK_REASON_C706_ENTRIES = NAK_C706_CAT.entries;
+/** Every endpoint-mapper status row, for tests and tooling. */
 export const EPT_ENTRIES = EPT_CAT.entries;
 
 function small(cat: ReturnType<typeof buildCatalogue>, n: number, prefix: string, what: string): StatusInfo {

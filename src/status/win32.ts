@@ -14,7 +14,9 @@ export const WIN32 = valuesOfCatalogue<Win32Name>(WIN32_CAT);
 export const NERR = valuesOfCatalogue<NerrName>(NERR_CAT);
 export type { Win32Name, NerrName };
 
+/** Every Win32 row, for tests and tooling. */
 export const WIN32_ENTRIES = WIN32_CAT.entries;
+/** Every NERR row, for tests and tooling. */
 export const NERR_ENTRIES = NERR_CAT.entries;
 
 /**
@@ -28,6 +30,7 @@ export function win32(code: number): StatusInfo {
   return { code: c, name: `WIN32_${c}`, message: `Unknown Win32 error ${c} (0x${c.toString(16).toUpperCase()}).` };
 }
 
+/** The value of a Win32 or NERR name, or undefined when neither table has it. */
 export function win32ByName(name: string): number | undefined {
   return WIN32_CAT.byName.get(name)?.code ?? NERR_CAT.byName.get(name)?.code;
 }

@@ -9,6 +9,7 @@ import { ByteReader, ByteWriter } from '../util/bytes.js';
 import { sendUdpOnce } from './udp.js';
 import { encodeName, readName, type NetbiosName } from './names.js';
 
+/** UDP port of the NetBIOS datagram service (RFC 1002 §4.4). */
 export const DATAGRAM_PORT = 138;
 
 /** RFC 1002 §4.4.1 MSG_TYPE. */
@@ -44,6 +45,7 @@ interface DatagramHeader {
   nodeType: number;
 }
 
+/** A DIRECT_UNIQUE, DIRECT_GROUP or BROADCAST datagram, or one fragment of it (RFC 1002 §4.4.2). */
 export interface DataDatagram extends DatagramHeader {
   type: typeof DGM_TYPE.DIRECT_UNIQUE | typeof DGM_TYPE.DIRECT_GROUP | typeof DGM_TYPE.BROADCAST;
   /** F flag: first (or only) fragment. */
@@ -57,16 +59,19 @@ export interface DataDatagram extends DatagramHeader {
   data: Buffer;
 }
 
+/** A DATAGRAM ERROR packet (RFC 1002 §4.4.3). */
 export interface ErrorDatagram extends DatagramHeader {
   type: typeof DGM_TYPE.ERROR;
   errorCode: number;
 }
 
+/** A DATAGRAM QUERY REQUEST or its positive/negative response (RFC 1002 §4.4.4). */
 export interface QueryDatagram extends DatagramHeader {
   type: typeof DGM_TYPE.QUERY_REQUEST | typeof DGM_TYPE.POSITIVE_QUERY_RESPONSE | typeof DGM_TYPE.NEGATIVE_QUERY_RESPONSE;
   destination: NetbiosName;
 }
 
+/** A decoded NetBIOS datagram service packet (RFC 1002 §4.4). */
 export type NetbiosDatagram = DataDatagram | ErrorDatagram | QueryDatagram;
 
 /** The largest datagram Samba sends or accepts (MAX_DGRAM_SIZE, clrpc-mailslot-notes §5.3). */

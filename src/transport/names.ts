@@ -9,6 +9,7 @@
 import { MalformedError, NetsendError } from '../status/error.js';
 import { ByteReader, ByteWriter } from '../util/bytes.js';
 
+/** A NetBIOS name: 15 bytes of name, a suffix byte, and an optional scope (RFC 1001 §14, RFC 1002 §4.1). */
 export interface NetbiosName {
   /** Up to 15 OEM bytes as a latin1 string (one char per byte), upper-cased, no padding. */
   name: string;
@@ -169,6 +170,7 @@ export function encodeName(n: NetbiosName): Buffer {
   return w.finish();
 }
 
+/** How an encoded name is read. */
 export interface ReadNameOptions {
   /** Allow compression pointers (name-service packets); targets are read from `r.buf`. */
   pointers?: boolean;
@@ -227,6 +229,7 @@ export function decodeName(buf: Buffer): NetbiosName {
   return n;
 }
 
+/** Same name, suffix and scope (scope compared case-insensitively). */
 export function sameName(a: NetbiosName, b: NetbiosName): boolean {
   return a.name === b.name && a.suffix === b.suffix && (a.scope ?? '').toUpperCase() === (b.scope ?? '').toUpperCase();
 }

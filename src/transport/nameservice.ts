@@ -12,6 +12,7 @@ import { socketError } from './tcp.js';
 import { sendUdpOnce } from './udp.js';
 import { encodeName, formatNetbiosName, nameFrom16, nameTo16, netbiosName, parseNetbiosName, readName, sameName, WILDCARD_NAME, NB_SUFFIX, type NetbiosName } from './names.js';
 
+/** UDP port of the NetBIOS name service (RFC 1002 §4.2). */
 export const NAME_SERVICE_PORT = 137;
 
 /** RFC 1002 §4.2.1.1 OPCODE values. */
@@ -41,6 +42,7 @@ export const NS_TYPE = {
   NB: 0x0020,
   NBSTAT: 0x0021,
 } as const;
+/** Class IN, the only one the name service uses (RFC 1002 §4.2.1.2). */
 export const NS_CLASS_IN = 0x0001;
 
 /** NB_FLAGS / NAME_FLAGS bits (RFC 1002 §4.2.2.2 and §4.2.18). */
@@ -53,12 +55,14 @@ export const NAME_FLAG = {
   PRM: 0x0200,
 } as const;
 
+/** One question entry (RFC 1002 §4.2.1.2). */
 export interface NsQuestion {
   name: NetbiosName;
   type: number;
   class: number;
 }
 
+/** One resource record (RFC 1002 §4.2.1.3). */
 export interface NsResourceRecord {
   name: NetbiosName;
   type: number;
@@ -67,6 +71,7 @@ export interface NsResourceRecord {
   rdata: Buffer;
 }
 
+/** A name-service packet (RFC 1002 §4.2.1). */
 export interface NsPacket {
   id: number;
   response: boolean;
@@ -139,6 +144,7 @@ export function decodeNsPacket(buf: Buffer): NsPacket {
 
 // --- NB records (name query answers) -------------------------------------------------------
 
+/** One ADDR_ENTRY of an NB record (RFC 1002 §4.2.13): owner type, group flag and address. */
 export interface NbAddressEntry {
   group: boolean;
   /** Owner node type: 0 B, 1 P, 2 M, 3 H (Microsoft). */
@@ -158,6 +164,7 @@ export function decodeNbAddresses(rdata: Buffer): NbAddressEntry[] {
   return out;
 }
 
+/** Encodes an ADDR_ENTRY list (RFC 1002 §4.2.13). */
 export function encodeNbAddresses(entries: NbAddressEntry[]): Buffer {
   const w = new ByteWriter(6 * entries.length);
   for (const e of entries) {
@@ -170,6 +177,7 @@ export function encodeNbAddresses(entries: NbAddressEntry[]): Buffer {
 
 // --- NBSTAT records ------------------------------------------------------------------------
 
+/** One NODE_NAME entry of a node status (RFC 1002 §4.2.18). */
 export interface NodeStatusName {
   /** The name without padding, latin1 (one char per OEM byte). */
   name: string;
@@ -181,6 +189,7 @@ export interface NodeStatusName {
   active: boolean;
 }
 
+/** A decoded NODE STATUS RESPONSE (RFC 1002 §4.2.18). */
 export interface NodeStatus {
   names: NodeStatusName[];
   /** UNIT_ID of the statistics, "aa:bb:cc:dd:ee:ff", when the reply carries it. */
@@ -205,6 +214,7 @@ export function decodeNodeStatusRdata(rdata: Buffer): NodeStatus {
   return out;
 }
 
+/** Encodes NODE STATUS RESPONSE RDATA (RFC 1002 §4.2.18), as a responder answers. */
 export function encodeNodeStatusRdata(s: { names: { name: string; suffix: number; flags: number }[]; statistics?: Buffer }): Buffer {
   if (s.names.length > 255) throw usageError('at most 255 names in a node status');
   const w = new ByteWriter(1 + 18 * s.names.length + 46);
@@ -454,6 +464,7 @@ export async function findMessengerName(address: string, opts: NameServiceOption
 
 // --- Registration and release ----------------------------------------------------------------
 
+/** A NAME REGISTRATION REQUEST to encode (RFC 1002 §4.2.2). */
 export interface NameRegistrationRequest {
   id: number;
   name: NetbiosName;
@@ -597,6 +608,7 @@ export async function releaseName(name: string | Buffer | NetbiosName, suffix: n
 
 // --- Responder -----------------------------------------------------------------------------
 
+/** One name a responder owns. */
 export interface ResponderName {
   name: string | Buffer | NetbiosName;
   /** Suffix when `name` is a string or Buffer without one (default 0x00). */
@@ -604,6 +616,7 @@ export interface ResponderName {
   group?: boolean;
 }
 
+/** What a name-service responder owns and answers for. */
 export interface NameResponderOptions {
   /** The names this node owns (RFC 1002 §5.1.1: a node answers queries for its own names). */
   names: ResponderName[];
@@ -623,9 +636,11 @@ export interface NameResponderOptions {
   negativeUnicast?: boolean;
 }
 
+/** A running name-service responder. */
 export interface NameResponder {
   readonly address: string;
   readonly port: number;
+  /** Stops answering and releases the socket. */
   close(): Promise<void>;
 }
 

@@ -43,16 +43,20 @@ export const DIRECT_TCP_MAX_LENGTH = 0xffffff;
  */
 export const DEFAULT_DIRECT_MAX_FRAME = 1024 * 1024 + 64 * 1024;
 
+/** TCP port of the NetBIOS session service (RFC 1002 §4.3). */
 export const NBSS_PORT = 139;
+/** TCP port of SMB over Direct TCP ([MS-SMB2] §2.1). */
 export const DIRECT_TCP_PORT = 445;
 
 const KNOWN_TYPES = new Set<number>(Object.values(NBSS_TYPE));
 
+/** One session service packet (RFC 1002 §4.3.1). */
 export interface NbssPacket {
   type: number;
   body: Buffer;
 }
 
+/** The four-byte session service header (RFC 1002 §4.3.1): type and length. */
 export interface NbssHeader {
   type: number;
   length: number;
@@ -98,6 +102,7 @@ export function encodeSessionRequest(called: NetbiosName, calling: NetbiosName):
   return Buffer.concat([encodeName(called), encodeName(calling)]);
 }
 
+/** Parses a SESSION REQUEST body: called and calling names (RFC 1002 §4.3.2). */
 export function decodeSessionRequest(body: Buffer): { called: NetbiosName; calling: NetbiosName } {
   const r = new ByteReader(body, 'NBSS session request');
   const called = readName(r);
@@ -116,6 +121,7 @@ export function encodeRetarget(address: string, port: number): Buffer {
   return w.finish();
 }
 
+/** Parses a RETARGET SESSION RESPONSE body (RFC 1002 §4.3.5); port 0 is MalformedError. */
 export function decodeRetarget(body: Buffer): { address: string; port: number } {
   const r = new ByteReader(body, 'NBSS retarget response');
   const ip = r.bytes(4);
@@ -134,6 +140,7 @@ export function encodeDirectTcpFrame(message: Buffer): Buffer {
   return out;
 }
 
+/** Reads the Direct TCP header ([MS-SMB2] §2.1); a non-zero first byte is MalformedError. */
 export function decodeDirectTcpHeader(hdr: Buffer): number {
   const r = new ByteReader(hdr, 'Direct TCP header');
   const zero = r.u8();
@@ -147,6 +154,7 @@ export function decodeDirectTcpHeader(hdr: Buffer): number {
 
 type Framing = 'nbss' | 'direct';
 
+/** Bounds and timeouts of a framed message stream. */
 export interface FramedStreamOptions {
   /** Largest inbound message accepted; larger frames close the connection with MalformedError. */
   maxFrame?: number;
@@ -177,6 +185,7 @@ export class FramedMessageStream implements MessageStream {
     this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
+  /** True once the connection ended or failed. */
   get closed(): boolean {
     return this.stream.closed;
   }
@@ -186,6 +195,7 @@ export class FramedMessageStream implements MessageStream {
     return this.framing === 'direct' || this.extendedLength ? DIRECT_TCP_MAX_LENGTH : NBSS_MAX_LENGTH;
   }
 
+  /** The bytes `send` writes for `message` under this framing. */
   frame(message: Buffer): Buffer {
     if (this.framing === 'direct') return encodeDirectTcpFrame(message);
     if (message.length > NBSS_MAX_LENGTH && this.extendedLength && message.length <= DIRECT_TCP_MAX_LENGTH) {
@@ -197,6 +207,7 @@ export class FramedMessageStream implements MessageStream {
     return encodeNbssPacket(NBSS_TYPE.SESSION_MESSAGE, message);
   }
 
+  /** Frames and writes one message. */
   async send(message: Buffer, opts: WaitOptions = {}): Promise<void> {
     const bytes = this.frame(message);
     await this.write(bytes, opts, 'send');
@@ -252,6 +263,7 @@ export class FramedMessageStream implements MessageStream {
     }
   }
 
+  /** Closes the connection. */
   close(): void {
     this.stream.close();
   }
@@ -395,8 +407,13 @@ export async function connectSmbTransport(opts: NbssConnectOptions): Promise<Fra
 // Server side
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Answer to a session request: accept, refuse with an error byte, or retarget to another address (RFC 1002
+ * §4.3.3-§4.3.5).
+ */
 export type SessionDecision = 'accept' | { refuse: number } | { retarget: { address: string; port: number } };
 
+/** How a listener accepts one connection. */
 export interface AcceptOptions extends FramedStreamOptions {
   /** Time allowed for the session request to arrive (default 10 s). */
   timeoutMs?: number;
@@ -404,7 +421,9 @@ export interface AcceptOptions extends FramedStreamOptions {
   tap?: TrafficTap;
 }
 
+/** How an NBSS listener answers session requests (RFC 1002 §4.3.2). */
 export interface NbssAcceptOptions extends AcceptOptions {
+  /** Decides on each session request: accept, refuse with an RFC 1002 §4.3.4 error byte, or retarget. */
   onSessionRequest(called: NetbiosName, calling: NetbiosName): SessionDecision | Promise<SessionDecision>;
 }
 

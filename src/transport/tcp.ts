@@ -56,6 +56,7 @@ export class ByteStream {
     });
   }
 
+  /** True once the connection ended or failed. */
   get closed(): boolean {
     return this.ended || this.failure !== null;
   }
@@ -128,6 +129,7 @@ export class ByteStream {
     );
   }
 
+  /** Writes bytes; rejects with the socket's error. */
   write(data: Buffer): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     this.tap?.outbound(data);
@@ -136,6 +138,7 @@ export class ByteStream {
     });
   }
 
+  /** Destroys the socket; reads waiting fail. */
   close(): void {
     this.ended = true;
     this.socket.destroy();

@@ -31,6 +31,7 @@ interface Shared {
   timer: NodeJS.Timeout | null;
 }
 
+/** One time budget for a whole operation, shared down the layers so each step waits only for what is left. */
 export class Deadline {
   /** The configured budget in ms, as the user gave it. */
   declare readonly totalMs: number;
@@ -64,6 +65,7 @@ export class Deadline {
     return Math.max(0, this.shared.until - this.shared.clock());
   }
 
+  /** True when no time is left. */
   get expired(): boolean {
     return this.remaining() === 0;
   }

@@ -27,6 +27,7 @@ function escapeUnit(c: string): string {
   return '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
 }
 
+/** How peer text is made safe to print. */
 export interface SanitizeOptions {
   /**
    * Keep LF as a line break (message bodies: a popup has lines). CR is escaped even then, so a

@@ -6,7 +6,9 @@
 export interface TrafficTap {
   /** Called once the connection's addresses are known (before any data). */
   opened?(local: { address: string; port: number }, remote: { address: string; port: number }): void;
+  /** Bytes sent, in order. */
   outbound(bytes: Buffer): void;
+  /** Bytes received, in order. */
   inbound(bytes: Buffer): void;
   /** Called once when the connection closes. */
   closed?(): void;

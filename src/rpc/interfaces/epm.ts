@@ -16,14 +16,17 @@ import { NDR20, NIL_UUID, formatSyntax, uuidFromBytes, uuidToBytes, type SyntaxI
 
 /** [C706] Appendix O: uuid e1af8308-5d1f-11c9-91a4-08002b14a0fa, version 3.0. */
 export const EPM: RpcInterface = { name: 'epmapper', syntax: { uuid: 'e1af8308-5d1f-11c9-91a4-08002b14a0fa', major: 3, minor: 0 } };
+/** The endpoint mapper's named pipe (\PIPE\epmapper) for ncacn_np. */
 export const EPM_PIPE = 'epmapper';
 
 /** Opnums ([C706] Appendix O order). */
 export const EPT_LOOKUP = 2;
+/** ept_map opnum (C706 Appendix O). */
 export const EPT_MAP = 3;
 
 /** ept_lookup inquiry_type and vers_option ([C706] Appendix O, rpc_c_ep_* / rpc_c_vers_*). */
 export const RPC_C_EP_ALL_ELTS = 0;
+/** vers_option: any version of the interface. */
 export const RPC_C_VERS_ALL = 1;
 
 /** ept_s_not_registered: no (more) entries ([C706] Appendix E). */
@@ -50,6 +53,7 @@ export const EPT_MAX_ANNOTATION = 64;
 /** An entry handle is a context handle: 4-octet attributes + 16-octet UUID. */
 export const CONTEXT_HANDLE_LENGTH = 20;
 
+/** One floor of a protocol tower (C706 Appendix L): protocol identifier (lhs) and its data (rhs). */
 export interface TowerFloor {
   lhs: Buffer;
   rhs: Buffer;
@@ -104,6 +108,7 @@ function cz(s: string): Buffer {
   return Buffer.concat([Buffer.from(s, 'latin1'), Buffer.alloc(1)]);
 }
 
+/** What to ask the endpoint mapper for: interface, transfer syntax and protocol sequence of the wanted tower. */
 export interface TowerSpec {
   interface: SyntaxId;
   transferSyntax?: SyntaxId;
@@ -227,6 +232,7 @@ function readArrayHeader(r: ByteReader, asked: number, count: number, what: stri
   return actual;
 }
 
+/** One ept_map reply: the matching towers, the handle to continue with, and the status. */
 export interface EptMapResult {
   towers: Tower[];
   entryHandle: Buffer;
@@ -267,6 +273,7 @@ export function decodeEptMap(stub: Buffer, maxTowers: number): EptMapResult {
   return { towers, entryHandle, status };
 }
 
+/** One endpoint-map entry from ept_lookup: an object UUID, its tower and annotation (C706 Appendix O). */
 export interface EptEntry {
   object: string;
   tower?: Tower;
@@ -275,6 +282,7 @@ export interface EptEntry {
   annotation: string;
 }
 
+/** One ept_lookup reply: entries, the handle to continue with, and the status (0 or ept_s_not_registered). */
 export interface EptLookupResult {
   entries: EptEntry[];
   entryHandle: Buffer;

@@ -8,6 +8,7 @@ import type { RpcInterface } from '../client.js';
 
 /** [MS-MSRP] §1.9 / §2.1.1: 17fdd703-1827-4e34-79d4-24a55c53bb37 v1.0. */
 export const MSGSVC: RpcInterface = { name: 'msgsvc', syntax: { uuid: '17fdd703-1827-4e34-79d4-24a55c53bb37', major: 1, minor: 0 } };
+/** The messenger service's named pipe (\PIPE\msgsvc, [MS-MSRP] §2.1). */
 export const MSGSVC_PIPE = 'msgsvc';
 
 /** MSGSVC_HANDLE ([MS-MSRP] §2.2.1.1): [handle] wchar_t*, passed [in,string,unique]. */

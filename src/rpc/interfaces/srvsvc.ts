@@ -12,6 +12,7 @@ import type { RpcCaller } from '../caller.js';
 
 /** [MS-SRVS] §6 (Appendix A: uuid, version 3.0) and §2.1 (endpoint \PIPE\srvsvc). */
 export const SRVSVC: RpcInterface = { name: 'srvsvc', syntax: { uuid: '4b324fc8-1670-01d3-1278-5a47bf6ee188', major: 3, minor: 0 } };
+/** The server service's named pipe (\PIPE\srvsvc, [MS-SRVS] §2.1). */
 export const SRVSVC_PIPE = 'srvsvc';
 
 /** [MS-SRVS] §2.2.2.2: "return everything" for PreferedMaximumLength. */
@@ -105,8 +106,11 @@ export const NetrShareEnum = ndrCall(15, {
   ],
 });
 
+/** [in] parameters of NetrShareEnum. */
 export type NetrShareEnumIn = InArgs<typeof NetrShareEnum>;
+/** [out] parameters of NetrShareEnum. */
 export type NetrShareEnumOut = OutArgs<typeof NetrShareEnum>;
+/** SHARE_INFO levels decoded here ([MS-SRVS] §2.2.4.22, §2.2.4.23). */
 export type ShareEnumLevel = 0 | 1;
 
 /** One share; `type` and `remark` only at level 1. A NULL shi*_netname reads as ''. */
@@ -118,6 +122,7 @@ export interface ShareInfo {
   remark?: string | null;
 }
 
+/** One NetrShareEnum reply ([MS-SRVS] §3.1.4.8). */
 export interface ShareEnumResult {
   /** NET_API_STATUS / WERROR: 0 = NERR_Success, 234 = ERROR_MORE_DATA (call again with resumeHandle). */
   status: number;
@@ -129,6 +134,7 @@ export interface ShareEnumResult {
   resumeHandle: number | null;
 }
 
+/** Parameters of NetrShareEnum ([MS-SRVS] §3.1.4.8) besides the level. */
 export interface ShareEnumOptions {
   /** ServerName (unique; default NULL = "the server you are talking to"). */
   serverName?: string | null;

@@ -11,6 +11,7 @@ import type { RpcInterface } from '../client.js';
 
 /** [MS-WKST] §1.9 / §2.1: interface UUID and version 1.0; endpoint \PIPE\wkssvc. */
 export const WKSSVC: RpcInterface = { name: 'wkssvc', syntax: { uuid: '6bffd098-a112-3610-9833-46c3f87e345a', major: 1, minor: 0 } };
+/** The workstation service's named pipe (\PIPE\wkssvc, [MS-WKST] §2.1). */
 export const WKSSVC_PIPE = 'wkssvc';
 
 /** [MS-WKST] §2.2.5.1 WKSTA_INFO_100. */
@@ -100,8 +101,11 @@ export const NetrMessageBufferSend = ndrCall(12, {
   out: [['status', u32]],
 });
 
+/** [in] parameters of NetrWkstaGetInfo. */
 export type NetrWkstaGetInfoIn = InArgs<typeof NetrWkstaGetInfo>;
+/** [out] parameters of NetrWkstaGetInfo. */
 export type NetrWkstaGetInfoOut = OutArgs<typeof NetrWkstaGetInfo>;
+/** [in] parameters of NetrMessageBufferSend. */
 export type NetrMessageBufferSendIn = InArgs<typeof NetrMessageBufferSend>;
 
 /** A workstation description with the level's fields, names without the wkiNNN_ prefix. */
@@ -118,6 +122,7 @@ export interface WkstaInfo {
   loggedOnUsers?: number;
 }
 
+/** One NetrWkstaGetInfo reply ([MS-WKST] §3.2.4.1). */
 export interface WkstaGetInfoResult {
   /** The WERROR / NET_API_STATUS returned (0 = NERR_Success). */
   status: number;
@@ -152,6 +157,9 @@ export function decodeWkstaGetInfo(stub: Buffer, level: 100 | 101 | 102): WkstaG
   return r;
 }
 
+/**
+ * Parameters of NetrMessageBufferSend ([MS-WKST] §3.2.4.8) besides the message name and text.
+ */
 export interface MessageBufferSendOptions {
   /** Server the call runs on (unique; null sends a NULL pointer). Samba's rpcclient passes the bare host name. */
   serverName?: string | null;

@@ -5,22 +5,30 @@
  */
 import { type NdrLimits, NdrDecoder, NdrEncoder, type NdrType, malformed } from './core.js';
 
+/** One IDL parameter: its name and NDR type. */
 export type Param = readonly [name: string, type: NdrType<any>];
+/** The values of a parameter list, keyed by parameter name. */
 export type ParamValues<P extends readonly Param[]> = { [E in P[number] as E[0]]: E[1] extends NdrType<infer T> ? T : never };
 
+/** One operation's codec, typed by its parameter lists. */
 export interface NdrCall<I extends readonly Param[], O extends readonly Param[]> {
   readonly opnum: number;
   readonly name: string;
   readonly in: I;
   readonly out: O;
+  /** Marshals the [in] parameters into a request stub. */
   encodeIn(args: ParamValues<I>): Buffer;
+  /** Decodes a request stub (the server side), bounded by `limits`. */
   decodeIn(stub: Buffer, limits?: Partial<NdrLimits>): ParamValues<I>;
+  /** Marshals the [out] parameters into a response stub (the server side). */
   encodeOut(args: ParamValues<O>): Buffer;
   /** `inArgs`, when given, let size_is/switch_is of [out] parameters be checked against [in] ones. */
   decodeOut(stub: Buffer, inArgs?: object, limits?: Partial<NdrLimits>): ParamValues<O>;
 }
 
+/** The [in] parameter values of an operation, by name. */
 export type InArgs<C> = C extends NdrCall<infer I, any> ? ParamValues<I> : never;
+/** The [out] parameter values of an operation, by name. */
 export type OutArgs<C> = C extends NdrCall<any, infer O> ? ParamValues<O> : never;
 
 /** Encodes parameters in order into one stub (alignment relative to the stub start). */
@@ -58,6 +66,7 @@ export function decodeParams(params: readonly Param[], stub: Buffer, known: Reco
   return out;
 }
 
+/** Declares an operation from its opnum and parameter lists, so one definition serves client and server. */
 export function ndrCall<const I extends readonly Param[], const O extends readonly Param[]>(
   opnum: number,
   def: { name?: string; in: I; out: O },

@@ -13,6 +13,7 @@ import { MalformedError, NetsendError } from '../../status/error.js';
 /** NDR data representation label bytes we produce: little-endian integers, ASCII, IEEE floats (C706 §14.1). */
 export const NDR_DREP_LE = Buffer.from([0x10, 0x00, 0x00, 0x00]);
 
+/** Bounds on decoding a hostile stub. */
 export interface NdrLimits {
   /** Nesting of constructed types and pointers (default 64). */
   maxDepth: number;
@@ -20,6 +21,7 @@ export interface NdrLimits {
   maxElements: number;
 }
 
+/** Limits applied when the caller passes none. */
 export const DEFAULT_NDR_LIMITS: NdrLimits = { maxDepth: 64, maxElements: 1 << 20 };
 
 /** First referent id for unique/full pointers; later ones step by 4 (as Samba's and Windows' stubs do). */
@@ -37,6 +39,7 @@ abstract class NdrContext {
   private queue: Deferred[] = [];
   private frames: Frame[] = [];
 
+  /** Queues a pointer referent to be marshalled after the current construct (C706 §14.3.12.3 deferral). */
   defer(fn: Deferred): void {
     this.queue.push(fn);
   }
@@ -59,6 +62,7 @@ abstract class NdrContext {
     for (const item of items) this.scope(item);
   }
 
+  /** Starts a frame of sibling names for size_is/length_is/switch_is lookups. */
   pushFrame(values: Record<string, unknown>): Frame {
     const f: Frame = { values, checks: [] };
     this.frames.push(f);
@@ -111,30 +115,42 @@ abstract class NdrContext {
   }
 }
 
+/** Marshals an NDR 2.0 stub (C706 §14), little-endian. */
 export class NdrEncoder extends NdrContext {
   readonly w = new ByteWriter(256);
   private nextId = FIRST_REFERENT_ID;
   /** Full pointers: referent -> id, so aliases marshal the same id once. */
   readonly fullIds = new Map<unknown, number>();
 
+  /** The next referent ID for an embedded pointer (C706 §14.3.10); any non-zero value unique within the stub. */
   referentId(): number {
     const id = this.nextId;
     this.nextId = (this.nextId + 4) >>> 0;
     return id;
   }
 
+  /** Writes zero padding to an n-octet boundary (C706 §14.2.2). */
   align(n: number): void {
     this.w.align(n);
   }
 }
 
+/** Unmarshals an NDR 2.0 stub (C706 §14), bounded by NdrLimits. */
 export class NdrDecoder extends NdrContext {
   readonly r: ByteReader;
   readonly limits: NdrLimits;
   private depth = 0;
   private elements = 0;
   /** Full pointers: id -> resolved referent or waiters (C706 §14.3.10, aliasing by referent id). */
-  readonly fullRefs = new Map<number, { done: boolean; value: unknown; waiters: ((v: unknown) => void)[] }>();
+  readonly fullRefs = new Map<
+    number,
+    {
+      done: boolean;
+      value: unknown;
+      /** Setters waiting for a referent not yet decoded. */
+      waiters: ((v: unknown) => void)[];
+    }
+  >();
 
   constructor(buf: Buffer, limits: Partial<NdrLimits> = {}) {
     super();
@@ -142,14 +158,17 @@ export class NdrDecoder extends NdrContext {
     this.limits = { ...DEFAULT_NDR_LIMITS, ...limits };
   }
 
+  /** Skips padding to an n-octet boundary (C706 §14.2.2). */
   align(n: number): void {
     this.r.align(n);
   }
 
+  /** Counts one level of nesting; too deep is MalformedError (a stub cannot recurse without bound). */
   enter(what: string): void {
     if (++this.depth > this.limits.maxDepth) throw new MalformedError('NDR stub', `${what} nested deeper than ${this.limits.maxDepth}`);
   }
 
+  /** Leaves a level of nesting entered with `enter`. */
   leave(): void {
     this.depth--;
   }
@@ -168,12 +187,15 @@ export class NdrDecoder extends NdrContext {
   }
 }
 
+/** An NDR type: how one value of it is marshalled and unmarshalled. */
 export interface NdrType<T> {
   /** Alignment of the type's first octet (C706 §14.2.2); structures take their largest member's. */
   readonly align: number;
   /** Lower bound on the octets one value occupies inline (used to bound counts before allocating). */
   readonly minSize: number;
+  /** Marshals one value; `top` is true for a parameter, whose pointer referents follow at once (C706 §14.3.12.1). */
   encode(e: NdrEncoder, v: T, top: boolean): void;
+  /** Unmarshals one value; `set` receives it (later for a deferred referent); `top` as for encode. */
   decode(d: NdrDecoder, top: boolean, set: (v: T) => void): void;
   /**
    * Present on conformant types: when such a type ends a structure its max_count(s) are hoisted
@@ -184,19 +206,30 @@ export interface NdrType<T> {
   readonly label: string;
 }
 
+/**
+ * How a conformant type marshals when it ends a structure: conformance hoisted to the structure's start
+ * (C706 §14.3.7.1).
+ */
 export interface ConformantParts<T> {
+  /** Writes the max_count(s) at the enclosing structure's start (C706 §14.3.7.1). */
   encodeConformance(e: NdrEncoder, v: T): void;
+  /** Marshals the array body, its conformance already written. */
   encodeBody(e: NdrEncoder, v: T): void;
+  /** Reads the hoisted max_count(s) at the structure's start. */
   decodeConformance(d: NdrDecoder): unknown;
+  /** Unmarshals the body, given the conformance `decodeConformance` read. */
   decodeBody(d: NdrDecoder, conformance: unknown, set: (v: T) => void): void;
 }
 
+/** The value type an NdrType marshals. */
 export type NdrValue<X> = X extends NdrType<infer T> ? T : never;
 
+/** A usage error for a value that cannot be marshalled (the caller's mistake, not the peer's). */
 export function usageError(message: string): NetsendError {
   return new NetsendError('usage', 0, 'NDR_INVALID_VALUE', message);
 }
 
+/** A MalformedError for an NDR stub. */
 export function malformed(detail: string): MalformedError {
   return new MalformedError('NDR stub', detail);
 }

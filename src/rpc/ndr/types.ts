@@ -247,6 +247,7 @@ export function fullPtr<T>(target: NdrType<T>): NdrType<T | null> {
 // ---------------------------------------------------------------------------------------------
 // Arrays (C706 §14.3.3)
 
+/** Attributes that tie an array to sibling counts. */
 export interface ArrayOptions {
   /** Name of a sibling field or parameter holding max_count ([size_is]); checked for consistency. */
   sizeIs?: string;
@@ -449,9 +450,11 @@ export function conformantBytes(opts: ArrayOptions = {}): NdrType<Buffer> {
 // ---------------------------------------------------------------------------------------------
 // Strings (C706 §14.3.4): conformant-varying arrays whose last element is NUL.
 
+/** The character set of a string type. */
 export interface CharsetCodec {
   /** Text to octets, without the terminating NUL. */
   encode(text: string): Buffer;
+  /** Octets (without the NUL) to text. */
   decode(bytes: Buffer): string;
 }
 
@@ -514,7 +517,9 @@ export function cstring(codec: CharsetCodec): NdrType<string> {
 // ---------------------------------------------------------------------------------------------
 // Structures (C706 §14.3.7) and unions (§14.3.8)
 
+/** One structure member: its name and NDR type. */
 export type Field = readonly [name: string, type: NdrType<any>];
+/** The value of a structure, keyed by member name. */
 export type StructValue<F extends readonly Field[]> = { [E in F[number] as E[0]]: E[1] extends NdrType<infer T> ? T : never };
 
 /**
@@ -594,6 +599,7 @@ export function struct<const F extends readonly Field[]>(fields: F, label = 'str
   };
 }
 
+/** A union value: its discriminant and the selected arm. */
 export interface UnionValue<T> {
   /** The discriminant (the switch_is value). */
   tag: number;
@@ -601,6 +607,7 @@ export interface UnionValue<T> {
   value: T;
 }
 
+/** Attributes of a non-encapsulated union (C706 §14.3.8). */
 export interface UnionOptions {
   /** Discriminant type: u32 (default, `long`) or u16 (`short`). */
   switchType?: NdrType<number>;

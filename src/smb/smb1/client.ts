@@ -163,6 +163,7 @@ export class Smb1Client implements SmbClient {
     this.info = { dialect: DIALECT_NT_LM_012, signing: false, encryption: false };
   }
 
+  /** True once messages are signed (signing activated, [MS-CIFS] §3.2.5.3). */
   get signingActive(): boolean {
     return this.signing !== null;
   }
@@ -170,6 +171,7 @@ export class Smb1Client implements SmbClient {
   get unicodeStrings(): boolean {
     return this.unicode;
   }
+  /** The server's MaxBufferSize from the negotiate response, which bounds every request. */
   get maxBufferSize(): number {
     return this.serverMaxBuffer;
   }
@@ -276,6 +278,10 @@ export class Smb1Client implements SmbClient {
 
   // ---- connection setup ----
 
+  /**
+   * Sends SMB_COM_NEGOTIATE ([MS-CIFS] §2.2.4.52) offering NT LM 0.12, or parses `reply` when a multi-protocol
+   * negotiate already got one.
+   */
   async negotiate(opts: WaitOptions, reply?: Buffer): Promise<NegotiateResponseExtended | NegotiateResponseChallenge> {
     let raw = reply;
     if (!raw) {
@@ -315,6 +321,10 @@ export class Smb1Client implements SmbClient {
     return resp;
   }
 
+  /**
+   * Runs SMB_COM_SESSION_SETUP_ANDX ([MS-CIFS] §2.2.4.53) to a session, with signing started per the options
+   * ([MS-CIFS] §3.2.5.3).
+   */
   async sessionSetup(
     neg: NegotiateResponseExtended | NegotiateResponseChallenge,
     o: Pick<Smb1ConnectOptions, 'credentials' | 'createAuthenticator' | 'challengeResponse' | 'requireSigning' | 'sign' | 'maxBufferSize' | 'allowUnsigned' | 'allowGuest'>,
@@ -396,6 +406,7 @@ export class Smb1Client implements SmbClient {
     this.wantSigning = false;
   }
 
+  /** Connects to a share, IPC$ by default (SMB_COM_TREE_CONNECT_ANDX, [MS-CIFS] §2.2.4.55). */
   async treeConnect(host: string, opts: WaitOptions, share = 'IPC$'): Promise<void> {
     const path = `\\\\${host.toUpperCase()}\\${share}`;
     const parts = encodeTreeConnectRequest({ flags: 0, password: Buffer.alloc(1), path, service: SERVICE_ANY }, this.unicode);
@@ -457,6 +468,7 @@ export class Smb1Client implements SmbClient {
     return this.serverMaxBuffer - TRANSACT_OVERHEAD;
   }
 
+  /** One pipe round trip through TRANS_TRANSACT_NMPIPE ([MS-CIFS] §2.2.5.6). */
   async transactPipe(fid: number, request: Buffer, maxResponse: number, opts: PipeRequestOptions): Promise<PipeRead> {
     if (maxResponse < 0 || maxResponse > 0xffff) throw usageError(`maxResponse ${maxResponse} outside 0..65535`);
     const parts = encodeTransactionRequest(
@@ -500,6 +512,7 @@ export class Smb1Client implements SmbClient {
     } while (offset < data.length);
   }
 
+  /** Reads from a pipe (SMB_COM_READ_ANDX, [MS-CIFS] §2.2.4.42); `more` when the pipe message continues. */
   async readPipe(fid: number, maxBytes: number, opts: WaitOptions): Promise<PipeRead> {
     const large = (this.serverCaps & Capabilities.LARGE_READX) !== 0;
     const limit = large ? 0xffff : this.serverMaxBuffer - 64;
@@ -512,6 +525,7 @@ export class Smb1Client implements SmbClient {
     return { data: resp.data, more: isBufferOverflow(p.header) };
   }
 
+  /** Closes a file or pipe handle (SMB_COM_CLOSE, [MS-CIFS] §2.2.4.5). */
   async closeFile(fid: number, opts: WaitOptions): Promise<void> {
     const p = await this.exchange(Smb1Command.CLOSE, encodeCloseRequest({ fid, lastTimeModified: 0xffffffff }), 'close pipe', opts);
     checkEmptyResponse(this.check(p, 'close pipe'), 'close pipe');
@@ -546,11 +560,13 @@ export class Smb1Pipe implements NamedPipe {
     await this.client.writePipe(this.fid, data, opts);
   }
 
+  /** Reads from the pipe (READ_ANDX); `more` when the pipe message continues. */
   async read(maxBytes: number, opts: WaitOptions = {}): Promise<PipeRead> {
     this.ensureOpen();
     return this.client.readPipe(this.fid, maxBytes, opts);
   }
 
+  /** Closes the pipe handle; a second call does nothing. */
   async close(opts: WaitOptions = {}): Promise<void> {
     if (!this.open) return;
     this.open = false;

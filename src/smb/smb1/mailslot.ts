@@ -29,6 +29,7 @@ export const MAX_MAILSLOT_NAME = 255;
  */
 export const WINDOWS_MAX_MAILSLOT_SMB = 512;
 
+/** One mailslot write (a TRANSACTION with the \MAILSLOT\ name, [MS-MAIL] §2.2.1). */
 export interface MailslotWrite {
   /** The mailslot path, e.g. `\MAILSLOT\MESSNGR` (case-insensitive on receipt). */
   name: string;
@@ -135,6 +136,7 @@ export interface MessengerBody {
   text: Buffer;
 }
 
+/** Encodes the \MAILSLOT\MESSNGR body: From, To and Text, each NUL-terminated; a NUL inside one is a usage error. */
 export function encodeMessengerBody(b: MessengerBody): Buffer {
   for (const [field, v] of [['From', b.from], ['To', b.to], ['Text', b.text]] as const) {
     if (v.includes(0)) throw usageError(`MESSNGR ${field} contains NUL`);
@@ -142,6 +144,7 @@ export function encodeMessengerBody(b: MessengerBody): Buffer {
   return Buffer.concat([b.from, Buffer.of(0), b.to, Buffer.of(0), b.text, Buffer.of(0)]);
 }
 
+/** Bounds on a received messenger body, so a datagram cannot claim more than a popup shows. */
 export interface MessengerBodyLimits {
   /** Longest From and To accepted, in bytes (default 255). */
   maxNameBytes?: number;

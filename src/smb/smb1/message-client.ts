@@ -24,6 +24,7 @@ export function replyStatusError(status: Smb1Status, command: number): NetsendEr
  */
 export type FinalRequestState = 'writing' | 'written' | 'refused';
 
+/** How a client sends the SMB1 message commands on a connection ([MS-MSRP] §3.2.4.4). */
 export interface MessageSessionOptions {
   /** Wait options of one step ('negotiate', 'SMB 0xD0', ...): the caller's deadline names the step. */
   wait: (step: string) => WaitOptions;

@@ -67,6 +67,7 @@ export interface EndMbRequest {
   command: 0xd6;
   groupId: number;
 }
+/** A decoded message command request: single-block 0xD0 or one of the multi-block 0xD5/0xD7/0xD6 ([MS-MSRP] §2.2.3). */
 export type MessageRequest = SendMessageRequest | StartMbRequest | TextMbRequest | EndMbRequest;
 
 /** A decoded request with the header it came in (the reply echoes PID/MID/TID/UID). */

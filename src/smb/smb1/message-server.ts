@@ -37,6 +37,7 @@ export interface MessageCommandEvent {
   request: MessageRequest;
   /** Success reply; `groupId` only for 0xD5 ([MS-MSRP] §2.2.3.2.2). */
   accept(groupId?: number): Buffer;
+  /** Error reply that refuses the message, with the status the refusal maps to. */
   refuse(why: MessageRefusal): Buffer;
 }
 

@@ -36,8 +36,11 @@ export const Capabilities = {
   EXTENDED_SECURITY: 0x80000000,
 } as const;
 
+/** The NT LM 0.12 dialect string, the one SMB1 dialect offered ([MS-CIFS] §1.7). */
 export const DIALECT_NT_LM_012 = 'NT LM 0.12';
+/** Offered in an SMB1 negotiate to learn whether the server speaks SMB 2.0.2 ([MS-SMB2] §3.2.4.2.2.1). */
 export const DIALECT_SMB2_002 = 'SMB 2.002';
+/** Offered in an SMB1 negotiate to ask for an SMB2 negotiate with a later dialect ([MS-SMB2] §3.2.4.2.2.1). */
 export const DIALECT_SMB2_WILDCARD = 'SMB 2.???';
 /** DialectIndex when the server accepts none of the offered dialects. */
 export const NO_DIALECT = 0xffff;
@@ -120,6 +123,7 @@ export interface NegotiateResponseNone {
   dialectIndex: number;
 }
 
+/** A parsed SMB_COM_NEGOTIATE response ([MS-CIFS] §2.2.4.52.2), by security mode. */
 export type NegotiateResponse = NegotiateResponseExtended | NegotiateResponseChallenge | NegotiateResponseNone;
 
 const SMB2_PROTOCOL = Buffer.from([0xfe, 0x53, 0x4d, 0x42]);

@@ -35,6 +35,7 @@ export interface RetryOptions {
   retryUnconfirmed?: boolean;
   /** Pause before each further attempt, in ms (default 250). */
   retryDelayMs?: number;
+  /** Stops further attempts (and the pause before one) when aborted. */
   signal?: AbortSignal;
 }
 

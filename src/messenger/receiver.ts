@@ -25,10 +25,15 @@ export type { ReceiverStats } from './connection-gate.js';
 
 /** One message as a receiver decoded it. */
 export interface ReceivedMessage {
+  /** Sender name, decoded from the OEM code page. */
   from: string;
+  /** Recipient name, decoded from the OEM code page. */
   to: string;
+  /** The message text, decoded from the OEM code page. */
   text: string;
+  /** When the message was complete here (local clock). */
   receivedAt: Date;
+  /** The peer's IP address, as the socket reports it. */
   remoteAddress: string;
   /** 'mailslot': a \MAILSLOT\MESSNGR datagram (mailslot-receiver.ts); 'udp': NetrSendMessage over ncadg_ip_udp (udp-receiver.ts). */
   transport: 'nbss' | 'direct' | 'mailslot' | 'udp';
@@ -50,6 +55,7 @@ export interface ReceiverOptions extends ReceiverLimits {
   onMessage: (m: ReceivedMessage) => void;
   /** Peer failures, refusals, evictions, timeouts and handler exceptions (the receiver keeps running). */
   onError?: (e: NetsendError, remoteAddress: string) => void;
+  /** OEM code page for decoding names and text (the sender does not say which it used); default cp850. */
   codepage?: string;
   /** Accept only these recipients (NAME, matched upper-case; NBSS called name NAME<03>). Default: any. */
   names?: string[];
@@ -61,8 +67,11 @@ export interface ReceiverOptions extends ReceiverLimits {
 
 /** A running messenger receiver. */
 export interface Receiver {
+  /** The address the receiver listens on. */
   readonly host: string;
+  /** The bound port (the ephemeral one when 0 was asked for). */
   readonly port: number;
+  /** The framing in use. */
   readonly transport: 'nbss' | 'direct';
   /** Open connections now (served, queued, and being refused). */
   connections(): number;

@@ -42,20 +42,27 @@ import { checkRetryOptions, withRetries, type Delivery, type RetryOptions } from
  * per-target deadline: one budget from TCP connect to the last byte of teardown, shared by every step.
  */
 export interface RemoteConnectOptions extends WaitOptions, BindingOptions {
+  /** Host name or address of the server whose RPC interface relays the message. */
   server: string;
   /** 445 (default) or 139. */
   port?: number;
   /** Default: anonymous (null session), which Windows refuses for opnum 12. */
   credentials?: Credentials;
+  /** 'auto' (default) negotiates like Windows; 'smb1' and 'smb2' force a family. */
   dialect?: 'auto' | 'smb1' | 'smb2';
+  /** Lowest SMB2/3 dialect accepted. */
   smbMin?: SmbDialectName;
+  /** Highest SMB2/3 dialect offered. */
   smbMax?: SmbDialectName;
+  /** Require signed SMB messages; a session that would run unsigned is refused. */
   requireSigning?: boolean;
+  /** Require SMB 3.x encryption of the session (SMB2 family only). */
   requireEncryption?: boolean;
   /** Accept a guest/null session although `credentials` name a user (default: refused, NET_API_STATUS 1272). */
   allowGuest?: boolean;
   /** SMB1: go on unsigned when a logon with credentials is not signed (default: refused, SIGNING_UNAVAILABLE). */
   allowUnsigned?: boolean;
+  /** Sees the connection's bytes (e.g. for --pcap). */
   tap?: TrafficTap;
   /**
    * After the call: 'drop' (default) closes the TCP connection and lets the server free the pipe,
@@ -65,8 +72,11 @@ export interface RemoteConnectOptions extends WaitOptions, BindingOptions {
 }
 
 export interface RemoteSendOptions extends RemoteConnectOptions, RetryOptions {
+  /** Recipient message name on the server. */
   to: string;
+  /** Sender name passed to NetrMessageBufferSend (null sends a NULL pointer). */
   from?: string | null;
+  /** The message text, sent as UTF-16. */
   text: string;
   /** The server_name argument (default: `server`, a bare host name as rpcclient sends). */
   serverName?: string | null;
@@ -82,6 +92,7 @@ export interface RemoteSendResult {
   delivery: Delivery;
   /** Connections tried: 1 + the retries used. */
   attempts: number;
+  /** NET_API_STATUS as NetMessageBufferSend would return it (status-map.ts). */
   netApiStatus: number;
   /** The raw failure (or the non-zero WERROR on the 'win32' layer), null on success. */
   status: SendStatus | null;
@@ -240,6 +251,7 @@ export interface WorkstationInfoResult {
   session?: SmbSessionInfo;
   /** The binding and RPC auth level, when a binding or auth level was asked for. */
   path?: RpcPathInfo;
+  /** The decoded NetrWkstaGetInfo reply. */
   result: WkstaGetInfoResult;
 }
 

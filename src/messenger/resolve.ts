@@ -130,6 +130,7 @@ async function queryMessengerName(name: string, opts: ResolveOptions): Promise<s
 export interface MessengerTarget {
   /** Recipient name for the message (NAME<03> without the suffix). */
   to: string;
+  /** The address to send to. */
   host: string;
 }
 

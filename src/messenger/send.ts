@@ -30,6 +30,7 @@ import { checkRetryOptions, withRetries, type Delivery, type RetryOptions } from
 export type SendMode = 'auto' | 'single' | 'multi';
 
 export interface SendMessageOptions extends RetryOptions {
+  /** Address or host name of the receiver. */
   host: string;
   /** 139 (default): NBSS with called name TO<03>; any other port: Direct TCP. */
   port?: number;
@@ -37,17 +38,21 @@ export interface SendMessageOptions extends RetryOptions {
   to: string;
   /** Sender name; default the local host name upper-cased and cut to 15. */
   from?: string;
+  /** The message text. */
   text: string;
   /** OEM code page for names and text; default cp850. */
   codepage?: string;
   /** 'auto' (default) and 'multi' send 0xD5/0xD7/0xD6; 'single' sends one 0xD0 (≤128 bytes). */
   mode?: SendMode;
+  /** How line breaks in `text` are rewritten before encoding; default 'crlf'. */
   lineEndings?: LineEndings;
   /** Limit on the encoded text; default 652 ([MS-MSRP] §3.2.4.4), at most 65024. */
   maxBytes?: number;
   /** Deadline of each attempt in ms (connect included); default 10 s. */
   timeoutMs?: number;
+  /** Aborts the send (and any retry pause). */
   signal?: AbortSignal;
+  /** Sees the connection's bytes (e.g. for --pcap). */
   tap?: TrafficTap;
   /** Send an SMB1 NEGOTIATE first. Default: true for 'single', false otherwise. */
   negotiate?: boolean;
@@ -56,9 +61,13 @@ export interface SendMessageOptions extends RetryOptions {
 }
 
 export interface SendStatus {
+  /** Status layer (ntstatus, win32, rpc-fault, socket ...), as NetsendError.layer. */
   layer: string;
+  /** The status number as the protocol writes it. */
   code: number;
+  /** The status's own symbolic name (STATUS_*, NERR_*, nca_s_*). */
   name: string;
+  /** What happened, in words. */
   message: string;
 }
 
@@ -77,6 +86,7 @@ export interface SendResult {
   netApiStatus: number;
   /** The raw failure, or null on success. */
   status: SendStatus | null;
+  /** The framing that carried the message. */
   transport: 'nbss' | 'direct';
   /** Request/response pairs on the wire, NBSS session request included. */
   roundTrips: number;
@@ -94,11 +104,17 @@ function toStatus(e: NetsendError): SendStatus {
 export interface PreparedMessage {
   /** OEM bytes of the NBSS called name (suffix 0x03 is added). */
   called: Buffer;
+  /** Sender name in OEM bytes. */
   from: Buffer;
+  /** Recipient name in OEM bytes. */
   to: Buffer;
+  /** Text blocks, each at most 128 bytes ([MS-MSRP] §2.2.3.3.1). */
   blocks: Buffer[];
+  /** One 0xD0 request, or the 0xD5/0xD7/0xD6 sequence. */
   mode: 'single' | 'multi';
+  /** Whether an SMB1 NEGOTIATE goes first. */
   negotiate: boolean;
+  /** TCP port: 139 means NBSS, any other Direct TCP. */
   port: number;
   /** Characters the code page lacks, sent as '?'. */
   unmappable: string[];

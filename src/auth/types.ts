@@ -1,10 +1,14 @@
 /** Credentials for NTLMSSP. A password is never logged, printed or put in an error message. */
 export interface Credentials {
+  /** Account name; empty for a null session. */
   user: string;
+  /** Account domain (the AUTHENTICATE message's DomainName, [MS-NLMP] §2.2.1.3). */
   domain?: string;
+  /** The account password (never logged or printed). */
   password?: string;
   /** 16-byte NT hash (pass-the-hash), instead of a password. */
   ntHash?: Buffer;
+  /** 16-byte LM hash, only for NTLMv1 (`allowNtlmV1`). */
   lmHash?: Buffer;
   /** Our workstation name in the AUTHENTICATE message. */
   workstation?: string;
@@ -27,6 +31,7 @@ export interface Authenticator {
    * Throws NetsendError (layer 'ntlm') on a bad or unverifiable server token.
    */
   next(serverToken?: Buffer): Buffer | null;
+  /** True once the exchange finished and the session key is known. */
   readonly complete: boolean;
   /** The exported session key (16 bytes) once complete. Anonymous sessions yield 16 zero bytes. */
   sessionKey(): Buffer;

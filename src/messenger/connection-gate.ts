@@ -43,6 +43,7 @@ export interface ReceiverStats {
   throttled: number;
   /** Most connections admitted at once, and most queued at once, since start. */
   peakActive: number;
+  /** Most connections queued at once since start. */
   peakQueued: number;
 }
 

@@ -28,6 +28,7 @@ export interface MailslotReceiverOptions {
   onMessage: (m: ReceivedMessage) => void;
   /** Dropped datagrams and handler exceptions; the receiver keeps running. */
   onError?: (e: NetsendError, remoteAddress: string) => void;
+  /** OEM code page for decoding names and text (the sender does not say which it used); default cp850. */
   codepage?: string;
   /** Accept DIRECT_UNIQUE datagrams only to these NAME<03> (upper-cased). Default: any NAME<03>. */
   names?: string[];
@@ -43,13 +44,17 @@ export interface MailslotReceiverOptions {
    * messages over the rate are dropped.
    */
   messageRate?: number;
+  /** Messages from one address allowed at once before the rate applies. */
   messageBurst?: number;
+  /** Aborting it closes the receiver (same as close()). */
   signal?: AbortSignal;
 }
 
 /** Counters of a mailslot receiver: what arrived and what was dropped. */
 export interface MailslotReceiverStats {
+  /** Datagrams received, fragments included. */
   datagrams: number;
+  /** Messages delivered to `onMessage`. */
   messages: number;
   /** Dropped: not a data datagram, malformed, another name or mailslot, or held fragments discarded. */
   dropped: number;
@@ -59,7 +64,9 @@ export interface MailslotReceiverStats {
 
 /** A running receiver of messenger mailslot datagrams ([MS-MAIL] over RFC 1002 §4.4 datagrams). */
 export interface MailslotReceiver {
+  /** The address the receiver listens on. */
   readonly host: string;
+  /** The bound UDP port (the ephemeral one when 0 was asked for). */
   readonly port: number;
   /** Counters since start. */
   stats(): MailslotReceiverStats;

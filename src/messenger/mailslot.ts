@@ -24,15 +24,19 @@ export const MAILSLOT_DEFAULT_MAX_BYTES = 652;
 export const DEFAULT_WORKGROUP = 'WORKGROUP';
 
 export interface MailslotSendOptions extends WaitOptions {
+  /** The message text. */
   text: string;
   /** Sender name (default: this host name, upper-cased, 15 bytes). */
   from?: string;
+  /** OEM code page for the names and text; default cp850. */
   codepage?: string;
+  /** How line breaks in `text` are rewritten before encoding; default 'crlf'. */
   lineEndings?: LineEndings;
   /** Destination UDP port (default 138). */
   port?: number;
   /** Source address and port to send from (default any; Windows and nmbd send from 138). */
   localAddress?: string;
+  /** Source UDP port (default any). */
   localPort?: number;
   /** Largest datagram; larger writes are fragmented (default 576, Samba's MAX_DGRAM_SIZE). */
   maxDatagramSize?: number;
@@ -65,15 +69,21 @@ export interface DirectedMailslotOptions extends MailslotSendOptions {
 export interface MailslotSendResult {
   /** NAME<xx>@address. */
   target: string;
+  /** True when the datagrams left this host. */
   ok: boolean;
   /** 'sent' when the datagrams left this host (nothing ever confirms a mailslot write), else 'failed'. */
   delivery: 'sent' | 'failed';
   /** 0, NERR_TruncatedBroadcast (2289) when the text was cut to 128 characters, or the failure's status. */
   netApiStatus: number;
+  /** The raw failure, or null on success. */
   status: { layer: string; code: number; name: string; message: string } | null;
+  /** The path that carried the message. */
   transport: 'mailslot';
+  /** Datagrams sent (more than one when the write was fragmented). */
   datagrams: number;
+  /** UDP payload bytes sent (NetBIOS datagram headers included). */
   bytes: number;
+  /** True when a broadcast text was cut to its character limit (netApiStatus NERR_TruncatedBroadcast). */
   truncated: boolean;
   /** Local address and port sent from (SOURCE_IP / SOURCE_PORT of the datagrams). */
   source?: string;
@@ -103,6 +113,7 @@ function randomId(): number {
 
 interface Prepared {
   from: Buffer;
+  /** Message text in OEM bytes, after any cut to the broadcast limit. */
   text: Buffer;
   truncated: boolean;
   unmappable: string[];

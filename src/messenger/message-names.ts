@@ -29,13 +29,17 @@ export interface MessengerNamesOptions {
   port?: number;
   /** Bind the responder here (default 0.0.0.0, as broadcasts reach only a wildcard socket). */
   responderHost?: string;
+  /** Deadline of the registration in ms. */
   timeoutMs?: number;
+  /** Aborts the registration. */
   signal?: AbortSignal;
 }
 
 /** Outcome of claiming one name. */
 export interface NameClaim {
+  /** The name claimed (NAME, suffix 0x03). */
   name: string;
+  /** True when no node objected to the claim. */
   ok: boolean;
   /** Why not, e.g. ACT_ERR / CFT_ERR from the owner, as NERR_DuplicateName (2297). */
   error?: { layer: string; code: number; name: string; message: string; netApiStatus: number };
@@ -43,10 +47,13 @@ export interface NameClaim {
 
 /** Names claimed by startMessengerNames, and the responder that defends them. */
 export interface MessengerNames {
+  /** The IPv4 address the names were registered for. */
   readonly address: string;
+  /** Outcome per name, computer name first. */
   readonly claims: NameClaim[];
   /** The responder's port, or null when it could not bind (the names are still registered). */
   readonly responderPort: number | null;
+  /** Why the responder could not bind, or null. */
   readonly responderError: NetsendError | null;
   /** Stops answering and releases the names. */
   close(): Promise<void>;

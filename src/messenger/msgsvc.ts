@@ -18,8 +18,11 @@ import { sessionOptionsOf, type RemoteConnectOptions } from './remote.js';
 
 /** [MS-MSRP] §2.2.2.1-2: a message alias; level 1 adds the (obsolete) forwarding fields. */
 export interface MessageNameInfo {
+  /** The message alias. */
   name: string;
+  /** Forwarding flag (level 1, obsolete). */
   forwardFlag?: number;
+  /** Forwarded-to name (level 1, obsolete). */
   forward?: string | null;
 }
 

@@ -7,9 +7,13 @@ import { sanitizeForTerminal } from '../util/sanitize.js';
 
 /** The fields a popup shows. */
 export interface PopupMessage {
+  /** Sender name. */
   from: string;
+  /** Recipient name. */
   to: string;
+  /** The message text. */
   text: string;
+  /** When the message arrived; shown in the header line. */
   receivedAt: Date;
 }
 

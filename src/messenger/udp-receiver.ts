@@ -34,24 +34,33 @@ export interface UdpRpcReceiverOptions {
   onMessage: (m: ReceivedMessage & { transport: 'udp' }) => void;
   /** Called for dropped or failed calls; the receiver keeps running. */
   onError?: (e: NetsendError, remoteAddress: string) => void;
+  /** OEM code page for decoding names and text; default cp850. */
   codepage?: string;
   /** Accept only these recipient names (upper-cased); others get NERR_NameNotFound. Default: any. */
   names?: string[];
+  /** Longest Text accepted, in bytes (default 4096). */
   maxTextBytes?: number;
+  /** Messages per second accepted from one source address (default: RECEIVER_LIMIT_DEFAULTS). */
   messageRate?: number;
+  /** Messages from one address allowed at once before the rate applies. */
   messageBurst?: number;
   /** Answer ept_map for msgsvcsend on this socket (default true). */
   epm?: boolean;
   /** conv who_are_you2 callback for non-idempotent calls (default true), and its retransmit interval (default 500 ms). */
   callback?: boolean;
+  /** Interval between callback retransmissions in ms (default 500). */
   callbackRetransmitMs?: number;
+  /** Sees every datagram sent and received (e.g. for --pcap). */
   tap?: DatagramTap;
+  /** Aborting it closes the receiver (same as close()). */
   signal?: AbortSignal;
 }
 
 /** A running receiver of NetrSendMessage calls over ncadg_ip_udp. */
 export interface UdpRpcReceiver {
+  /** The address the receiver listens on. */
   readonly host: string;
+  /** The bound UDP port (the ephemeral one when 0 was asked for). */
   readonly port: number;
   /** Connectionless RPC server counters plus the messages delivered. */
   stats(): ClServerStats & { messages: number };

@@ -28,19 +28,27 @@ import { defaultFromName, encodeName, encodeOem, resolveCodepage } from './text.
 export const UDP_MAX_TEXT_BYTES = 652;
 
 export interface UdpRpcSendOptions extends WaitOptions, RetryOptions {
+  /** Address or host name of the receiver. */
   host: string;
   /** msgsvcsend's UDP port; absent = ask the endpoint mapper on `epmPort`. */
   port?: number;
   /** Where the endpoint mapper listens (default UDP 135). */
   epmPort?: number;
+  /** Recipient message name. */
   to: string;
+  /** Sender name (null sends a NULL pointer). */
   from?: string | null;
+  /** The message text. */
   text: string;
+  /** OEM code page for the text; default cp850. */
   codepage?: string;
   /** Mark NetrSendMessage idempotent (flags1 0x20; default true, notes §2.4). */
   idempotent?: boolean;
+  /** First retransmission interval in ms (default 1000). */
   retransmitMs?: number;
+  /** Upper bound of the doubling retransmission interval in ms (default 8000). */
   maxRetransmitMs?: number;
+  /** Sees every datagram sent and received (e.g. for --pcap). */
   tap?: DatagramTap;
 }
 
@@ -48,20 +56,29 @@ export interface UdpRpcSendOptions extends WaitOptions, RetryOptions {
 export interface UdpRpcSendResult {
   /** NAME@host[:port]. */
   target: string;
+  /** True exactly when `delivery` is 'confirmed'. */
   ok: boolean;
+  /** What is known of the message's arrival. */
   delivery: Delivery;
   /** 0, the status NetrSendMessage returned, the Win32 code of a reject/fault, or RPC_S_CALL_FAILED when unconfirmed. */
   netApiStatus: number;
+  /** The raw failure, or null on success. */
   status: { layer: string; code: number; name: string; message: string } | null;
+  /** The path that carried the message. */
   transport: 'udp';
   /** The msgsvcsend port used (from the mapper or given). */
   port: number | null;
   /** True when the port came from ept_map. */
   mapped: boolean;
+  /** Datagrams sent, retransmissions included. */
   datagramsSent: number;
+  /** Datagrams received. */
   datagramsReceived: number;
+  /** Requests sent again for lack of an answer. */
   retransmissions: number;
+  /** conv who_are_you callbacks the server made (C706 §10). */
   callbacks: number;
+  /** Attempts made: 1 + the retries used. */
   attempts: number;
 }
 

@@ -29,6 +29,7 @@ export const PIPE_WRITE_MAX = 0xffff;
  * `transact` is one round trip (SMB1 TransactNmPipe, SMB2 FSCTL_PIPE_TRANSCEIVE).
  */
 export interface NamedPipe {
+  /** The pipe's name as opened. */
   readonly name: string;
   /** Writes a request and reads the response in one round trip. */
   transact(request: Buffer, maxResponse: number, opts?: PipeRequestOptions): Promise<PipeRead>;
@@ -47,21 +48,29 @@ export interface NamedPipe {
 export interface SmbSessionInfo {
   /** 'NT LM 0.12', '2.0.2', '2.1', '3.0', '3.0.2', '3.1.1'. */
   dialect: string;
+  /** True when messages are signed. */
   signing: boolean;
+  /** True when messages are encrypted (SMB 3.x). */
   encryption: boolean;
   /** Cipher/signing algorithm names when negotiated. */
   cipher?: string;
+  /** Signing algorithm name when negotiated (SMB 3.x). */
   signingAlgorithm?: string;
+  /** The server's GUID from the SMB2 negotiate response. */
   serverGuid?: string;
   /** NetBIOS / DNS names learnt from NTLM target info. */
   serverName?: string;
+  /** The server's domain from NTLM target info. */
   serverDomain?: string;
+  /** True when the server logged us on as guest. */
   isGuest?: boolean;
+  /** True for a null (anonymous) session. */
   isAnonymous?: boolean;
 }
 
 /** An authenticated SMB session with IPC$ connected, over either dialect family. */
 export interface SmbClient {
+  /** What the session established. */
   readonly info: SmbSessionInfo;
   /** Opens a pipe by its bare name ("wkssvc"); the dialect adds prefixes as it needs. */
   openPipe(name: string, opts?: WaitOptions): Promise<NamedPipe>;

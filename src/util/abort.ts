@@ -7,6 +7,7 @@ export { DEFAULT_TIMEOUT_MS };
 export interface WaitOptions {
   /** Milliseconds before the wait fails with TimeoutError (ignored when `deadline` is given). */
   timeoutMs?: number;
+  /** Aborting it ends the wait with AbortError. */
   signal?: AbortSignal;
   /**
    * The operation's one deadline (util/deadline.ts). When present, waits end when it runs out, not

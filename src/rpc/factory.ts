@@ -41,20 +41,29 @@ export interface OpenRpcOptions extends WaitOptions {
   authType?: 'ntlmssp' | 'spnego';
   /** ncacn_np: SMB options as connectSmb takes them. */
   smbPort?: number;
+  /** 'auto' (default) negotiates like Windows; 'smb1' and 'smb2' force a family. */
   dialect?: 'auto' | 'smb1' | 'smb2';
+  /** Lowest SMB2/3 dialect accepted. */
   smbMin?: SmbDialectName;
+  /** Highest SMB2/3 dialect offered. */
   smbMax?: SmbDialectName;
+  /** Require signed SMB messages; a session that would run unsigned is refused. */
   requireSigning?: boolean;
+  /** Require SMB 3.x encryption of the session (SMB2 family only). */
   requireEncryption?: boolean;
+  /** Accept a guest or null session although credentials name a user (default: refused). */
   allowGuest?: boolean;
+  /** SMB1: go on unsigned when a credentialed session is not signed (default: refused). */
   allowUnsigned?: boolean;
   /** ncacn_ip_tcp without a port: where the endpoint mapper listens (default 135). */
   epmPort?: number;
+  /** Sees the TCP connection's bytes (e.g. for --pcap). */
   tap?: TrafficTap;
   /** ncadg_ip_udp: mark calls idempotent (flags1 0x20; no conv callback, no ACK). Default false. */
   idempotent?: boolean;
   /** ncadg_ip_udp: first retransmission interval and its cap (ms; ClClientOptions). */
   retransmitMs?: number;
+  /** Cap of the doubling retransmission interval in ms. */
   maxRetransmitMs?: number;
   /** ncadg_ip_udp: sees every datagram sent and accepted (for --pcap). */
   datagramTap?: DatagramTap;
@@ -64,8 +73,11 @@ export interface OpenRpcOptions extends WaitOptions {
 export interface RpcConnection extends RpcCaller {
   /** The binding actually used (the port filled in from the endpoint mapper). */
   readonly binding: StringBinding;
+  /** What the bind settled: presentation context and fragment size. */
   readonly bind: BindResult;
+  /** The authentication level in force on the association. */
   readonly authLevel: AuthLevelName;
+  /** The underlying connection-oriented client. */
   readonly client: RpcClient;
   /** The SMB session under an ncacn_np binding. */
   readonly session?: SmbSessionInfo;

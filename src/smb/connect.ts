@@ -21,32 +21,44 @@ import { SMB_DIALECTS, type SmbDialectName } from './dialects.js';
 export { SMB_DIALECTS, type SmbDialectName };
 
 export interface Smb2ConnectArgs extends WaitOptions {
+  /** The framed connection to negotiate on. */
   stream: MessageStream;
   /** The raw SMB2 NEGOTIATE response to our SMB1 multi-protocol NEGOTIATE, when there was one. */
   smb1NegotiateReply?: Buffer;
+  /** The server's host name or address. */
   host: string;
+  /** Who to log on as. */
   credentials: Credentials;
   /** SMB2 dialect range (NT1 is not an SMB2 dialect: never passed here). */
   smbMin?: Exclude<SmbDialectName, 'NT1'>;
+  /** Highest SMB2/3 dialect offered. */
   smbMax?: Exclude<SmbDialectName, 'NT1'>;
+  /** Require signed SMB2/3 messages. */
   requireSigning?: boolean;
+  /** Require SMB 3.x encryption of the session. */
   requireEncryption?: boolean;
   /** Accept a guest/null session for a logon with credentials. */
   allowGuest?: boolean;
+  /** Sees the connection's bytes (e.g. for --pcap). */
   tap?: TrafficTap;
 }
 /** How an SMB2/3 connection is opened; an option so callers and tests can substitute their own. */
 export type ConnectSmb2 = (o: Smb2ConnectArgs) => Promise<SmbClient>;
 
 export interface ConnectSmbOptions extends WaitOptions {
+  /** Host name or address of the SMB server. */
   host: string;
   /** 445 (Direct TCP, default) or 139 (NBSS session first). */
   port?: number;
+  /** Who to log on as; `{ user: '', anonymous: true }` for a null session. */
   credentials: Credentials;
   /** 'auto' negotiates like Windows; 'smb1' and 'smb2' force a family. */
   dialect?: 'auto' | 'smb1' | 'smb2';
+  /** Lowest SMB2/3 dialect accepted. */
   smbMin?: SmbDialectName;
+  /** Highest SMB2/3 dialect offered. */
   smbMax?: SmbDialectName;
+  /** Require signed SMB messages; a session that would run unsigned is refused. */
   requireSigning?: boolean;
   /** SMB3 encryption; impossible over SMB1, so it excludes it. */
   requireEncryption?: boolean;
@@ -65,7 +77,9 @@ export interface ConnectSmbOptions extends WaitOptions {
   allowUnsigned?: boolean;
   /** NBSS called name on port 139 (default *SMBSERVER). */
   calledName?: string;
+  /** NBSS calling name (our own name) on port 139. */
   callingName?: string;
+  /** Sees the connection's bytes (e.g. for --pcap). */
   tap?: TrafficTap;
   /** The SMB2/3 client (default: src/smb/smb2's connectSmb2). */
   connectSmb2?: ConnectSmb2;

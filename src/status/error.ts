@@ -22,7 +22,9 @@ export type StatusLayer =
 
 /** The one error type of the package: the protocol layer, its numeric status and the status's own symbolic name. */
 export class NetsendError extends Error {
+  /** Which status space `code` belongs to (ntstatus, win32, rpc-fault, nbss ...), or a local failure kind. */
   readonly layer: StatusLayer;
+  /** The status number as the protocol writes it (0 for MALFORMED, TIMEOUT and ABORTED, which no protocol numbers). */
   readonly code: number;
   /** Symbolic status name, e.g. STATUS_LOGON_FAILURE, NERR_NameNotFound, nca_s_op_rng_error. */
   override readonly name: string;

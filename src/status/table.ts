@@ -7,8 +7,11 @@
 
 /** One catalogue entry. `code` is the wire number (u32 for NTSTATUS/faults, small ints elsewhere). */
 export interface StatusInfo {
+  /** The status number. */
   code: number;
+  /** The symbolic name (STATUS_*, ERROR_*, NERR_*, nca_s_* ...). */
   name: string;
+  /** What the status means, in words. */
   message: string;
 }
 

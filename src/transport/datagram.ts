@@ -36,10 +36,13 @@ export const DGM_ERROR = {
   INVALID_DESTINATION_NAME_FORMAT: 0x84,
 } as const;
 
+/** Fields every datagram service packet starts with (RFC 1002 §4.4.1). */
 interface DatagramHeader {
   /** DGM_ID: lets a receiver group fragments. */
   id: number;
+  /** SOURCE_IP of the sending node. */
   sourceIp: string;
+  /** SOURCE_PORT of the sending node. */
   sourcePort: number;
   /** Source node type (0..3). */
   nodeType: number;
@@ -47,6 +50,7 @@ interface DatagramHeader {
 
 /** A DIRECT_UNIQUE, DIRECT_GROUP or BROADCAST datagram, or one fragment of it (RFC 1002 §4.4.2). */
 export interface DataDatagram extends DatagramHeader {
+  /** MSG_TYPE (RFC 1002 §4.4.1). */
   type: typeof DGM_TYPE.DIRECT_UNIQUE | typeof DGM_TYPE.DIRECT_GROUP | typeof DGM_TYPE.BROADCAST;
   /** F flag: first (or only) fragment. */
   first: boolean;
@@ -54,20 +58,30 @@ export interface DataDatagram extends DatagramHeader {
   more: boolean;
   /** PACKET_OFFSET of this fragment's user data within the whole datagram. */
   packetOffset: number;
+  /** SOURCE_NAME (RFC 1002 §4.4.2). */
   source: NetbiosName;
+  /** DESTINATION_NAME (RFC 1002 §4.4.2). */
   destination: NetbiosName;
+  /** USER_DATA of this fragment. */
   data: Buffer;
 }
 
 /** A DATAGRAM ERROR packet (RFC 1002 §4.4.3). */
 export interface ErrorDatagram extends DatagramHeader {
+  /** MSG_TYPE DATAGRAM ERROR. */
   type: typeof DGM_TYPE.ERROR;
+  /**
+   * ERROR_CODE (RFC 1002 §4.4.3): 0x82 destination name not present, 0x83 invalid source name, 0x84 invalid
+   * destination name.
+   */
   errorCode: number;
 }
 
 /** A DATAGRAM QUERY REQUEST or its positive/negative response (RFC 1002 §4.4.4). */
 export interface QueryDatagram extends DatagramHeader {
+  /** MSG_TYPE: the query or its positive or negative response. */
   type: typeof DGM_TYPE.QUERY_REQUEST | typeof DGM_TYPE.POSITIVE_QUERY_RESPONSE | typeof DGM_TYPE.NEGATIVE_QUERY_RESPONSE;
+  /** DESTINATION_NAME asked about (RFC 1002 §4.4.4). */
   destination: NetbiosName;
 }
 
@@ -184,6 +198,7 @@ export interface SendDatagramOptions extends WaitOptions {
   port?: number;
   /** Allow a broadcast destination. */
   broadcast?: boolean;
+  /** Source address to bind (default any). */
   localAddress?: string;
   /** Source port (default 0, any; Windows and nmbd send from 138, which needs root and a free port). */
   localPort?: number;

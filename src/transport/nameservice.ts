@@ -57,31 +57,47 @@ export const NAME_FLAG = {
 
 /** One question entry (RFC 1002 §4.2.1.2). */
 export interface NsQuestion {
+  /** QUESTION_NAME. */
   name: NetbiosName;
+  /** QUESTION_TYPE: NB or NBSTAT. */
   type: number;
+  /** QUESTION_CLASS (IN). */
   class: number;
 }
 
 /** One resource record (RFC 1002 §4.2.1.3). */
 export interface NsResourceRecord {
+  /** RR_NAME. */
   name: NetbiosName;
+  /** RR_TYPE: NB, NBSTAT, NULL ... */
   type: number;
+  /** RR_CLASS (IN). */
   class: number;
+  /** TTL in seconds (0: infinite). */
   ttl: number;
+  /** RDATA, decoded per type by decodeNbAddresses / decodeNodeStatusRdata. */
   rdata: Buffer;
 }
 
 /** A name-service packet (RFC 1002 §4.2.1). */
 export interface NsPacket {
+  /** NAME_TRN_ID: matches a response to its request. */
   id: number;
+  /** R bit: a response. */
   response: boolean;
+  /** OPCODE (RFC 1002 §4.2.1.1): query, registration, release, WACK, refresh. */
   opcode: number;
   /** NM_FLAGS bits as in NM_FLAG (AA, TC, RD, RA, B). */
   nmFlags: number;
+  /** RCODE (RFC 1002 §4.2.1.1), 0 on success. */
   rcode: number;
+  /** QUESTION section entries. */
   questions: NsQuestion[];
+  /** ANSWER section records. */
   answers: NsResourceRecord[];
+  /** AUTHORITY section records. */
   authority: NsResourceRecord[];
+  /** ADDITIONAL section records. */
   additional: NsResourceRecord[];
 }
 
@@ -146,9 +162,11 @@ export function decodeNsPacket(buf: Buffer): NsPacket {
 
 /** One ADDR_ENTRY of an NB record (RFC 1002 §4.2.13): owner type, group flag and address. */
 export interface NbAddressEntry {
+  /** G flag: a group name. */
   group: boolean;
   /** Owner node type: 0 B, 1 P, 2 M, 3 H (Microsoft). */
   ownerType: number;
+  /** NB_ADDRESS, an IPv4 address. */
   address: string;
 }
 
@@ -181,7 +199,9 @@ export function encodeNbAddresses(entries: NbAddressEntry[]): Buffer {
 export interface NodeStatusName {
   /** The name without padding, latin1 (one char per OEM byte). */
   name: string;
+  /** The 16th byte of the name. */
   suffix: number;
+  /** G flag: a group name. */
   group: boolean;
   /** The raw NAME_FLAGS word (RFC 1002 §4.2.18). */
   flags: number;
@@ -191,6 +211,7 @@ export interface NodeStatusName {
 
 /** A decoded NODE STATUS RESPONSE (RFC 1002 §4.2.18). */
 export interface NodeStatus {
+  /** The names of the node's name table. */
   names: NodeStatusName[];
   /** UNIT_ID of the statistics, "aa:bb:cc:dd:ee:ff", when the reply carries it. */
   macAddress?: string;
@@ -466,15 +487,19 @@ export async function findMessengerName(address: string, opts: NameServiceOption
 
 /** A NAME REGISTRATION REQUEST to encode (RFC 1002 §4.2.2). */
 export interface NameRegistrationRequest {
+  /** NAME_TRN_ID. */
   id: number;
+  /** The name to register. */
   name: NetbiosName;
   /** Our IPv4 address, registered for the name. */
   address: string;
+  /** Register a group name (G flag of NB_FLAGS). */
   group?: boolean;
   /** Owner node type (0 B, 1 P, 2 M, 3 H). */
   ownerType?: number;
   /** Seconds (RFC 1002: 0 means infinite). */
   ttl?: number;
+  /** Send as a broadcast (B flag set). */
   broadcast?: boolean;
   /** RFC 1002 §4.2.4: the broadcast NAME OVERWRITE DEMAND clears RD; requests set it. */
   demand?: boolean;
@@ -532,9 +557,13 @@ export interface RegisterNameOptions extends NameServiceOptions {
   broadcast?: string;
   /** Our IPv4 address for the name. */
   address: string;
+  /** Register a group name. */
   group?: boolean;
+  /** Owner node type (0 B, 1 P, 2 M, 3 H). */
   ownerType?: number;
+  /** Seconds the registration lasts (RFC 1002: 0 means infinite). */
   ttl?: number;
+  /** NetBIOS scope of the name (RFC 1001 §14), if any. */
   scope?: string;
 }
 
@@ -610,9 +639,11 @@ export async function releaseName(name: string | Buffer | NetbiosName, suffix: n
 
 /** One name a responder owns. */
 export interface ResponderName {
+  /** The name; a string or Buffer takes `suffix`. */
   name: string | Buffer | NetbiosName;
   /** Suffix when `name` is a string or Buffer without one (default 0x00). */
   suffix?: number;
+  /** A group name (G flag in answers). */
   group?: boolean;
 }
 
@@ -638,7 +669,9 @@ export interface NameResponderOptions {
 
 /** A running name-service responder. */
 export interface NameResponder {
+  /** The address the responder listens on. */
   readonly address: string;
+  /** The bound UDP port. */
   readonly port: number;
   /** Stops answering and releases the socket. */
   close(): Promise<void>;

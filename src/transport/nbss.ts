@@ -52,13 +52,17 @@ const KNOWN_TYPES = new Set<number>(Object.values(NBSS_TYPE));
 
 /** One session service packet (RFC 1002 §4.3.1). */
 export interface NbssPacket {
+  /** TYPE (RFC 1002 §4.3.1). */
   type: number;
+  /** The packet's trailer after the header. */
   body: Buffer;
 }
 
 /** The four-byte session service header (RFC 1002 §4.3.1): type and length. */
 export interface NbssHeader {
+  /** TYPE (RFC 1002 §4.3.1). */
   type: number;
+  /** LENGTH of the packet body (RFC 1002 §4.3.1). */
   length: number;
 }
 
@@ -166,8 +170,11 @@ export interface FramedStreamOptions {
 
 /** Whole SMB messages over NBSS session messages or Direct TCP frames. */
 export class FramedMessageStream implements MessageStream {
+  /** The connected byte stream underneath. */
   readonly stream: ByteStream;
+  /** 'nbss' (RFC 1002 §4.3 packets) or 'direct' (the [MS-SMB2] §2.1 four-byte header). */
   readonly framing: Framing;
+  /** Largest inbound message accepted. */
   readonly maxFrame: number;
   private readonly idleTimeoutMs: number;
   private readonly extendedLength: boolean;
@@ -274,8 +281,11 @@ export class FramedMessageStream implements MessageStream {
 // ---------------------------------------------------------------------------------------------
 
 export interface TransportConnectOptions extends WaitOptions, FramedStreamOptions {
+  /** Host name or address to connect to. */
   host: string;
+  /** TCP port (default per transport: 139 for NBSS, 445 for Direct TCP). */
   port?: number;
+  /** Sees the connection's bytes (e.g. for --pcap). */
   tap?: TrafficTap;
   /** Use this connected stream instead of opening one (tests, proxies). */
   stream?: ByteStream;
@@ -292,7 +302,9 @@ export interface NbssConnectOptions extends TransportConnectOptions {
 
 /** An established NBSS session. */
 export class NbssSession extends FramedMessageStream {
+  /** The called name of the session request. */
   readonly called: NetbiosName;
+  /** The calling name of the session request. */
   readonly calling: NetbiosName;
   constructor(stream: ByteStream, called: NetbiosName, calling: NetbiosName, opts: FramedStreamOptions = {}) {
     super(stream, 'nbss', opts);
@@ -417,7 +429,9 @@ export type SessionDecision = 'accept' | { refuse: number } | { retarget: { addr
 export interface AcceptOptions extends FramedStreamOptions {
   /** Time allowed for the session request to arrive (default 10 s). */
   timeoutMs?: number;
+  /** Aborts waiting for the session request. */
   signal?: AbortSignal;
+  /** Sees the connection's bytes (e.g. for --pcap). */
   tap?: TrafficTap;
 }
 

@@ -16,7 +16,7 @@ import type { Credentials } from '../auth/types.js';
 /** Pass-the-hash input (`LM:NT` or `NT` hex) for callers that only see the messenger (the CLI). */
 export { parseHashes } from '../auth/ntlm-crypto.js';
 import type { TrafficTap } from '../transport/tcp.js';
-import { connectSmb, isSmbStatusError, type SmbClient, type SmbDialectName, type SmbSessionInfo } from '../smb/index.js';
+import { connectSmb, isSmbStatusError, type NamedPipe, type SmbClient, type SmbDialectName, type SmbSessionInfo } from '../smb/index.js';
 import { RpcClient } from '../rpc/client.js';
 import {
   WKSSVC,
@@ -153,8 +153,16 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
     });
     progress.session = smb.info;
     progress.stage = 'pipe';
-    const pipe = await smb.openPipe(WKSSVC_PIPE, wait);
-    progress.stage = 'bind';
+    // SMB2: CREATE rides with the bind in one compound; the stage turns to 'bind' once the open succeeded.
+    let pipe: NamedPipe;
+    if (smb.openPipeDeferred) {
+      pipe = smb.openPipeDeferred(WKSSVC_PIPE, () => {
+        progress.stage = 'bind';
+      });
+    } else {
+      pipe = await smb.openPipe(WKSSVC_PIPE, wait);
+      progress.stage = 'bind';
+    }
     const rpc = new RpcClient(pipe);
     await rpc.bind(WKSSVC, wait);
     progress.stage = 'call';

@@ -62,6 +62,11 @@ export interface SmbClient {
   readonly info: SmbSessionInfo;
   /** Opens a pipe by its bare name ("wkssvc"); the dialect adds prefixes as it needs. */
   openPipe(name: string, opts?: WaitOptions): Promise<NamedPipe>;
+  /**
+   * Optional: a pipe whose CREATE goes out with its first transact as one compound (SMB2 related
+   * operations, [MS-SMB2] §3.2.4.1.4), saving a round trip; `onOpen` runs once the open succeeded.
+   */
+  openPipeDeferred?(name: string, onOpen?: () => void): NamedPipe;
   /** Tree disconnect, logoff, close the socket. Never throws on an already dead connection. */
   close(opts?: WaitOptions): Promise<void>;
   /**

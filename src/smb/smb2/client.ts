@@ -246,20 +246,28 @@ export class Smb2Client implements SmbClient {
    * A failed CREATE throws its own status (the IOCTL then fails with it, cascaded, §3.3.5.2.7.2).
    * `opts.onWritten` runs once the compound is on the socket.
    */
-  async openPipeAndTransact(name: string, request: Buffer, maxResponse: number = SMB2_DEFAULTS.maxPipeResponse, opts: PipeRequestOptions = {}): Promise<{ pipe: Smb2Pipe; first: PipeRead }> {
+  async openPipeAndTransact(
+    name: string,
+    request: Buffer,
+    maxResponse: number = SMB2_DEFAULTS.maxPipeResponse,
+    opts: PipeRequestOptions & { onOpen?: (pipe: Smb2Pipe) => void } = {},
+  ): Promise<{ pipe: Smb2Pipe; first: PipeRead }> {
     if (this.closed) throw new NetsendError('usage', 0, 'EBADF', 'openPipe on a closed SMB2 client');
     const bare = bareName(name);
     const max = Math.min(maxResponse, this.maxTransact);
     const ioctl = encodeIoctlRequest({ ctlCode: FSCTL_PIPE_TRANSCEIVE, fileId: ALL_FF, input: request, maxInputResponse: 0, maxOutputResponse: max, flags: IOCTL_IS_FSCTL });
+    const { onOpen, ...rest } = opts;
     const [create, tx] = (await this.connection.requestCompound(
       [
         { command: Smb2Command.CREATE, body: pipeCreateBody(bare) },
         { command: Smb2Command.IOCTL, body: ioctl, expectedResponse: max },
       ],
-      { ...opts, treeId: this.treeId },
+      { ...rest, treeId: this.treeId },
     )) as [Smb2Response, Smb2Response];
     Smb2Connection.check(create, `open pipe ${bare}`);
     const pipe = new Smb2Pipe(this, bare, decodeCreateResponse(create.body).fileId);
+    // The open exists now whatever the IOCTL did: the caller gets it (to close it, or to retry on it).
+    onOpen?.(pipe);
     Smb2Connection.check(tx, `transact on pipe ${bare}`, [0, NT.STATUS_BUFFER_OVERFLOW]);
     const r = decodeIoctlResponse(tx.body);
     if (r.output.length > max) throw new NetsendError('protocol', 0, 'SMB2_OVERLONG_RESPONSE', `transact returned ${r.output.length} bytes, asked for at most ${max}`);
@@ -342,9 +350,13 @@ class DeferredSmb2Pipe implements NamedPipe {
 
   async transact(request: Buffer, maxResponse: number = SMB2_DEFAULTS.maxPipeResponse, opts: PipeRequestOptions = {}): Promise<PipeRead> {
     if (this.pipe) return this.pipe.transact(request, maxResponse, opts);
-    const { pipe, first } = await this.client.openPipeAndTransact(this.name, request, maxResponse, opts);
-    this.pipe = pipe;
-    this.onOpen?.();
+    const { first } = await this.client.openPipeAndTransact(this.name, request, maxResponse, {
+      ...opts,
+      onOpen: (pipe) => {
+        this.pipe = pipe;
+        this.onOpen?.();
+      },
+    });
     return first;
   }
 

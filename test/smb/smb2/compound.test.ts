@@ -5,12 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
-import { connectSmb2, type Smb2ConnectOptions } from '../../../src/smb/smb2/index.js';
+import { connectSmb2, type Smb2Client, type Smb2ConnectOptions } from '../../../src/smb/smb2/index.js';
+import { encodeCloseRequest, encodeCreateRequest } from '../../../src/smb/smb2/messages.js';
 import { Dialect, Smb2Command } from '../../../src/smb/smb2/constants.js';
 import { NetsendError } from '../../../src/status/error.js';
 import { RpcClient } from '../../../src/rpc/client.js';
 import { WKSSVC } from '../../../src/rpc/interfaces/wkssvc.js';
-import { WKSSVC_BIND } from './interop-helpers.js';
+import { WKSSVC_BIND, directTcpMessages } from './interop-helpers.js';
+import { startTamperProxy } from '../smb1/tamper-proxy.js';
+
+/** Offsets of the messages in an SMB2 chain, by NextCommand. */
+function chainOffsets(msg: Buffer): number[] {
+  const offs = [0];
+  for (let off = 0, next = msg.readUInt32LE(20); next !== 0; next = msg.readUInt32LE(off + 20)) offs.push((off += next));
+  return offs;
+}
 
 const variants: Array<{ title: string; options: Partial<Smb2ConnectOptions>; encrypted?: boolean; signed?: boolean }> = [
   { title: 'SMB 2.1 signed', options: { dialects: { max: Dialect.SMB2_1 }, requireSigning: true }, signed: true },
@@ -99,6 +108,102 @@ describe.runIf(interopEnabled())('SMB2 related compounds vs Samba', () => {
       expect(client.requestsSent).toBe(before);
     } finally {
       client.abort();
+    }
+  });
+
+  describe('compounded responses through a tampering proxy (signed 3.1.1)', () => {
+    // Observed: Samba answers CREATE + CLOSE as one chain; CREATE + IOCTL(transceive) as the CREATE
+    // response, then an interim STATUS_PENDING and the final IOCTL response (still one round trip).
+    type Mode = 'none' | 'chain-second-signature' | 'create-bad-next' | 'ioctl-signature';
+    let mode: Mode = 'none';
+    const tamper = (msg: Buffer): boolean => {
+      if (mode === 'none' || msg.length < 64 || msg[0] !== 0xfe) return false;
+      const command = msg.readUInt16LE(12);
+      if (mode === 'chain-second-signature' && msg.readUInt32LE(20) !== 0) {
+        const second = chainOffsets(msg)[1]!;
+        msg[second + 48 + 3] = msg[second + 48 + 3]! ^ 0x10;
+        return true;
+      }
+      if (mode === 'create-bad-next' && command === Smb2Command.CREATE) {
+        msg.writeUInt32LE(68, 20);
+        return true;
+      }
+      if (mode === 'ioctl-signature' && command === Smb2Command.IOCTL && msg.readUInt32LE(8) === 0 && msg.readUInt32LE(16) & 0x8) {
+        msg[48 + 3] = msg[48 + 3]! ^ 0x10;
+        return true;
+      }
+      return false;
+    };
+    const closeAll = encodeCloseRequest({ flags: 0, fileId: Buffer.alloc(16, 0xff) });
+    const createWkssvc = (): Buffer =>
+      encodeCreateRequest({ requestedOplockLevel: 0, impersonationLevel: 2, desiredAccess: 0x0012019f, fileAttributes: 0, shareAccess: 3, createDisposition: 1, createOptions: 0, name: 'wkssvc' });
+
+    async function withProxy(body: (client: Smb2Client, proxy: Awaited<ReturnType<typeof startTamperProxy>>) => Promise<void>): Promise<void> {
+      const proxy = await startTamperProxy({ host: samba.host, port: 445 }, tamper);
+      mode = 'none';
+      const client = await connectSmb2({ ...base(), host: proxy.host, port: proxy.port, serverName: samba.host, requireSigning: true });
+      try {
+        await body(client, proxy);
+      } finally {
+        mode = 'none';
+        client.abort();
+        await proxy.close();
+      }
+    }
+
+    it('CREATE + CLOSE comes back as one signed chain; each part is verified and returned', async () => {
+      await withProxy(async (client, proxy) => {
+        const [c, x] = await client.connection.requestCompound(
+          [
+            { command: Smb2Command.CREATE, body: createWkssvc() },
+            { command: Smb2Command.CLOSE, body: closeAll },
+          ],
+          { treeId: client.treeId },
+        );
+        expect([c!.header.status, x!.header.status]).toEqual([0, 0]);
+        const frames = directTcpMessages(proxy.serverBytes()[0]!);
+        expect(chainOffsets(frames[frames.length - 1]!).length).toBe(2);
+        // The request went out as one related chain, 8-byte aligned, each part signed.
+        const out = directTcpMessages(proxy.clientBytes()[0]!);
+        const last = out[out.length - 1]!;
+        const offs = chainOffsets(last);
+        expect(offs.length).toBe(2);
+        expect(offs[1]! % 8).toBe(0);
+        expect(last.readUInt32LE(16) & 0x4).toBe(0);
+        expect(last.readUInt32LE(offs[1]! + 16) & 0x4).toBe(0x4); // RELATED_OPERATIONS
+        expect(last.readUInt32LE(16) & 0x8).toBe(0x8); // SIGNED
+        expect(last.readUInt32LE(offs[1]! + 16) & 0x8).toBe(0x8);
+      });
+    });
+
+    it('a bad signature on the second part of a chain is STATUS_INVALID_SIGNATURE', async () => {
+      await withProxy(async (client, proxy) => {
+        mode = 'chain-second-signature';
+        const err = await client.connection
+          .requestCompound(
+            [
+              { command: Smb2Command.CREATE, body: createWkssvc() },
+              { command: Smb2Command.CLOSE, body: closeAll },
+            ],
+            { treeId: client.treeId },
+          )
+          .catch((e: unknown) => e);
+        expect(proxy.tampered).toBe(1);
+        expect(err).toBeInstanceOf(NetsendError);
+        expect((err as NetsendError).name).toBe('STATUS_INVALID_SIGNATURE');
+      });
+    });
+
+    for (const m of ['create-bad-next', 'ioctl-signature'] as const) {
+      it(`${m}: openPipeAndTransact fails with a typed error`, async () => {
+        await withProxy(async (client, proxy) => {
+          mode = m;
+          const err = await client.openPipeAndTransact('wkssvc', WKSSVC_BIND, 4280).catch((e: unknown) => e);
+          expect(proxy.tampered).toBe(1);
+          expect(err).toBeInstanceOf(NetsendError);
+          expect((err as NetsendError).name).toBe(m === 'ioctl-signature' ? 'STATUS_INVALID_SIGNATURE' : 'MALFORMED');
+        });
+      });
     }
   });
 });

@@ -149,17 +149,25 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
       host: o.server,
       port: o.port ?? 445,
       ...sessionOptionsOf(o),
+      // SMB2: TREE_CONNECT, CREATE and the bind go as one compound (openPipeDeferred below).
+      deferTreeConnect: true,
       ...wait,
     });
     progress.session = smb.info;
-    progress.stage = 'pipe';
-    // SMB2: CREATE rides with the bind in one compound; the stage turns to 'bind' once the open succeeded.
+    // SMB2: TREE_CONNECT IPC$ and CREATE ride with the bind in one compound; the stage follows each
+    // step as it succeeds, so failures map as they did when the steps went one by one.
     let pipe: NamedPipe;
     if (smb.openPipeDeferred) {
-      pipe = smb.openPipeDeferred(WKSSVC_PIPE, () => {
-        progress.stage = 'bind';
+      pipe = smb.openPipeDeferred(WKSSVC_PIPE, {
+        onTree: () => {
+          progress.stage = 'pipe';
+        },
+        onOpen: () => {
+          progress.stage = 'bind';
+        },
       });
     } else {
+      progress.stage = 'pipe';
       pipe = await smb.openPipe(WKSSVC_PIPE, wait);
       progress.stage = 'bind';
     }

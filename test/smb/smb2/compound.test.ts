@@ -85,7 +85,7 @@ describe.runIf(interopEnabled())('SMB2 related compounds vs Samba', () => {
     try {
       let opened = 0;
       const before = client.requestsSent;
-      const pipe = client.openPipeDeferred('wkssvc', () => opened++);
+      const pipe = client.openPipeDeferred('wkssvc', { onOpen: () => opened++ });
       expect(client.requestsSent).toBe(before);
       const rpc = new RpcClient(pipe);
       await rpc.bind(WKSSVC);
@@ -109,6 +109,53 @@ describe.runIf(interopEnabled())('SMB2 related compounds vs Samba', () => {
     } finally {
       client.abort();
     }
+  });
+
+  describe('deferred IPC$ TREE_CONNECT: TREE_CONNECT + CREATE + IOCTL in one round trip', () => {
+    const deferred: Array<{ title: string; options: Partial<Smb2ConnectOptions>; defers: boolean }> = [
+      { title: 'SMB 2.1', options: { dialects: { max: Dialect.SMB2_1 } }, defers: true },
+      { title: 'SMB 2.1 signed', options: { dialects: { max: Dialect.SMB2_1 }, requireSigning: true }, defers: true },
+      { title: 'SMB 3.0 signed (VALIDATE_NEGOTIATE_INFO needs the tree: not deferred)', options: { dialects: { max: Dialect.SMB3_0 }, requireSigning: true }, defers: false },
+      { title: 'SMB 3.1.1 unsigned (TREE_CONNECT signed anyway)', options: {}, defers: true },
+      { title: 'SMB 3.1.1 signed', options: { requireSigning: true }, defers: true },
+      { title: 'SMB 3.1.1 encrypted', options: { requireEncryption: true }, defers: true },
+    ];
+    for (const d of deferred) {
+      it(d.title, async () => {
+        const client = await connectSmb2({ ...base(), ...d.options, deferTreeConnect: true });
+        try {
+          expect(client.treeId === 0).toBe(d.defers);
+          const before = client.requestsSent;
+          let tree = 0;
+          let written = 0;
+          const { pipe, first } = await client.openPipeAndTransact('wkssvc', WKSSVC_BIND, 4280, { onTree: () => tree++, onWritten: () => written++ });
+          expect(client.requestsSent - before).toBe(d.defers ? 3 : 2);
+          expect([tree, written]).toEqual([1, 1]);
+          expect(client.treeId).not.toBe(0);
+          expect(first.data[2]).toBe(12); // bind_ack
+          await pipe.close();
+          await client.close();
+        } finally {
+          client.abort();
+        }
+      });
+    }
+
+    it('a deferred TREE_CONNECT that fails throws its own status; plain openPipe connects the tree first', async () => {
+      const client = await connectSmb2({ ...base(), deferTreeConnect: true });
+      try {
+        client.deferTreeConnect(`\\\\${samba.host}\\NO-SUCH-SHARE`);
+        const err = await client.openPipeAndTransact('wkssvc', WKSSVC_BIND, 4280).catch((e: unknown) => e);
+        expect((err as NetsendError).name).toBe('STATUS_BAD_NETWORK_NAME');
+        client.deferTreeConnect(`\\\\${samba.host}\\IPC$`);
+        const before = client.requestsSent;
+        const p = await client.openPipe('wkssvc');
+        expect(client.requestsSent - before).toBe(2);
+        await p.close();
+      } finally {
+        client.abort();
+      }
+    });
   });
 
   describe('compounded responses through a tampering proxy (signed 3.1.1)', () => {

@@ -62,6 +62,13 @@ export interface RemoteConnectOptions extends WaitOptions, BindingOptions {
    * tree and session, saving three round trips (CLOSE, TREE_DISCONNECT, LOGOFF); 'graceful' sends them.
    */
   teardown?: 'drop' | 'graceful';
+  /**
+   * SMB 2/3: send TREE_CONNECT IPC$, CREATE \pipe\wkssvc and the bind as one related compound
+   * ([MS-SMB2] §3.2.4.1.4), two round trips fewer than one by one (default true). false sends them one
+   * by one (e.g. for captures: Wireshark ties a bind to its pipe by FileId, which a compound leaves
+   * as 0xFF..FF).
+   */
+  compound?: boolean;
 }
 
 export interface RemoteSendOptions extends RemoteConnectOptions, RetryOptions {
@@ -150,14 +157,14 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
       port: o.port ?? 445,
       ...sessionOptionsOf(o),
       // SMB2: TREE_CONNECT, CREATE and the bind go as one compound (openPipeDeferred below).
-      deferTreeConnect: true,
+      deferTreeConnect: o.compound !== false,
       ...wait,
     });
     progress.session = smb.info;
     // SMB2: TREE_CONNECT IPC$ and CREATE ride with the bind in one compound; the stage follows each
     // step as it succeeds, so failures map as they did when the steps went one by one.
     let pipe: NamedPipe;
-    if (smb.openPipeDeferred) {
+    if (smb.openPipeDeferred && o.compound !== false) {
       pipe = smb.openPipeDeferred(WKSSVC_PIPE, {
         onTree: () => {
           progress.stage = 'pipe';

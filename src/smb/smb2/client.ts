@@ -303,6 +303,16 @@ export class Smb2Client implements SmbClient {
     if (tree !== null) parts.push({ command: Smb2Command.TREE_CONNECT, body: encodeTreeConnectRequest({ flags: 0, path: tree }) });
     else onTree?.();
     parts.push({ command: Smb2Command.CREATE, body: pipeCreateBody(bare) }, { command: Smb2Command.IOCTL, body: ioctl, expectedResponse: max });
+    // Too few credits for the chain (a server granting one at a time): the same requests one by one.
+    if (this.connection.compoundCost(parts) > this.connection.credits) {
+      if (tree !== null) {
+        await this.connectDeferredTree(deadline.waitOptions());
+        onTree?.();
+      }
+      const pipe = (await this.openPipe(bare, deadline.waitOptions())) as Smb2Pipe;
+      onOpen?.(pipe);
+      return { pipe, first: await pipe.transact(request, max, { ...deadline.waitOptions(), ...(once ? { onWritten: once } : {}) }) };
+    }
     const wasEncrypting = this.connection.encrypting;
     // 3.1.1 signs TREE_CONNECT always ([MS-SMB2] §3.2.4.1.1); the rest of its chain is signed with it.
     const sign = tree !== null && this.connection.traits.signedTreeConnect;

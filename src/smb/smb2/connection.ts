@@ -279,6 +279,16 @@ export class Smb2Connection {
     return this.queue.run(() => this.compoundNow(parts, opts));
   }
 
+  /** Credits a compound of `parts` spends ([MS-SMB2] §3.1.5.2): callers compare it with `credits` to choose. */
+  compoundCost(parts: CompoundPart[]): number {
+    return parts.reduce((n, p) => n + Math.max(1, this.chargeOf(p)), 0);
+  }
+
+  private chargeOf(p: CompoundPart): number {
+    const largeMtu = this.negotiated !== null && (this.negotiated.capabilities & Capabilities.LARGE_MTU) !== 0;
+    return CreditWindow.charge(Math.max(p.body.length, p.expectedResponse ?? 0), this.traits.creditCharge, largeMtu);
+  }
+
   private async compoundNow(parts: CompoundPart[], opts: RequestOptions): Promise<Smb2Response[]> {
     if (parts.length === 0 || parts.length > SMB2_MAX_COMPOUND) throw usageError(`a compound holds 1..${SMB2_MAX_COMPOUND} requests, got ${parts.length}`);
     const what = `SMB2 compound ${parts.map((p) => commandName(p.command)).join('+')}`;
@@ -287,7 +297,9 @@ export class Smb2Connection {
     deadline.check();
     if (this.stream.closed) throw new NetsendError('socket', 0, 'ECONNRESET', `${what}: connection is closed`);
     if (parts.some((p) => p.command === Smb2Command.NEGOTIATE || p.command === Smb2Command.SESSION_SETUP)) throw usageError(`${what}: NEGOTIATE and SESSION_SETUP are never compounded here`);
-    const largeMtu = this.negotiated !== null && (this.negotiated.capabilities & Capabilities.LARGE_MTU) !== 0;
+    const cost = this.compoundCost(parts);
+    // All or nothing: a chain cut short by missing credits would leave MessageIds spent and unsent.
+    if (cost > this.window.credits) throw protocolError('SMB2_NO_CREDITS', `${what}: needs ${cost} credits, the server granted ${this.window.credits}`);
     const sc = this.crypto;
     const encrypt = sc !== null && sc.encrypting;
     const sign = sc !== null && sc.signs(opts.sign === true);
@@ -295,7 +307,7 @@ export class Smb2Connection {
     const msgs: Buffer[] = [];
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
-      const grant = this.window.take(CreditWindow.charge(Math.max(p.body.length, p.expectedResponse ?? 0), this.traits.creditCharge, largeMtu), what);
+      const grant = this.window.take(this.chargeOf(p), what);
       ids.push(grant.messageId);
       const last = i === parts.length - 1;
       const size = SMB2_HEADER_SIZE + p.body.length;

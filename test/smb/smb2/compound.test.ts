@@ -99,6 +99,27 @@ describe.runIf(interopEnabled())('SMB2 related compounds vs Samba', () => {
     }
   });
 
+  it('a chain needing more credits than granted is refused whole: no MessageId spent, the connection goes on', async () => {
+    const client = await connectSmb2(base());
+    try {
+      const c = client.connection;
+      const before = client.requestsSent;
+      const credits = c.credits;
+      // The first part alone fits, the second does not once the first has taken its credit.
+      const small = { command: Smb2Command.ECHO, body: Buffer.alloc(4) };
+      const big = { command: Smb2Command.IOCTL, body: Buffer.alloc(56), expectedResponse: 64 * 1024 * credits };
+      expect(c.compoundCost([small, big])).toBeGreaterThan(credits);
+      await expect(c.requestCompound([small, big])).rejects.toMatchObject({ name: 'SMB2_NO_CREDITS' });
+      expect(client.requestsSent).toBe(before);
+      expect(c.credits).toBe(credits);
+      await client.echo();
+      const { first } = await client.openPipeAndTransact('wkssvc', WKSSVC_BIND, 4280);
+      expect(first.data[2]).toBe(12);
+    } finally {
+      client.abort();
+    }
+  });
+
   it('compounds refuse NEGOTIATE/SESSION_SETUP and empty chains (usage errors, nothing sent)', async () => {
     const client = await connectSmb2(base());
     try {

@@ -4,7 +4,8 @@
  * ids (credits.ts), session keys, signing and encryption (session-crypto.ts), what each dialect
  * requires (dialects.ts), the NEGOTIATE contexts and response checks (negotiate.ts), the GSS leg
  * loop (../gss-legs.ts).
- * Requests are serialised: one is outstanding at a time, which is all a named-pipe client needs.
+ * Requests are serialised: one request, or one related compound (requestCompound), is outstanding at
+ * a time, which is all a named-pipe client needs.
  */
 import { randomBytes } from 'node:crypto';
 import type { Authenticator } from '../../auth/types.js';

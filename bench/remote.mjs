@@ -14,13 +14,14 @@ const N = Number(process.argv[2] ?? 50);
 const samba = await startBenchSamba();
 const credentials = { user: samba.user.name, password: samba.user.password };
 
-/** A TrafficTap that counts the SMB messages we send (each waits for one reply: a round trip). */
+/** A TrafficTap that counts the frames we send (each waits for one reply: a round trip). */
 function counter() {
   const t = { requests: 0, outbound: (b) => { t.requests += countFrames(b); }, inbound() {} };
   return t;
 }
 function countFrames(b) {
-  // Each write is one whole NBSS/Direct-TCP frame (the clients write one message per call).
+  // Each write is one whole NBSS/Direct-TCP frame; an SMB2 compound (several requests, one frame)
+  // waits for one reply frame, so counting frames counts round trips.
   let n = 0;
   for (let off = 0; off + 4 <= b.length; n++) off += 4 + ((b[off + 1] << 16) | b.readUInt16BE(off + 2));
   return n;
@@ -32,6 +33,11 @@ try {
     ['auto (lands on 3.1.1)', { dialect: 'auto' }],
     ['SMB2+ only (3.1.1)', { dialect: 'smb2' }],
     ['SMB 2.1', { dialect: 'smb2', smbMax: '2.1' }],
+    ['SMB 2.1 signed', { dialect: 'smb2', smbMax: '2.1', requireSigning: true }],
+    ['SMB 3.0 signed', { dialect: 'smb2', smbMax: '3.0', requireSigning: true }],
+    ['SMB 3.0 encrypted', { dialect: 'smb2', smbMax: '3.0', requireEncryption: true }],
+    ['SMB 3.1.1 signed', { dialect: 'smb2', requireSigning: true }],
+    ['SMB 3.1.1 encrypted', { dialect: 'smb2', requireEncryption: true }],
     ['SMB1 (NT LM 0.12)', { dialect: 'smb1' }],
   ]) {
     const times = [];

@@ -16,7 +16,7 @@ import type { Credentials } from '../auth/types.js';
 /** Pass-the-hash input (`LM:NT` or `NT` hex) for callers that only see the messenger (the CLI). */
 export { parseHashes } from '../auth/ntlm-crypto.js';
 import type { TrafficTap } from '../transport/tcp.js';
-import { connectSmb, isSmbStatusError, type SmbClient, type SmbDialectName, type SmbSessionInfo } from '../smb/index.js';
+import { connectSmb, isSmbStatusError, type NamedPipe, type SmbClient, type SmbDialectName, type SmbSessionInfo } from '../smb/index.js';
 import { RpcClient } from '../rpc/client.js';
 import {
   WKSSVC,
@@ -69,6 +69,13 @@ export interface RemoteConnectOptions extends WaitOptions, BindingOptions {
    * tree and session, saving three round trips (CLOSE, TREE_DISCONNECT, LOGOFF); 'graceful' sends them.
    */
   teardown?: 'drop' | 'graceful';
+  /**
+   * SMB 2/3: send TREE_CONNECT IPC$, CREATE \pipe\wkssvc and the bind as one related compound
+   * ([MS-SMB2] §3.2.4.1.4), two round trips fewer than one by one (default true). false sends them one
+   * by one (e.g. for captures: Wireshark ties a bind to its pipe by FileId, which a compound leaves
+   * as 0xFF..FF).
+   */
+  compound?: boolean;
 }
 
 export interface RemoteSendOptions extends RemoteConnectOptions, RetryOptions {
@@ -161,12 +168,28 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
       host: o.server,
       port: o.port ?? 445,
       ...sessionOptionsOf(o),
+      // SMB2: TREE_CONNECT, CREATE and the bind go as one compound (openPipeDeferred below).
+      deferTreeConnect: o.compound !== false,
       ...wait,
     });
     progress.session = smb.info;
-    progress.stage = 'pipe';
-    const pipe = await smb.openPipe(WKSSVC_PIPE, wait);
-    progress.stage = 'bind';
+    // SMB2: TREE_CONNECT IPC$ and CREATE ride with the bind in one compound; the stage follows each
+    // step as it succeeds, so failures map as they did when the steps went one by one.
+    let pipe: NamedPipe;
+    if (smb.openPipeDeferred && o.compound !== false) {
+      pipe = smb.openPipeDeferred(WKSSVC_PIPE, {
+        onTree: () => {
+          progress.stage = 'pipe';
+        },
+        onOpen: () => {
+          progress.stage = 'bind';
+        },
+      });
+    } else {
+      progress.stage = 'pipe';
+      pipe = await smb.openPipe(WKSSVC_PIPE, wait);
+      progress.stage = 'bind';
+    }
     const rpc = new RpcClient(pipe);
     await rpc.bind(WKSSVC, wait);
     progress.stage = 'call';

@@ -39,6 +39,8 @@ export interface Smb2ConnectArgs extends WaitOptions {
   requireEncryption?: boolean;
   /** Accept a guest/null session for a logon with credentials. */
   allowGuest?: boolean;
+  /** IPC$ TREE_CONNECT rides with the first pipe open (one compound); see ConnectSmbOptions. */
+  deferTreeConnect?: boolean;
   /** Sees the connection's bytes (e.g. for --pcap). */
   tap?: TrafficTap;
 }
@@ -79,6 +81,12 @@ export interface ConnectSmbOptions extends WaitOptions {
   calledName?: string;
   /** NBSS calling name (our own name) on port 139. */
   callingName?: string;
+  /**
+   * SMB 2/3: connect IPC$ together with the first pipe open (a related compound, [MS-SMB2]
+   * §3.2.4.1.4), saving a round trip; tree connect errors then come from openPipe / the first
+   * transact. SMB1 ignores it.
+   */
+  deferTreeConnect?: boolean;
   /** Sees the connection's bytes (e.g. for --pcap). */
   tap?: TrafficTap;
   /** The SMB2/3 client (default: src/smb/smb2's connectSmb2). */
@@ -127,6 +135,7 @@ export const connectSmb2Default: ConnectSmb2 = (a) =>
   defaultConnectSmb2({
     stream: a.stream, smb1NegotiateReply: a.smb1NegotiateReply, host: a.host, credentials: a.credentials, requireSigning: a.requireSigning,
     requireEncryption: a.requireEncryption, timeoutMs: a.timeoutMs, signal: a.signal, deadline: a.deadline, allowGuest: a.allowGuest,
+    ...(a.deferTreeConnect ? { deferTreeConnect: true } : {}),
     dialects: { min: a.smbMin ? REVISION[a.smbMin] : undefined, max: a.smbMax ? REVISION[a.smbMax] : undefined },
   });
 
@@ -153,7 +162,7 @@ export async function connectSmb(o: ConnectSmbOptions): Promise<SmbClient> {
       (o.connectSmb2 ?? connectSmb2Default)({
         stream, smb1NegotiateReply, host: o.host, credentials: o.credentials, smbMin: o.smbMin === 'NT1' ? undefined : o.smbMin,
         smbMax: o.smbMax === 'NT1' ? undefined : o.smbMax, requireSigning: o.requireSigning, requireEncryption: o.requireEncryption,
-        ...(o.allowGuest ? { allowGuest: true } : {}), ...wait,
+        ...(o.allowGuest ? { allowGuest: true } : {}), ...(o.deferTreeConnect ? { deferTreeConnect: true } : {}), ...wait,
       });
     if (plan === 'smb1') return await smb1();
     if (plan === 'smb2') return await smb2();

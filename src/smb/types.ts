@@ -44,6 +44,12 @@ export interface NamedPipe {
   close(opts?: WaitOptions): Promise<void>;
 }
 
+/** Progress of a deferred pipe open (SmbClient.openPipeDeferred). */
+export interface PipeOpenEvents {
+  onTree?: () => void;
+  onOpen?: () => void;
+}
+
 /** What a session established, for users and logs (never keys). */
 export interface SmbSessionInfo {
   /** 'NT LM 0.12', '2.0.2', '2.1', '3.0', '3.0.2', '3.1.1'. */
@@ -74,6 +80,12 @@ export interface SmbClient {
   readonly info: SmbSessionInfo;
   /** Opens a pipe by its bare name ("wkssvc"); the dialect adds prefixes as it needs. */
   openPipe(name: string, opts?: WaitOptions): Promise<NamedPipe>;
+  /**
+   * Optional: a pipe whose CREATE (and a deferred IPC$ TREE_CONNECT) goes out with its first transact
+   * as one compound (SMB2 related operations, [MS-SMB2] §3.2.4.1.4), saving round trips. `onTree` runs
+   * once IPC$ is connected, `onOpen` once the pipe is open (so callers can tell which step failed).
+   */
+  openPipeDeferred?(name: string, events?: PipeOpenEvents): NamedPipe;
   /** Tree disconnect, logoff, close the socket. Never throws on an already dead connection. */
   close(opts?: WaitOptions): Promise<void>;
   /**

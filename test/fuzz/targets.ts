@@ -53,7 +53,7 @@ import { decodeMessageRequest, decodeMessageResponse } from '../../src/smb/smb1/
 import { decodeSmbString } from '../../src/smb/smb1/strings.js';
 import { verifySmb1Signature } from '../../src/smb/smb1/signing.js';
 // smb2
-import { decodeHeader as smb2DecodeHeader, decodeTransformHeader } from '../../src/smb/smb2/header.js';
+import { decodeHeader as smb2DecodeHeader, decodeTransformHeader, splitCompound as smb2SplitCompound } from '../../src/smb/smb2/header.js';
 import * as smb2 from '../../src/smb/smb2/messages.js';
 import { decryptMessage, verifyMessage } from '../../src/smb/smb2/crypto.js';
 import { connectSmb, smb2ReplyDialect } from '../../src/smb/connect.js';
@@ -801,6 +801,7 @@ export const TARGETS: FuzzTarget[] = [
   { name: 'smb1.signing.verifySmb1Signature', pools: SMB1_POOLS, run: (b) => verifySmb1Signature(AES_KEY, b, 3) },
   // smb2
   { name: 'smb2.decodeHeader', pools: ['smb2'], run: (b) => smb2DecodeHeader(b) },
+  { name: 'smb2.splitCompound', pools: ['smb2'], run: (b) => smb2SplitCompound(b).map((m) => smb2DecodeHeader(m)) },
   { name: 'smb2.decodeTransformHeader', pools: ['smb2-transform'], run: (b) => decodeTransformHeader(b) },
   { name: 'smb2.decryptMessage', pools: ['smb2-transform'], run: (b) => [1, 2, 3, 4].map((c) => tolerate(() => decryptMessage(c as 1, c > 2 ? Buffer.alloc(32, 7) : AES_KEY, b))) },
   { name: 'smb2.verifyMessage', pools: ['smb2'], run: (b) => [0, 1, 2].map((a) => tolerate(() => verifyMessage(a as 0, AES_KEY, b))) },

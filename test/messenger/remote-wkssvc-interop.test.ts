@@ -143,6 +143,9 @@ describe.runIf(interopEnabled())('remote NetMessageBufferSend API and capture', 
       from: 'ALICE',
       text: 'captured text',
       tap: cap.tap(),
+      // One by one: Wireshark ties the bind to the call by FileId, which the compound's bind leaves as
+      // 0xFF..FF, so it could not name the call (the compounded path: test/smb/smb2/compound.test.ts).
+      compound: false,
     });
     cap.close();
     expect(r.status?.name).toBe('nca_s_op_rng_error');

@@ -12,7 +12,7 @@ import type { TrafficTap } from '../../transport/tcp.js';
 import type { WaitOptions } from '../../util/abort.js';
 import { Deadline } from '../../util/deadline.js';
 import { guidFromBytes } from '../../util/guid.js';
-import { PIPE_WRITE_MAX, type NamedPipe, type PipeRead, type PipeRequestOptions, type SmbClient, type SmbSessionInfo } from '../types.js';
+import { PIPE_WRITE_MAX, type PipeOpenEvents, type NamedPipe, type PipeRead, type PipeRequestOptions, type SmbClient, type SmbSessionInfo } from '../types.js';
 import {
   CreateDisposition,
   FSCTL_PIPE_TRANSCEIVE,
@@ -32,7 +32,7 @@ import {
   type DialectRevision,
   type SigningAlgorithmId,
 } from './constants.js';
-import { Smb2Connection } from './connection.js';
+import { Smb2Connection, type CompoundPart, type Smb2Response } from './connection.js';
 import { invalidSignature } from './crypto.js';
 import { SMB2_DEFAULTS } from './defaults.js';
 import {
@@ -79,9 +79,20 @@ export interface Smb2ConnectOptions extends WaitOptions {
   signingAlgorithms?: SigningAlgorithmId[];
   /** Accept a guest/null session for a logon with credentials (default: refused, STATUS_SMB_GUEST_LOGON_BLOCKED). */
   allowGuest?: boolean;
+  /**
+   * Connect IPC$ with the first pipe open, in one compound with it (Smb2Client.deferTreeConnect);
+   * not on 3.0/3.0.2 with a key, where VALIDATE_NEGOTIATE_INFO needs the tree first.
+   */
+  deferTreeConnect?: boolean;
 }
 
 const ALL_FF = Buffer.alloc(16, 0xff);
+
+/**
+ * Statuses with which a server may refuse a request because it came in a compound (a server that
+ * does not do related operations on pipes): the request is sent again on its own.
+ */
+const COMPOUND_REFUSED: ReadonlySet<number> = new Set([NT.STATUS_INVALID_PARAMETER, NT.STATUS_NOT_SUPPORTED, NT.STATUS_INTERNAL_ERROR]);
 
 /** Strips "\", "\PIPE\" and "PIPE\" prefixes: SMB2 CREATE wants the bare name ([MS-SMB2] §3.2.4.3). */
 export function bareName(name: string): string {
@@ -170,6 +181,8 @@ export class Smb2Client implements SmbClient {
   /** What SESSION_SETUP established; `info` adds what changes later (encryption turned on by a share). */
   private readonly established: SmbSessionInfo;
   private tree = 0;
+  /** IPC$ path whose TREE_CONNECT waits for the first pipe open (deferTreeConnect). */
+  private pendingTree: string | null = null;
   private closed = false;
 
   constructor(connection: Smb2Connection, info: SmbSessionInfo) {
@@ -209,10 +222,28 @@ export class Smb2Client implements SmbClient {
     // 3.1.1 TREE_CONNECT is always signed (or encrypted) on an authenticated session ([MS-SMB2] §3.2.4.1.1, §3.3.5.7).
     const sign = this.connection.traits.signedTreeConnect;
     const resp = await this.connection.request(Smb2Command.TREE_CONNECT, encodeTreeConnectRequest({ flags: 0, path }), { ...opts, sign });
+    this.adoptTree(resp, path);
+  }
+
+  private adoptTree(resp: Smb2Response, path: string): void {
+    this.pendingTree = null;
     Smb2Connection.check(resp, `tree connect ${path}`);
     const t = decodeTreeConnectResponse(resp.body);
     this.tree = resp.header.treeId;
     if (t.shareFlags & ShareFlags.ENCRYPT_DATA && !this.connection.encrypting) this.connection.enableEncryption();
+  }
+
+  /**
+   * Leaves TREE_CONNECT of `path` to the first pipe open, which sends it in the same compound as the
+   * CREATE (openPipeAndTransact) or just before it (openPipe).
+   */
+  deferTreeConnect(path: string): void {
+    this.pendingTree = path;
+  }
+
+  /** Sends a deferred TREE_CONNECT on its own (when the first pipe operation cannot carry it). */
+  async connectDeferredTree(opts: WaitOptions = {}): Promise<void> {
+    if (this.pendingTree !== null) await this.treeConnect(this.pendingTree, opts);
   }
 
   /** FSCTL_VALIDATE_NEGOTIATE_INFO for 3.0 / 3.0.2 ([MS-SMB2] §3.2.5.14.12): signed, must echo the negotiate. */
@@ -234,20 +265,90 @@ export class Smb2Client implements SmbClient {
   async openPipe(name: string, opts: WaitOptions = {}): Promise<NamedPipe> {
     if (this.closed) throw new NetsendError('usage', 0, 'EBADF', 'openPipe on a closed SMB2 client');
     const bare = bareName(name);
-    const body = encodeCreateRequest({
-      requestedOplockLevel: 0,
-      impersonationLevel: ImpersonationLevel.Impersonation,
-      desiredAccess: PIPE_DESIRED_ACCESS,
-      fileAttributes: 0,
-      shareAccess: ShareAccess.READ | ShareAccess.WRITE,
-      createDisposition: CreateDisposition.OPEN,
-      createOptions: 0,
-      name: bare,
-    });
-    const resp = await this.connection.request(Smb2Command.CREATE, body, { ...opts, treeId: this.treeId });
+    await this.connectDeferredTree(opts);
+    const resp = await this.connection.request(Smb2Command.CREATE, pipeCreateBody(bare), { ...opts, treeId: this.treeId });
     Smb2Connection.check(resp, `open pipe ${bare}`);
     const c = decodeCreateResponse(resp.body);
     return new Smb2Pipe(this, bare, c.fileId);
+  }
+
+  /**
+   * CREATE of the pipe and its first FSCTL_PIPE_TRANSCEIVE as one related compound ([MS-SMB2]
+   * §3.2.4.1.4; the IOCTL names the new open by FileId 0xFF..FF): one round trip instead of two.
+   * A failed CREATE throws its own status (the IOCTL then fails with it, cascaded, §3.3.5.2.7.2).
+   * `opts.onWritten` runs once the compound is on the socket.
+   */
+  async openPipeAndTransact(
+    name: string,
+    request: Buffer,
+    maxResponse: number = SMB2_DEFAULTS.maxPipeResponse,
+    opts: PipeRequestOptions & { onOpen?: (pipe: Smb2Pipe) => void; onTree?: () => void } = {},
+  ): Promise<{ pipe: Smb2Pipe; first: PipeRead }> {
+    if (this.closed) throw new NetsendError('usage', 0, 'EBADF', 'openPipe on a closed SMB2 client');
+    const bare = bareName(name);
+    const { onOpen, onTree, onWritten, ...wait } = opts;
+    const deadline = Deadline.of(wait, this.connection.timeoutMs);
+    let written = false;
+    const once = onWritten
+      ? (): void => {
+          if (!written) onWritten();
+          written = true;
+        }
+      : undefined;
+    const max = Math.min(maxResponse, this.maxTransact);
+    const ioctl = encodeIoctlRequest({ ctlCode: FSCTL_PIPE_TRANSCEIVE, fileId: ALL_FF, input: request, maxInputResponse: 0, maxOutputResponse: max, flags: IOCTL_IS_FSCTL });
+    const tree = this.pendingTree;
+    const parts: CompoundPart[] = [];
+    // A deferred TREE_CONNECT leads the chain; CREATE and IOCTL take its TreeId (related operations).
+    if (tree !== null) parts.push({ command: Smb2Command.TREE_CONNECT, body: encodeTreeConnectRequest({ flags: 0, path: tree }) });
+    else onTree?.();
+    parts.push({ command: Smb2Command.CREATE, body: pipeCreateBody(bare) }, { command: Smb2Command.IOCTL, body: ioctl, expectedResponse: max });
+    // Too few credits for the chain (a server granting one at a time): the same requests one by one.
+    if (this.connection.compoundCost(parts) > this.connection.credits) {
+      if (tree !== null) {
+        await this.connectDeferredTree(deadline.waitOptions());
+        onTree?.();
+      }
+      const pipe = (await this.openPipe(bare, deadline.waitOptions())) as Smb2Pipe;
+      onOpen?.(pipe);
+      return { pipe, first: await pipe.transact(request, max, { ...deadline.waitOptions(), ...(once ? { onWritten: once } : {}) }) };
+    }
+    const wasEncrypting = this.connection.encrypting;
+    // 3.1.1 signs TREE_CONNECT always ([MS-SMB2] §3.2.4.1.1); the rest of its chain is signed with it.
+    const sign = tree !== null && this.connection.traits.signedTreeConnect;
+    const resps = await this.connection.requestCompound(parts, { ...deadline.waitOptions(), treeId: this.treeId, sign, ...(once ? { onWritten: once } : {}) });
+    if (tree !== null) {
+      this.adoptTree(resps.shift()!, tree);
+      onTree?.();
+    }
+    const [create, tx] = resps as [Smb2Response, Smb2Response];
+    // Sent in the clear to a share that turned out to want encryption, or refused as a compound: again, one by one.
+    const redo = (!wasEncrypting && this.connection.encrypting) || COMPOUND_REFUSED.has(create.header.status);
+    const again = { ...deadline.waitOptions(), ...(once ? { onWritten: once } : {}) };
+    if (create.header.status !== 0 && redo) {
+      const pipe = (await this.openPipe(bare, deadline.waitOptions())) as Smb2Pipe;
+      onOpen?.(pipe);
+      return { pipe, first: await pipe.transact(request, max, again) };
+    }
+    Smb2Connection.check(create, `open pipe ${bare}`);
+    const pipe = new Smb2Pipe(this, bare, decodeCreateResponse(create.body).fileId);
+    // The open exists now whatever the IOCTL did: the caller gets it (to close it, or to retry on it).
+    onOpen?.(pipe);
+    if ((redo || COMPOUND_REFUSED.has(tx.header.status)) && tx.header.status !== 0 && tx.header.status !== NT.STATUS_BUFFER_OVERFLOW) {
+      return { pipe, first: await pipe.transact(request, max, again) };
+    }
+    Smb2Connection.check(tx, `transact on pipe ${bare}`, [0, NT.STATUS_BUFFER_OVERFLOW]);
+    const r = decodeIoctlResponse(tx.body);
+    if (r.output.length > max) throw new NetsendError('protocol', 0, 'SMB2_OVERLONG_RESPONSE', `transact returned ${r.output.length} bytes, asked for at most ${max}`);
+    return { pipe, first: { data: r.output, more: tx.header.status === NT.STATUS_BUFFER_OVERFLOW } };
+  }
+
+  /**
+   * A pipe opened by its first transact (openPipeAndTransact), so that an RPC bind costs no round trip
+   * of its own. Any other first operation opens it plainly. `onOpen` runs when the CREATE succeeded.
+   */
+  openPipeDeferred(name: string, events: PipeOpenEvents = {}): NamedPipe {
+    return new DeferredSmb2Pipe(this, bareName(name), events);
   }
 
   /** TREE_DISCONNECT, LOGOFF, socket close. Never throws. */
@@ -285,6 +386,65 @@ export class Smb2Client implements SmbClient {
     decodeEmpty4(r.body, 'SMB2 ECHO response');
   }
 }
+
+function pipeCreateBody(bare: string): Buffer {
+  return encodeCreateRequest({
+      requestedOplockLevel: 0,
+      impersonationLevel: ImpersonationLevel.Impersonation,
+      desiredAccess: PIPE_DESIRED_ACCESS,
+      fileAttributes: 0,
+      shareAccess: ShareAccess.READ | ShareAccess.WRITE,
+      createDisposition: CreateDisposition.OPEN,
+      createOptions: 0,
+      name: bare,
+  });
+}
+
+/** Smb2Client.openPipeDeferred: CREATE rides on the first transact. */
+class DeferredSmb2Pipe implements NamedPipe {
+  private pipe: NamedPipe | null = null;
+  constructor(
+    private readonly client: Smb2Client,
+    readonly name: string,
+    private readonly events: PipeOpenEvents,
+  ) {}
+
+  private async open(opts: WaitOptions): Promise<NamedPipe> {
+    if (!this.pipe) {
+      await this.client.connectDeferredTree(opts);
+      this.events.onTree?.();
+      this.pipe = await this.client.openPipe(this.name, opts);
+      this.events.onOpen?.();
+    }
+    return this.pipe;
+  }
+
+  async transact(request: Buffer, maxResponse: number = SMB2_DEFAULTS.maxPipeResponse, opts: PipeRequestOptions = {}): Promise<PipeRead> {
+    if (this.pipe) return this.pipe.transact(request, maxResponse, opts);
+    const { first } = await this.client.openPipeAndTransact(this.name, request, maxResponse, {
+      ...opts,
+      ...(this.events.onTree ? { onTree: this.events.onTree } : {}),
+      onOpen: (pipe) => {
+        this.pipe = pipe;
+        this.events.onOpen?.();
+      },
+    });
+    return first;
+  }
+
+  async write(data: Buffer, opts: PipeRequestOptions = {}): Promise<void> {
+    return (await this.open(opts)).write(data, opts);
+  }
+
+  async read(maxBytes: number, opts: WaitOptions = {}): Promise<PipeRead> {
+    return (await this.open(opts)).read(maxBytes, opts);
+  }
+
+  async close(opts: WaitOptions = {}): Promise<void> {
+    await this.pipe?.close(opts);
+  }
+}
+
 
 function defaultAuthenticator(creds: Credentials): Authenticator {
   return createNtlmAuthenticator(creds, { spnego: true });
@@ -329,12 +489,14 @@ export async function connectSmb2(opts: Smb2ConnectOptions): Promise<Smb2Client>
     if (s?.netbiosComputer ?? s?.dnsComputer) info.serverName = s?.netbiosComputer ?? s?.dnsComputer;
     if (s?.netbiosDomain ?? s?.dnsDomain) info.serverDomain = s?.netbiosDomain ?? s?.dnsDomain;
     const client = new Smb2Client(conn, info);
-    await client.treeConnect(`\\\\${opts.serverName ?? opts.host}\\IPC$`, wait);
+    const ipc = `\\\\${opts.serverName ?? opts.host}\\IPC$`;
     // Only a session with a key can validate ([MS-SMB2] §3.2.5.14.12): a credentialed session always has
     // one, since a keyless guest/null result is refused in sessionSetup unless allowGuest.
-    if (conn.traits.validateNegotiate && conn.session?.signingKey) {
-      await client.validateNegotiate(wait);
-    }
+    const validate = conn.traits.validateNegotiate && conn.session?.signingKey;
+    // Validation must precede any pipe traffic, so 3.0/3.0.2 sessions with a key connect IPC$ now.
+    if (opts.deferTreeConnect && !validate) client.deferTreeConnect(ipc);
+    else await client.treeConnect(ipc, wait);
+    if (validate) await client.validateNegotiate(wait);
     return client;
   } catch (e) {
     stream.close();

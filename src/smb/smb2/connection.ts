@@ -4,7 +4,8 @@
  * ids (credits.ts), session keys, signing and encryption (session-crypto.ts), what each dialect
  * requires (dialects.ts), the NEGOTIATE contexts and response checks (negotiate.ts), the GSS leg
  * loop (../gss-legs.ts).
- * Requests are serialised: one is outstanding at a time, which is all a named-pipe client needs.
+ * Requests are serialised: one request, or one related compound (requestCompound), is outstanding at
+ * a time, which is all a named-pipe client needs.
  */
 import { randomBytes } from 'node:crypto';
 import type { Authenticator } from '../../auth/types.js';
@@ -35,7 +36,7 @@ import { CreditWindow } from './credits.js';
 import { PREAUTH_INITIAL, invalidSignature, preauthUpdate } from './crypto.js';
 import { SMB2_DEFAULTS } from './defaults.js';
 import { dialectTraits, type DialectTraits } from './dialects.js';
-import { decodeHeader, encodeHeader, isTransformMessage, type Smb2Header } from './header.js';
+import { SMB2_MAX_COMPOUND, decodeHeader, encodeHeader, isTransformMessage, splitCompound, type Smb2Header } from './header.js';
 import {
   decodeNegotiateResponse,
   decodeSessionSetupResponse,
@@ -68,6 +69,14 @@ export interface RequestOptions extends WaitOptions {
   expectedResponse?: number;
   /** Runs once the request has been handed whole to the socket (PipeRequestOptions). */
   onWritten?: () => void;
+}
+
+/** One request of a related compound (Smb2Connection.requestCompound). */
+export interface CompoundPart {
+  command: number;
+  body: Buffer;
+  /** Bytes the response may carry, for the credit charge. */
+  expectedResponse?: number;
 }
 
 export interface Smb2ConnectionOptions {
@@ -256,6 +265,119 @@ export class Smb2Connection {
       }
       return { header: h, body: plain.subarray(SMB2_HEADER_SIZE), raw: plain, sent: msg, encrypted };
     }
+  }
+
+  /**
+   * Sends `parts` as one chain of related operations ([MS-SMB2] §3.2.4.1.4) and waits for every final
+   * response, in order. Each message after the first carries SMB2_FLAGS_RELATED_OPERATIONS, so the
+   * server takes SessionId, TreeId and a FileId of all 0xFF from the one before; each starts 8-byte
+   * aligned (NextCommand); each is signed on its own, padding included (§3.1.4.1); with encryption the
+   * whole chain goes in one TRANSFORM message (§3.2.4.1.8). Responses may come back compounded or one
+   * by one (an interim STATUS_PENDING splits a chain, §3.2.5.1.5); each is checked as `request` checks
+   * one. `opts.onWritten` runs once the chain is on the socket. One deadline covers it all.
+   */
+  requestCompound(parts: CompoundPart[], opts: RequestOptions = {}): Promise<Smb2Response[]> {
+    return this.queue.run(() => this.compoundNow(parts, opts));
+  }
+
+  /** Credits a compound of `parts` spends ([MS-SMB2] §3.1.5.2): callers compare it with `credits` to choose. */
+  compoundCost(parts: CompoundPart[]): number {
+    return parts.reduce((n, p) => n + Math.max(1, this.chargeOf(p)), 0);
+  }
+
+  private chargeOf(p: CompoundPart): number {
+    const largeMtu = this.negotiated !== null && (this.negotiated.capabilities & Capabilities.LARGE_MTU) !== 0;
+    return CreditWindow.charge(Math.max(p.body.length, p.expectedResponse ?? 0), this.traits.creditCharge, largeMtu);
+  }
+
+  private async compoundNow(parts: CompoundPart[], opts: RequestOptions): Promise<Smb2Response[]> {
+    if (parts.length === 0 || parts.length > SMB2_MAX_COMPOUND) throw usageError(`a compound holds 1..${SMB2_MAX_COMPOUND} requests, got ${parts.length}`);
+    const what = `SMB2 compound ${parts.map((p) => commandName(p.command)).join('+')}`;
+    throwIfAborted(opts.signal, what);
+    const deadline = Deadline.of(opts, this.timeoutMs).within(what);
+    deadline.check();
+    if (this.stream.closed) throw new NetsendError('socket', 0, 'ECONNRESET', `${what}: connection is closed`);
+    if (parts.some((p) => p.command === Smb2Command.NEGOTIATE || p.command === Smb2Command.SESSION_SETUP)) throw usageError(`${what}: NEGOTIATE and SESSION_SETUP are never compounded here`);
+    const cost = this.compoundCost(parts);
+    // All or nothing: a chain cut short by missing credits would leave MessageIds spent and unsent.
+    if (cost > this.window.credits) throw protocolError('SMB2_NO_CREDITS', `${what}: needs ${cost} credits, the server granted ${this.window.credits}`);
+    const sc = this.crypto;
+    const encrypt = sc !== null && sc.encrypting;
+    const sign = sc !== null && sc.signs(opts.sign === true);
+    const ids: bigint[] = [];
+    const msgs: Buffer[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      const grant = this.window.take(this.chargeOf(p), what);
+      ids.push(grant.messageId);
+      const last = i === parts.length - 1;
+      const size = SMB2_HEADER_SIZE + p.body.length;
+      const padded = last ? size : (size + 7) & ~7;
+      const msg = Buffer.alloc(padded);
+      encodeHeader({
+        creditCharge: grant.charge,
+        status: 0,
+        command: p.command,
+        credits: grant.request,
+        flags: i === 0 ? 0 : Smb2Flags.RELATED_OPERATIONS,
+        nextCommand: last ? 0 : padded,
+        messageId: grant.messageId,
+        treeId: opts.treeId ?? 0,
+        sessionId: this.crypto?.id ?? this.pendingSessionId,
+        signature: Buffer.alloc(16),
+      }).copy(msg);
+      p.body.copy(msg, SMB2_HEADER_SIZE);
+      if (sign) sc.sign(msg);
+      msgs.push(msg);
+    }
+    const chain = Buffer.concat(msgs);
+    await this.stream.send(encrypt ? sc.encrypt(chain) : chain, deadline.waitOptions());
+    this.sent += parts.length;
+    opts.onWritten?.();
+
+    const out: (Smb2Response | undefined)[] = parts.map(() => undefined);
+    const asyncIds: (bigint | undefined)[] = parts.map(() => undefined);
+    let waiting = parts.length;
+    while (waiting > 0) {
+      deadline.check();
+      const raw = await this.stream.receive(deadline.waitOptions());
+      let plain = raw;
+      let encrypted = false;
+      if (isTransformMessage(raw)) {
+        if (!this.crypto) throw protocolError('SMB2_UNEXPECTED_ENCRYPTION', `${what}: encrypted message before keys exist`);
+        plain = this.crypto.decrypt(raw, what);
+        encrypted = true;
+      }
+      for (const part of splitCompound(plain)) {
+        const h = decodeHeader(part);
+        if (!(h.flags & Smb2Flags.SERVER_TO_REDIR)) throw new MalformedError('SMB2 response', 'SERVER_TO_REDIR flag missing');
+        this.window.grant(h.credits);
+        if (h.messageId === UNSOLICITED_MESSAGE_ID) continue;
+        if (h.messageId < ids[0]!) continue; // late answer to a request that timed out earlier
+        const i = ids.indexOf(h.messageId);
+        if (i < 0) throw protocolError('SMB2_BAD_MESSAGE_ID', `${what}: response for MessageId ${h.messageId}, expected ${ids.join(', ')}`);
+        if (out[i] !== undefined) throw protocolError('SMB2_BAD_MESSAGE_ID', `${what}: second final response for MessageId ${h.messageId}`);
+        const command = parts[i]!.command;
+        if (h.command !== command) throw new MalformedError('SMB2 response', `command ${commandName(h.command)} for a ${commandName(command)} request`);
+        const interim = (h.flags & Smb2Flags.ASYNC_COMMAND) !== 0 && h.status === NT.STATUS_PENDING;
+        if (encrypt && !encrypted) throw protocolError('SMB2_UNENCRYPTED_RESPONSE', `${what}: the server answered an encrypted request in clear text`);
+        if (!encrypted && !opts.noVerify && sc?.canVerify) {
+          if (h.flags & Smb2Flags.SIGNED) sc.verify(part);
+          else if (sign && !interim) throw invalidSignature(`${what}: response to a signed request is not signed`);
+        }
+        if (asyncIds[i] !== undefined && h.asyncId !== undefined && h.asyncId !== asyncIds[i]) {
+          throw protocolError('SMB2_BAD_ASYNC_ID', `${what}: AsyncId changed between interim and final response`);
+        }
+        if (interim) {
+          asyncIds[i] = h.asyncId;
+          this.interim++;
+          continue;
+        }
+        out[i] = { header: h, body: part.subarray(SMB2_HEADER_SIZE), raw: part, sent: msgs[i]!, encrypted };
+        waiting--;
+      }
+    }
+    return out as Smb2Response[];
   }
 
   /** Throws the NTSTATUS of a response as NetsendError (layer 'ntstatus') unless it is in `ok`. */

@@ -114,3 +114,31 @@ export function decodeTransformHeader(msg: Buffer): TransformHeader {
 export function isTransformMessage(msg: Buffer): boolean {
   return msg.length >= 4 && msg.subarray(0, 4).equals(TRANSFORM_PROTOCOL_ID);
 }
+
+/** Most messages one compounded response may carry; we never send longer chains than this. */
+export const SMB2_MAX_COMPOUND = 8;
+
+/**
+ * Splits a (possibly compounded) SMB2 message into its parts ([MS-SMB2] §3.2.5.1.9, §2.2.1.1
+ * NextCommand). Each part runs from its header to the next one (padding included, as it was signed,
+ * §3.1.4.1); the last runs to the end. A NextCommand that is not a multiple of 8, shorter than a
+ * header, or points past the end, and a chain longer than `max`, throw MalformedError.
+ */
+export function splitCompound(msg: Buffer, max: number = SMB2_MAX_COMPOUND): Buffer[] {
+  const parts: Buffer[] = [];
+  let off = 0;
+  for (;;) {
+    if (parts.length >= max) throw new MalformedError('SMB2 compound', `more than ${max} messages in one chain`);
+    if (msg.length - off < SMB2_HEADER_SIZE) throw new MalformedError('SMB2 compound', `message at offset ${off} is shorter than a header`);
+    const next = new ByteReader(msg.subarray(off + 20, off + 24), 'SMB2 NextCommand').u32le();
+    if (next === 0) {
+      parts.push(msg.subarray(off));
+      return parts;
+    }
+    if (next % 8 !== 0 || next < SMB2_HEADER_SIZE || next > msg.length - off) {
+      throw new MalformedError('SMB2 compound', `NextCommand ${next} at offset ${off} is not 8-byte aligned inside the ${msg.length}-byte chain`);
+    }
+    parts.push(msg.subarray(off, off + next));
+    off += next;
+  }
+}

@@ -1,5 +1,5 @@
 /** The SMB layer's public API: one facade over SMB1 and SMB2/3. */
-export type { NamedPipe, PipeRead, SmbClient, SmbSessionInfo } from './types.js';
+export type { NamedPipe, PipeOpenEvents, PipeRead, SmbClient, SmbSessionInfo } from './types.js';
 export { connectSmb, planDialect, smb2ReplyDialect, SMB_DIALECTS, type ConnectSmbOptions, type ConnectSmb2, type Smb2ConnectArgs, type SmbDialectName } from './connect.js';
 export { connectSmb1, Smb1Client, Smb1Pipe, barePipeName, type Smb1ConnectOptions, type ChallengeResponse } from './smb1/client.js';
 export {

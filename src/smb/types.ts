@@ -46,7 +46,9 @@ export interface NamedPipe {
 
 /** Progress of a deferred pipe open (SmbClient.openPipeDeferred). */
 export interface PipeOpenEvents {
+  /** Runs once the IPC$ tree is connected (the deferred TREE_CONNECT succeeded). */
   onTree?: () => void;
+  /** Runs once the pipe is open (its CREATE succeeded), before the first transact's answer is read. */
   onOpen?: () => void;
 }
 

@@ -126,6 +126,8 @@ export interface Progress {
   request?: 'writing' | 'written';
   /** The binding that carried the call, when a binding or RPC auth level was asked for. */
   path?: RpcPathInfo;
+  /** The SMB session is up while the stage still says 'connect' (the deferred IPC$ tree connect). */
+  afterSession?: boolean;
 }
 
 /** Failures that are the server's answer (not a lost one): the call was refused, not lost. */
@@ -174,9 +176,12 @@ async function withWkssvc<T>(o: RemoteConnectOptions, progress: Progress, body: 
     });
     progress.session = smb.info;
     // SMB2: TREE_CONNECT IPC$ and CREATE ride with the bind in one compound; the stage follows each
-    // step as it succeeds, so failures map as they did when the steps went one by one.
+    // step as it succeeds. The session exists from here on, so a lost answer to the compound is a
+    // failure after connecting (RPC_S_CALL_FAILED_DNE), never ERROR_BAD_NETPATH: which of its three
+    // answers was lost cannot be told apart.
     let pipe: NamedPipe;
     if (smb.openPipeDeferred && o.compound !== false) {
+      progress.afterSession = true;
       pipe = smb.openPipeDeferred(WKSSVC_PIPE, {
         onTree: () => {
           progress.stage = 'pipe';
@@ -230,7 +235,9 @@ async function withBinding<T>(o: RemoteConnectOptions, progress: Progress, wait:
 export function failure(e: unknown, progress: Progress): RemoteSendResult {
   const err = toNetsendError(e);
   const delivery = deliveryOf(err, progress);
-  let netApiStatus = remoteNetApiStatusFor(err, progress.stage);
+  // A lost answer (not a status) while the deferred tree connect was pending: the session was up.
+  const stage = progress.stage === 'connect' && progress.afterSession && !ANSWER_LAYERS.has(err.layer) ? 'pipe' : progress.stage;
+  let netApiStatus = remoteNetApiStatusFor(err, stage);
   if (delivery === 'unconfirmed') netApiStatus = REMOTE_UNCONFIRMED_NET_API_STATUS;
   const r: RemoteSendResult = { ok: false, delivery, attempts: 1, netApiStatus, status: toStatus(err) };
   if (progress.session) r.session = progress.session;

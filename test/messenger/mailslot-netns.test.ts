@@ -6,13 +6,14 @@
  * reaches the host's networks; everything is torn down by pid and namespace name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildNsClient } from '../transport/netns/build-client.js';
 import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
+import { ip, removeStaleNamespaces, startDumpcap } from '../helpers/netns.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -27,28 +28,6 @@ const ns = { hub: `msl-${tag}-hub`, snd: `msl-${tag}-snd`, a: `msl-${tag}-a`, b:
 const net3 = 100 + (process.pid % 150);
 const addr = { snd: `10.214.${net3}.1`, a: `10.214.${net3}.2`, b: `10.214.${net3}.3`, c: `10.214.${net3}.4` };
 const bcast = `10.214.${net3}.255`;
-
-function ip(...args: string[]): void {
-  execFileSync('ip', args, { stdio: 'pipe' });
-}
-
-function removeStaleNamespaces(): void {
-  let list = '';
-  try {
-    list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  } catch {
-    return;
-  }
-  for (const m of list.matchAll(/^(msl-(\d+)-\w+)\b/gm)) {
-    const [, name, pid] = m;
-    if (Number(pid) === process.pid % 100000 || fs.existsSync(`/proc/${pid}`)) continue;
-    try {
-      if (execFileSync('ip', ['netns', 'pids', name!], { encoding: 'utf8' }).trim() === '') ip('netns', 'del', name!);
-    } catch {
-      /* already gone */
-    }
-  }
-}
 
 let entry = '';
 let dir = '';
@@ -117,7 +96,7 @@ describe.runIf(netnsPossible)('mailslot broadcasts between network namespaces', 
   const pcapPath = (): string => path.join(dir, 'mailslot.pcap');
 
   beforeAll(async () => {
-    removeStaleNamespaces();
+    removeStaleNamespaces(/^(msl-(\d+)-\w+)\b/gm);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-mailslot-netns-'));
     entry = buildNsClient(path.join(dir, 'cli'), path.join(here, 'netns', 'cli-entry.ts')).entry;
     for (const n of Object.values(ns)) ip('netns', 'add', n);
@@ -137,23 +116,7 @@ describe.runIf(netnsPossible)('mailslot broadcasts between network namespaces', 
     }
     if (which('dumpcap') && tsharkAvailable()) {
       // Receiver C's side of the bridge: it sees every broadcast, whatever its workgroup.
-      dumpcap = spawn('ip', ['netns', 'exec', ns.c, 'dumpcap', '-q', '-i', `ms${tag}c`.slice(0, 15), '-f', 'udp port 138', '-w', pcapPath()], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let capErr = '';
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 15_000);
-        dumpcap!.stderr!.on('data', (d: Buffer) => {
-          capErr += d.toString();
-          if (/Capturing on|File:/.test(capErr)) {
-            clearTimeout(t);
-            resolve();
-          }
-        });
-        dumpcap!.once('exit', () => {
-          clearTimeout(t);
-          dumpcap = null;
-          resolve();
-        });
-      });
+      dumpcap = await startDumpcap(ns.c, `ms${tag}c`.slice(0, 15), 'udp port 138', pcapPath());
     }
     [listeners.a, listeners.b, listeners.c] = await Promise.all([startListener(ns.a, 'WORKGROUP'), startListener(ns.b, 'WORKGROUP'), startListener(ns.c, 'OTHER')]);
   }, 120_000);

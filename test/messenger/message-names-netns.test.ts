@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { interopEnabled, INTEROP_REQUIRED, privateDirectories } from '../harness/samba.js';
 import { buildNsClient } from '../transport/netns/build-client.js';
+import { ip, removeStaleNamespaces } from '../helpers/netns.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -33,28 +34,6 @@ const net3 = 100 + (process.pid % 150);
 const addr = { nmb: `10.215.${net3}.1`, rx: `10.215.${net3}.2`, snd: `10.215.${net3}.3` };
 const bcast = `10.215.${net3}.255`;
 const computer = os.hostname().split('.')[0]!.toUpperCase().slice(0, 15);
-
-function ip(...args: string[]): void {
-  execFileSync('ip', args, { stdio: 'pipe' });
-}
-
-function removeStaleNamespaces(): void {
-  let list = '';
-  try {
-    list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  } catch {
-    return;
-  }
-  for (const m of list.matchAll(/^(mnm-(\d+)-\w+)\b/gm)) {
-    const [, name, pid] = m;
-    if (Number(pid) === process.pid % 100000 || fs.existsSync(`/proc/${pid}`)) continue;
-    try {
-      if (execFileSync('ip', ['netns', 'pids', name!], { encoding: 'utf8' }).trim() === '') ip('netns', 'del', name!);
-    } catch {
-      /* already gone */
-    }
-  }
-}
 
 let entry = '';
 let dir = '';
@@ -100,7 +79,7 @@ describe.runIf(enabled())('message names on a subnet with nmbd (network namespac
   let lerr = '';
 
   beforeAll(async () => {
-    removeStaleNamespaces();
+    removeStaleNamespaces(/^(mnm-(\d+)-\w+)\b/gm);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-msgnames-'));
     for (const d of ['private', 'lock', 'state', 'cache', 'pid', 'ncalrpc', 'binddns', 'log']) fs.mkdirSync(path.join(dir, d));
     entry = buildNsClient(path.join(dir, 'cli'), path.join(here, 'netns', 'cli-entry.ts')).entry;

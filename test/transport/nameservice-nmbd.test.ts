@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { interopEnabled, INTEROP_REQUIRED, privateDirectories } from '../harness/samba.js';
 import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
 import { buildNsClient } from './netns/build-client.js';
+import { ip, removeStaleNamespaces, startDumpcap } from '../helpers/netns.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -48,10 +49,6 @@ const serverIp = `10.213.${net3}.1`;
 const clientIp = `10.213.${net3}.2`;
 const bcast = `10.213.${net3}.255`;
 
-function ip(...args: string[]): void {
-  execFileSync('ip', args, { stdio: 'pipe' });
-}
-
 let clientEntry = '';
 
 /** Runs one nameservice call in the client namespace through a child node process. */
@@ -77,28 +74,6 @@ function runClient(call: Record<string, unknown>): Promise<CallResult> {
       }
     });
   });
-}
-
-/**
- * Namespaces an earlier, crashed run of this file left behind (its pid is gone): removed when no
- * process lives in them any more; ones with processes are left alone.
- */
-function removeStaleNamespaces(): void {
-  let list = '';
-  try {
-    list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  } catch {
-    return;
-  }
-  for (const m of list.matchAll(/^(nsd-(\d+)-(?:srv|cli))\b/gm)) {
-    const [, ns, pid] = m;
-    if (Number(pid) === process.pid % 100000 || fs.existsSync(`/proc/${pid}`)) continue;
-    try {
-      if (execFileSync('ip', ['netns', 'pids', ns!], { encoding: 'utf8' }).trim() === '') ip('netns', 'del', ns!);
-    } catch {
-      /* already gone */
-    }
-  }
 }
 
 /** Starts our name responder in the client namespace; resolves once it is bound. */
@@ -147,7 +122,7 @@ describe.runIf(nmbdInteropEnabled())('name service against a real nmbd in a netw
   let nmbdLog = '';
 
   beforeAll(async () => {
-    removeStaleNamespaces();
+    removeStaleNamespaces(/^(nsd-(\d+)-(?:srv|cli))\b/gm);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-nmbd-'));
     for (const d of ['private', 'lock', 'state', 'cache', 'pid', 'ncalrpc', 'binddns', 'log', 'client']) fs.mkdirSync(path.join(dir, d));
     clientEntry = buildNsClient(path.join(dir, 'client')).entry;
@@ -182,23 +157,7 @@ describe.runIf(nmbdInteropEnabled())('name service against a real nmbd in a netw
     nmbd.stderr!.on('data', (d: Buffer) => (nmbdLog += d.toString()));
 
     if (which('dumpcap') && tsharkAvailable()) {
-      dumpcap = spawn('ip', ['netns', 'exec', nsClient, 'dumpcap', '-q', '-i', vethClient, '-f', 'udp port 137', '-w', pcapPath()], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let capErr = '';
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 15_000);
-        dumpcap!.stderr!.on('data', (d: Buffer) => {
-          capErr += d.toString();
-          if (/Capturing on|File:/.test(capErr)) {
-            clearTimeout(t);
-            resolve();
-          }
-        });
-        dumpcap!.once('exit', () => {
-          clearTimeout(t);
-          dumpcap = null;
-          resolve();
-        });
-      });
+      dumpcap = await startDumpcap(nsClient, vethClient, 'udp port 137', pcapPath());
     }
 
     // nmbd registers its names by broadcast first; wait until NSHOST<03> shows in its node status.

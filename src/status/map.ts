@@ -6,6 +6,7 @@
 import { NT, NT_STATUS_ENTRIES, type NtStatusName } from './ntstatus.js';
 import { WIN32, type Win32Name } from './win32.js';
 import { DOS_CLASS, dosError } from './dos.js';
+import { lazyView } from './table.js';
 
 const NT_TO_WIN32: Partial<Record<NtStatusName, Win32Name>> = {
   STATUS_SUCCESS: 'ERROR_SUCCESS',
@@ -186,24 +187,32 @@ const NT_TO_WIN32: Partial<Record<NtStatusName, Win32Name>> = {
   STATUS_CTX_WINSTATION_ACCESS_DENIED: 'ERROR_CTX_WINSTATION_ACCESS_DENIED',
 };
 
-const BY_CODE = new Map<number, number>();
-for (const [nt, w] of Object.entries(NT_TO_WIN32) as [NtStatusName, Win32Name][]) BY_CODE.set(NT[nt], WIN32[w]);
-// RPC_NT_x -> RPC_S_x / RPC_X_x, EPT_NT_x -> EPT_S_x: the same condition under its Win32 name.
-const win32ByName = WIN32 as Readonly<Record<string, number>>;
-for (const e of NT_STATUS_ENTRIES) {
-  if (BY_CODE.has(e.code)) continue;
-  let value: number | undefined;
-  if (e.name.startsWith('RPC_NT_')) {
-    const rest = e.name.slice('RPC_NT_'.length);
-    value = win32ByName[`RPC_S_${rest}`] ?? win32ByName[`RPC_X_${rest}`];
-  } else if (e.name.startsWith('EPT_NT_')) {
-    value = win32ByName[`EPT_S_${e.name.slice('EPT_NT_'.length)}`];
+let byCodeMap: Map<number, number> | undefined;
+/** Built on first use: it walks every NTSTATUS row, which a successful send never needs. */
+function byCode(): Map<number, number> {
+  if (byCodeMap !== undefined) return byCodeMap;
+  const map = new Map<number, number>();
+  for (const [nt, w] of Object.entries(NT_TO_WIN32) as [NtStatusName, Win32Name][]) map.set(NT[nt], WIN32[w]);
+  // RPC_NT_x -> RPC_S_x / RPC_X_x, EPT_NT_x -> EPT_S_x: the same condition under its Win32 name.
+  const win32ByName = WIN32 as Readonly<Record<string, number>>;
+  for (const e of NT_STATUS_ENTRIES) {
+    if (map.has(e.code)) continue;
+    let value: number | undefined;
+    if (e.name.startsWith('RPC_NT_')) {
+      const rest = e.name.slice('RPC_NT_'.length);
+      value = win32ByName[`RPC_S_${rest}`] ?? win32ByName[`RPC_X_${rest}`];
+    } else if (e.name.startsWith('EPT_NT_')) {
+      value = win32ByName[`EPT_S_${e.name.slice('EPT_NT_'.length)}`];
+    }
+    if (value !== undefined) map.set(e.code, value);
   }
-  if (value !== undefined) BY_CODE.set(e.code, value);
+  return (byCodeMap = map);
 }
 
 /** Every mapped pair, [NTSTATUS, Win32] (for tests and tooling). */
-export const NT_TO_WIN32_ENTRIES: readonly (readonly [number, number])[] = [...BY_CODE.entries()];
+export const NT_TO_WIN32_ENTRIES: readonly (readonly [number, number])[] = lazyView([] as (readonly [number, number])[], (out) => {
+  out.push(...byCode().entries());
+});
 
 /** ERROR_MR_MID_NOT_FOUND, what Windows reports for an NTSTATUS with no Win32 mapping. */
 export const WIN32_UNMAPPED = WIN32.ERROR_MR_MID_NOT_FOUND;
@@ -217,7 +226,7 @@ export const WIN32_UNMAPPED = WIN32.ERROR_MR_MID_NOT_FOUND;
  */
 export function ntStatusToWin32(code: number): number {
   const c = code >>> 0;
-  const mapped = BY_CODE.get(c);
+  const mapped = byCode().get(c);
   if (mapped !== undefined) return mapped;
   if (((c >>> 16) & 0x0fff) === 7 && c >>> 30 >= 2) return c & 0xffff;
   const cls = c & 0xffff;

@@ -84,6 +84,107 @@ export function valuesOfCatalogue<N extends string>(catalogue: Catalogue): { rea
   return Object.freeze(out) as { readonly [K in N]: number };
 }
 
+/**
+ * A catalogue of a text table decoded on first use: the CLI's start-up and a successful send never
+ * pay for the ~2,000 rows of NTSTATUS and Win32 (bench/cli-startup.mjs); the first lookup by
+ * number, or any walk of the entries, decodes the whole table once.
+ */
+export function lazyCatalogue(text: string): Catalogue {
+  let built: Catalogue | undefined;
+  const get = (): Catalogue => (built ??= buildCatalogue(text));
+  return {
+    get entries() {
+      return get().entries;
+    },
+    get byCode() {
+      return get().byCode;
+    },
+    get byName() {
+      return get().byName;
+    },
+  };
+}
+
+/**
+ * The value of one name in a text table without decoding it: the row whose NAME field (after
+ * `CODE ` or `CODE =`) is exactly `name`. Rows are `CODE NAME message`, so a match inside a
+ * message is told apart by the space before it not being the line's first.
+ */
+export function rowValue(text: string, name: string): number | undefined {
+  if (name.length === 0 || name.includes(' ') || name.includes('\n')) return undefined;
+  const needle = ` ${name} `;
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    if (text.indexOf(' ', start) !== at) continue;
+    return Number(text.slice(start, at)) >>> 0;
+  }
+  const aliasNeedle = ` =${name} `;
+  for (let at = text.indexOf(aliasNeedle); at >= 0; at = text.indexOf(aliasNeedle, at + 1)) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    if (text.indexOf(' ', start) !== at) continue;
+    return Number(text.slice(start, at)) >>> 0;
+  }
+  return undefined;
+}
+
+/**
+ * Stand-in for an object or array that is built on first use: every operation on it fills
+ * `target` once (`fill`) and then acts on it, so it behaves as the built value (frozen when
+ * `fill` freezes it, an array when `target` is one). `peek` may answer a property read before
+ * that without building (a name looked up in the table's text).
+ */
+export function lazyView<T extends object>(target: T, fill: (target: T) => void, peek?: (key: string) => unknown): T {
+  let filled = false;
+  const ready = (): T => {
+    if (!filled) {
+      filled = true;
+      fill(target);
+    }
+    return target;
+  };
+  return new Proxy(target, {
+    get(t, key) {
+      if (!filled && peek !== undefined && typeof key === 'string') {
+        const v = peek(key);
+        if (v !== undefined) return v;
+      }
+      return Reflect.get(ready(), key);
+    },
+    has(t, key) {
+      if (!filled && peek !== undefined && typeof key === 'string' && peek(key) !== undefined) return true;
+      return Reflect.has(ready(), key);
+    },
+    set: (t, key, value) => Reflect.set(ready(), key, value),
+    ownKeys: () => Reflect.ownKeys(ready()),
+    getOwnPropertyDescriptor: (t, key) => Reflect.getOwnPropertyDescriptor(ready(), key),
+    defineProperty: (t, key, d) => Reflect.defineProperty(ready(), key, d),
+    deleteProperty: (t, key) => Reflect.deleteProperty(ready(), key),
+    isExtensible: () => Reflect.isExtensible(ready()),
+    preventExtensions: () => Reflect.preventExtensions(ready()),
+    getPrototypeOf: () => Reflect.getPrototypeOf(ready()),
+    setPrototypeOf: (t, proto) => Reflect.setPrototypeOf(ready(), proto),
+  });
+}
+
+/** A text table's `{ NAME: code }` (as valuesOfCatalogue), answering single names from the text until something needs it whole. */
+export function lazyValuesOfCatalogue<N extends string>(text: string, catalogue: Catalogue): { readonly [K in N]: number } {
+  return lazyView(
+    {} as Record<string, number>,
+    (out) => {
+      for (const e of catalogue.entries) out[e.name] = e.code;
+      Object.freeze(out);
+    },
+    (name) => rowValue(text, name),
+  ) as { readonly [K in N]: number };
+}
+
+/** A catalogue's entries as an array that decodes the table on first use. */
+export function lazyEntries(catalogue: Catalogue): readonly CatalogueEntry[] {
+  return lazyView([] as CatalogueEntry[], (out) => {
+    out.push(...catalogue.entries);
+  });
+}
+
 /** Copy of a catalogue entry as a plain StatusInfo (callers may not mutate the table). */
 export function info(e: StatusInfo): StatusInfo {
   return { code: e.code, name: e.name, message: e.message };

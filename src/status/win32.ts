@@ -2,22 +2,23 @@
  * Win32 error codes and the LAN Manager NERR_* range ([MS-ERREF] §2.2). WERROR and NET_API_STATUS
  * share this number space; NERR_* occupy 2100-2999.
  */
-import { buildCatalogue, info, valuesOfCatalogue, type StatusInfo } from './table.js';
+import { info, lazyCatalogue, lazyEntries, lazyValuesOfCatalogue, rowValue, type StatusInfo } from './table.js';
 import { NERR_ROWS, WIN32_ROWS, type NerrName, type Win32Name } from './win32-table.js';
 
-const WIN32_CAT = buildCatalogue(WIN32_ROWS);
-const NERR_CAT = buildCatalogue(NERR_ROWS);
+// Decoded on first lookup by number (table.ts lazyCatalogue); names resolve from the text until then.
+const WIN32_CAT = lazyCatalogue(WIN32_ROWS);
+const NERR_CAT = lazyCatalogue(NERR_ROWS);
 
 /** Win32 error name -> value (ERROR_*, RPC_S_*, RPC_X_*, EPT_S_*). */
-export const WIN32 = valuesOfCatalogue<Win32Name>(WIN32_CAT);
+export const WIN32 = lazyValuesOfCatalogue<Win32Name>(WIN32_ROWS, WIN32_CAT);
 /** LAN Manager network error name -> value (NERR_*). */
-export const NERR = valuesOfCatalogue<NerrName>(NERR_CAT);
+export const NERR = lazyValuesOfCatalogue<NerrName>(NERR_ROWS, NERR_CAT);
 export type { Win32Name, NerrName };
 
 /** Every Win32 row, for tests and tooling. */
-export const WIN32_ENTRIES = WIN32_CAT.entries;
+export const WIN32_ENTRIES = lazyEntries(WIN32_CAT);
 /** Every NERR row, for tests and tooling. */
-export const NERR_ENTRIES = NERR_CAT.entries;
+export const NERR_ENTRIES = lazyEntries(NERR_CAT);
 
 /**
  * Win32 / NERR / WERROR lookup. 0 is reported as ERROR_SUCCESS. Values 2100-2999 are looked up in
@@ -32,5 +33,5 @@ export function win32(code: number): StatusInfo {
 
 /** The value of a Win32 or NERR name, or undefined when neither table has it. */
 export function win32ByName(name: string): number | undefined {
-  return WIN32_CAT.byName.get(name)?.code ?? NERR_CAT.byName.get(name)?.code;
+  return rowValue(WIN32_ROWS, name) ?? rowValue(NERR_ROWS, name);
 }

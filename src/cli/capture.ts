@@ -4,7 +4,7 @@
  * so FILE is created mode 0600 and must not exist; `--pcap-overwrite` replaces an existing file but
  * still never follows a symbolic link. Frames stream to disk as they come (src/pcap/writer.ts).
  */
-import { CaptureFile } from '../pcap/writer.js';
+import type { CaptureFile } from '../pcap/writer.js';
 import { usageError } from '../status/error.js';
 import type { CliIO, OptionSpec, ParsedValues } from './common.js';
 
@@ -16,14 +16,18 @@ export const CAPTURE_OPTIONS: OptionSpec[] = [
   { name: 'pcap-overwrite', type: 'boolean', help: 'let --pcap replace an existing file (still never through a symlink)', commands: ['send', 'listen', 'info'] },
 ];
 
-/** Opens the --pcap file, or null without one. Refusals are usage errors (exit 2) before any traffic. */
-export function openCapture(values: ParsedValues, io: CliIO): CaptureFile | null {
+/**
+ * Opens the --pcap file, or null without one. Refusals are usage errors (exit 2) before any traffic.
+ * The pcap writer loads only when a capture is asked for (issue 12: a send without --pcap reads no pcap code).
+ */
+export async function openCapture(values: ParsedValues, io: CliIO): Promise<CaptureFile | null> {
   const path = typeof values.pcap === 'string' ? values.pcap : undefined;
   const overwrite = values['pcap-overwrite'] === true;
   if (path === undefined) {
     if (overwrite) throw usageError('--pcap-overwrite needs --pcap FILE');
     return null;
   }
+  const { CaptureFile } = await import('../pcap/writer.js');
   return new CaptureFile(path, {
     overwrite,
     // Said when it happens (a long `listen` keeps running); the exit status says it again.

@@ -2,7 +2,7 @@
  * What every `netsend` subcommand shares: the I/O it writes to, option rows and their parsing, usage
  * errors, and the one printer of send outcomes (so exit codes and --json are the same for every path).
  */
-import { netApiStatusName } from '../messenger/status-map.js';
+import { netApiStatusName } from '../messenger/net-api-status.js';
 import { MAX_RETRIES, type Delivery, type RetryOptions } from '../messenger/outcome.js';
 import { toSafeJson } from '../util/sanitize.js';
 import { errorLine, hintFor, protocolNumber, whatHappened } from './error-line.js';

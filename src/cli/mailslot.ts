@@ -4,12 +4,14 @@
  * `netsend listen`. Option rows live here so main.ts only spreads them and calls in.
  */
 import { NetsendError } from '../status/error.js';
-import { sendBroadcast, sendMailslotMessage, mailslotUnmappable, BROADCAST_MAX_CHARS, DEFAULT_WORKGROUP, type MailslotSendResult } from '../messenger/mailslot.js';
-import { startMailslotReceiver, type MailslotReceiver } from '../messenger/mailslot-receiver.js';
-import { startMessengerNames, type MessengerNames } from '../messenger/message-names.js';
+// The protocol modules load when a command runs (issue 12: `--help` and a direct send load none of them).
+import type { MailslotSendResult } from '../messenger/mailslot.js';
+import { BROADCAST_MAX_CHARS, DEFAULT_WORKGROUP } from '../messenger/mailslot-defaults.js';
+import type { MailslotReceiver } from '../messenger/mailslot-receiver.js';
+import type { MessengerNames } from '../messenger/message-names.js';
 import type { ReceivedMessage } from '../messenger/receiver.js';
-import { netApiStatusName } from '../messenger/status-map.js';
-import { defaultFromName, unmappableWarning, type LineEndings } from '../messenger/text.js';
+import { netApiStatusName } from '../messenger/net-api-status.js';
+import type { LineEndings } from '../messenger/text.js';
 import { listenLimits } from './listen-limits.js';
 import { intOption, listOption, stringOption, UsageError, type CliIO, type CommandContext, type OptionSpec, type ParsedValues } from './common.js';
 import { errorLine } from './error-line.js';
@@ -73,6 +75,7 @@ export async function runMailslotSend(ctx: CommandContext, readRecipientAndText:
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(port !== undefined ? { port } : {}),
   };
+  const [{ sendBroadcast, sendMailslotMessage, mailslotUnmappable }, { unmappableWarning }] = await Promise.all([import('../messenger/mailslot.js'), import('../messenger/text.js')]);
   const unmappable = mailslotUnmappable(text, codepage);
   if (unmappable.length > 0) io.stderr.write(`netsend: warning: ${unmappableWarning(unmappable, codepage)}\n`);
   let results: MailslotSendResult[];
@@ -96,9 +99,10 @@ export async function runMailslotSend(ctx: CommandContext, readRecipientAndText:
 export async function startListenMailslot(values: ParsedValues, host: string, onMessage: (m: ReceivedMessage) => void, io: CliIO): Promise<MailslotReceiver | null> {
   const given = intOption(values, 'dgram-port', 0, 65535);
   const workgroups = listOption(values, 'workgroup');
-  const names = listenAcceptNames(values, host);
+  const names = await listenAcceptNames(values, host);
   const codepage = stringOption(values, 'codepage');
   const { messageRate, messageBurst } = listenLimits(values);
+  const { startMailslotReceiver } = await import('../messenger/mailslot-receiver.js');
   try {
     const rx = await startMailslotReceiver({
       ...(messageRate !== undefined ? { messageRate } : {}),
@@ -128,9 +132,11 @@ function registers(values: ParsedValues, host: string): boolean {
  * The recipient names `listen` accepts: the --name list, plus the computer name when it claims
  * that too (so `netsend <ip>`, which asks node status for a <03> name, reaches it).
  */
-export function listenAcceptNames(values: ParsedValues, host: string): string[] {
+export async function listenAcceptNames(values: ParsedValues, host: string): Promise<string[]> {
   const names = listOption(values, 'name');
-  return registers(values, host) ? [...names, defaultFromName()] : names;
+  if (!registers(values, host)) return names;
+  const { defaultFromName } = await import('../messenger/text.js');
+  return [...names, defaultFromName()];
 }
 
 function isLoopback(host: string): boolean {
@@ -148,6 +154,7 @@ export async function startListenNames(values: ParsedValues, host: string, io: C
   const names = listOption(values, 'name');
   const broadcasts = listOption(values, 'broadcast-address');
   if (broadcasts.length > 1) throw new UsageError('listen takes one --broadcast-address');
+  const { startMessengerNames } = await import('../messenger/message-names.js');
   const reg = await startMessengerNames({
     names,
     ...(host !== '0.0.0.0' ? { address: host } : {}),

@@ -17,13 +17,13 @@
 import { parseArgs } from 'node:util';
 import { NetsendError, toNetsendError } from '../status/error.js';
 import type { TrafficTap } from '../util/tap.js';
-import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.js';
+// Protocol code loads when a command runs (sendModules(), and the cli/*.ts runners): `--help`,
+// `--version` and usage errors read none of it (issue 12; test/cli/startup-footprint.test.ts).
+import type { SendResult } from '../messenger/send.js';
 import type { ReceivedMessage } from '../messenger/receiver.js';
-import { netApiStatusFor } from '../messenger/status-map.js';
-import { resolveMessengerTarget } from '../messenger/resolve.js';
 import * as net from 'node:net';
 import { readFileSync } from 'node:fs';
-import { LINE_ENDINGS, checkMessageText, unmappableWarning, type LineEndings } from '../messenger/text.js';
+import type { LineEndings } from '../messenger/text.js';
 import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
 import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
@@ -269,11 +269,18 @@ export async function readRecipientAndText({ positionals, io }: CommandContext):
     text = (await readAll(io.stdin)).replace(/\r?\n$/, '');
   }
   if (text.length === 0) throw new UsageError('empty message');
+  const { checkMessageText } = await import('../messenger/text.js');
   checkMessageText(text);
   return { name, text };
 }
 
-function failureOutcome(target: string, e: unknown): CliOutcome {
+/** The direct send's modules, loaded on its first use. */
+async function sendModules() {
+  const [send, statusMap, resolve, text] = await Promise.all([import('../messenger/send.js'), import('../messenger/status-map.js'), import('../messenger/resolve.js'), import('../messenger/text.js')]);
+  return { ...send, ...statusMap, ...resolve, ...text };
+}
+
+function failureOutcome(target: string, e: unknown, netApiStatusFor: (e: unknown) => number): CliOutcome {
   const err = toNetsendError(e);
   return { target, ok: false, delivery: 'failed', netApiStatus: netApiStatusFor(err), status: { layer: err.layer, code: err.code, name: err.name, message: err.message } };
 }
@@ -292,6 +299,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
   const { name, text } = await readRecipientAndText(ctx);
   const delegate = SEND_DELEGATES.find((d) => d.applies(values));
   if (delegate) return delegate.run({ ...ctx, name, text });
+  const { LINE_ENDINGS, prepareMessage, sendMessage, netApiStatusFor, resolveMessengerTarget, unmappableWarning } = await sendModules();
 
   const port = intOption(values, 'port', 1, 65535) ?? 139;
   const timeoutMs = intOption(values, 'timeout', 1, 3_600_000);
@@ -344,10 +352,10 @@ async function runSend(ctx: CommandContext): Promise<number> {
       base.to = t.to;
     } catch (e) {
       if (e instanceof NetsendError && e.layer === 'usage') throw e;
-      return reportOutcomes([failureOutcome(name.toUpperCase(), e)], json, io);
+      return reportOutcomes([failureOutcome(name.toUpperCase(), e, netApiStatusFor)], json, io);
     }
   }
-  const capture = openCapture(values, io);
+  const capture = await openCapture(values, io);
   let code: number;
   let captureFailed = 0;
   try {
@@ -360,7 +368,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
           return sendOutcome(target, await sendMessage({ ...base, host: t.host, port: t.port, signal, ...(tap ? { tap } : {}) }));
         } catch (e) {
           if (e instanceof NetsendError && e.layer === 'usage') throw e;
-          return failureOutcome(target, e);
+          return failureOutcome(target, e, netApiStatusFor);
         }
       },
       { concurrency, json, io },
@@ -381,7 +389,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
   if (hosts.length > 1) throw new UsageError('listen takes one --host');
   const port = intOption(values, 'port', 0, 65535) ?? 139;
   const json = values.json === true;
-  const names = listenAcceptNames(values, hosts[0] ?? '127.0.0.1');
+  const names = await listenAcceptNames(values, hosts[0] ?? '127.0.0.1');
   const codepage = stringOption(values, 'codepage');
   const actions = await listenActions(values, io);
   const print = (m: ReceivedMessage): void => {
@@ -392,7 +400,7 @@ async function runListen({ values, positionals, io }: CommandContext): Promise<n
       io.stdout.write(formatPopup(m) + '\n');
     }
   };
-  const capture = openCapture(values, io);
+  const capture = await openCapture(values, io);
   // Loaded here: a send never needs the receiver (bench/cli-startup.mjs).
   const { startReceiver } = await import('../messenger/receiver.js');
   const rx = await startReceiver({

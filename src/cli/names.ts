@@ -5,7 +5,7 @@
  */
 import { NetsendError, toNetsendError } from '../status/error.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
-import { netApiStatusName } from '../messenger/status-map.js';
+import { netApiStatusName } from '../messenger/net-api-status.js';
 import { connectOptionsFrom } from './remote.js';
 import { intOption, listOption, UsageError, type CommandContext, type OptionSpec } from './common.js';
 import { errorLine, protocolNumber, whatHappened } from './error-line.js';

@@ -7,12 +7,10 @@ import type { RemoteConnectOptions } from '../messenger/remote.js';
 import { SMB_DIALECTS, type Credentials, type RpcPathInfo, type SmbDialectName, type SmbSessionInfo } from '../messenger/session-options.js';
 import { bindingOptionsFrom } from './rpc-commands.js';
 import { NetsendError } from '../status/error.js';
-import { win32 } from '../status/index.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { closeCapture, openCapture } from './capture.js';
 import { errorLine, protocolNumber, whatHappened } from './error-line.js';
 import { concurrencyOption, fanOut } from './fanout.js';
-import { netApiStatusFor } from '../messenger/status-map.js';
 import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
 
@@ -152,9 +150,9 @@ export async function runRemoteSend(ctx: SendContext): Promise<number> {
   const { values, io, name, text } = ctx;
   const servers = listOption(values, 'server');
   const base = { ...(await connectOptionsFrom(values, io)), ...retryOptionsFrom(values) };
-  const { sendViaWorkstation } = await import('../messenger/remote.js');
+  const [{ sendViaWorkstation }, { netApiStatusFor }] = await Promise.all([import('../messenger/remote.js'), import('../messenger/status-map.js')]);
   const from = stringOption(values, 'from');
-  const capture = openCapture(values, io);
+  const capture = await openCapture(values, io);
   let captureFailed = 0;
   let code: number;
   try {
@@ -188,9 +186,9 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
   const level = intOption(values, 'level', 100, 102) ?? 100;
   if (level !== 100 && level !== 101 && level !== 102) throw new UsageError('--level must be 100, 101 or 102');
   const base = await connectOptionsFrom(values, io);
-  const { workstationInfo } = await import('../messenger/remote.js');
+  const [{ workstationInfo }, { win32 }] = await Promise.all([import('../messenger/remote.js'), import('../status/win32.js')]);
   const json = values.json === true;
-  const capture = openCapture(values, io);
+  const capture = await openCapture(values, io);
   let failed = 0;
   try {
     for (const server of servers) {

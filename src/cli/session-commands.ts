@@ -5,7 +5,6 @@
  * Station and user names come from the network: they are printed through the sanitiser.
  */
 import { NetsendError } from '../status/error.js';
-import { ntStatusToWin32 } from '../status/map.js';
 import { sanitizeForTerminal as shown, toSafeJson } from '../util/sanitize.js';
 import { connectOptionsFrom } from './remote.js';
 import { closeCapture, openCapture } from './capture.js';
@@ -51,7 +50,7 @@ async function sessionConnectOptions(values: ParsedValues, ctx: CommandContext):
 }
 
 /** Win32 code of a per-session failure: NTSTATUS mapped, FACILITY_WIN32 HRESULTs by their low word. */
-function win32Of(status: { layer: string; code: number } | null): number {
+function win32Of(status: { layer: string; code: number } | null, ntStatusToWin32: (code: number) => number): number {
   if (!status) return 0;
   if (status.layer === 'ntstatus') return ntStatusToWin32(status.code);
   if (status.layer === 'hresult') return ((status.code >>> 16) & 0x7ff) === 7 ? status.code & 0xffff : 1726;
@@ -66,7 +65,7 @@ function serversOf(values: ParsedValues): string[] {
 }
 
 /** One CLI outcome per session (station names sanitised), or one "no session matches" failure. */
-function sessionOutcomes(server: string, selector: SessionSelector, r: SendSessionMessageResult): CliOutcome[] {
+function sessionOutcomes(server: string, selector: SessionSelector, r: SendSessionMessageResult, ntStatusToWin32: (code: number) => number): CliOutcome[] {
   if (r.results.length === 0) {
     return [{ target: shown(server), ok: false, netApiStatus: 7022, status: { layer: 'win32', code: 7022, name: 'ERROR_CTX_WINSTATION_NOT_FOUND', message: `no session matches ${String(selector)}` } }];
   }
@@ -74,7 +73,7 @@ function sessionOutcomes(server: string, selector: SessionSelector, r: SendSessi
     target: shown(`session ${s.sessionId}${s.name ? ` (${s.name})` : ''} on ${server}`),
     ok: s.ok,
     delivery: s.delivery,
-    netApiStatus: win32Of(s.status),
+    netApiStatus: win32Of(s.status, ntStatusToWin32),
     status: s.status,
     detail: { path: r.path, sessionId: s.sessionId, ...(s.responseName ? { response: s.responseName } : {}) },
   }));
@@ -86,21 +85,21 @@ export async function runSessionMessage(ctx: CommandContext): Promise<number> {
   const text = positionals.join(' ');
   if (text === '') throw new UsageError('--msg needs the message text');
   const waitSec = intOption(values, 'wait', 1, 86_400);
-  const { parseSessionSelector, sendSessionMessage } = await import('../messenger/session-message.js');
+  const [{ parseSessionSelector, sendSessionMessage }, { ntStatusToWin32 }] = await Promise.all([import('../messenger/session-message.js'), import('../status/map.js')]);
   const selector = parseSessionSelector(stringOption(values, 'session') ?? '*');
   const base = await sessionConnectOptions(values, ctx);
   const title = stringOption(values, 'title');
-  const capture = openCapture(values, io);
+  const capture = await openCapture(values, io);
   let captureFailed = 0;
   const outcomes: CliOutcome[] = [];
   try {
     for (const server of serversOf(values)) {
       try {
         const r = await sendSessionMessage({ ...base, server, sessions: selector, text, ...(title !== undefined ? { title } : {}), ...(waitSec !== undefined ? { wait: true, timeoutSec: waitSec } : {}), ...(capture ? { tap: capture.tap() } : {}) });
-        outcomes.push(...sessionOutcomes(server, selector, r));
+        outcomes.push(...sessionOutcomes(server, selector, r, ntStatusToWin32));
       } catch (e) {
         if (!(e instanceof NetsendError) || e.layer === 'usage') throw e;
-        outcomes.push({ target: shown(server), ok: false, netApiStatus: win32Of(e), status: { layer: e.layer, code: e.code, name: e.name, message: e.message } });
+        outcomes.push({ target: shown(server), ok: false, netApiStatus: win32Of(e, ntStatusToWin32), status: { layer: e.layer, code: e.code, name: e.name, message: e.message } });
       }
     }
   } finally {

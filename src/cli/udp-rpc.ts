@@ -4,10 +4,10 @@
  * Option rows live here so main.ts only spreads them and calls in.
  */
 import { NetsendError, toNetsendError } from '../status/error.js';
-import { sendViaUdpRpc, type UdpRpcSendResult } from '../messenger/udp-rpc.js';
+// The RPC stack loads when --udp is used (issue 12: `--help` and a direct send load none of it).
+import type { UdpRpcSendResult } from '../messenger/udp-rpc.js';
 import type { UdpRpcReceiver } from '../messenger/udp-receiver.js';
 import type { ReceivedMessage } from '../messenger/receiver.js';
-import { netApiStatusFor } from '../messenger/status-map.js';
 import { closeCapture, openCapture } from './capture.js';
 import { listenLimits } from './listen-limits.js';
 import { listenAcceptNames } from './mailslot.js';
@@ -47,7 +47,8 @@ export async function runUdpRpcSend(ctx: SendContext): Promise<number> {
   const from = stringOption(values, 'from');
   const codepage = stringOption(values, 'codepage');
   const json = values.json === true;
-  const capture = openCapture(values, io);
+  const [{ sendViaUdpRpc }, { netApiStatusFor }] = await Promise.all([import('../messenger/udp-rpc.js'), import('../messenger/status-map.js')]);
+  const capture = await openCapture(values, io);
   let outcomes: CliOutcome[];
   let captureFailed = 0;
   try {
@@ -89,7 +90,7 @@ export async function startListenUdpRpc(values: ParsedValues, host: string, onMe
     return null;
   }
   const port = intOption(values, 'udp-port', 0, 65535) ?? 135;
-  const names = listenAcceptNames(values, host);
+  const names = await listenAcceptNames(values, host);
   const codepage = stringOption(values, 'codepage');
   const { messageRate, messageBurst } = listenLimits(values);
   const { startUdpRpcReceiver } = await import('../messenger/udp-receiver.js');

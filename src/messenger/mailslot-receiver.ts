@@ -10,7 +10,7 @@ import { NetsendError, usageError } from '../status/error.js';
 import { DATAGRAM_PORT, decodeDatagram, DGM_TYPE, type DataDatagram } from '../transport/datagram.js';
 import { DatagramReassembler, type ReassemblyLimits } from '../transport/datagram-reassembly.js';
 import { formatNetbiosName, NB_SUFFIX } from '../transport/names.js';
-import { decodeMailslotWrite, decodeMessengerBody, isMailslot, MESSENGER_MAILSLOT } from '../smb/index.js';
+import { decodeMailslotWrite, decodeMessengerBody, isMailslot, MESSENGER_MAILSLOT } from '../smb/message.js';
 import { decodeOemName, decodeOemText, resolveCodepage } from './text.js';
 import type { ReceivedMessage } from './receiver.js';
 import { MessageRateLimiter, RECEIVER_LIMIT_DEFAULTS } from './receiver-limits.js';

@@ -13,15 +13,11 @@ import type { WaitOptions } from '../util/abort.js';
 import { DATAGRAM_PORT, DGM_TYPE, fragmentDatagram, MAX_DATAGRAM_SIZE } from '../transport/datagram.js';
 import { netbiosName, NB_SUFFIX } from '../transport/names.js';
 import { sendUdpPackets } from '../transport/udp.js';
-import { encodeMailslotWrite, encodeMessengerBody, MESSENGER_MAILSLOT } from '../smb/index.js';
+import { encodeMailslotWrite, encodeMessengerBody, MESSENGER_MAILSLOT } from '../smb/message.js';
 import { defaultFromName, encodeMessageText, encodeName, resolveCodepage, unmappableChars, usageError, type LineEndings } from './text.js';
 
-/** "Broadcast messages can contain up to 128 characters" (the Windows XP `net send` command reference). */
-export const BROADCAST_MAX_CHARS = 128;
-/** [MS-MSRP] §3.2.4.4's cap on message text, used for directed mailslot messages too. */
-export const MAILSLOT_DEFAULT_MAX_BYTES = 652;
-/** The workgroup `netsend '*'` addresses when none is given (Windows' default workgroup name). */
-export const DEFAULT_WORKGROUP = 'WORKGROUP';
+import { BROADCAST_MAX_CHARS, DEFAULT_WORKGROUP, MAILSLOT_DEFAULT_MAX_BYTES } from './mailslot-defaults.js';
+export { BROADCAST_MAX_CHARS, DEFAULT_WORKGROUP, MAILSLOT_DEFAULT_MAX_BYTES };
 
 export interface MailslotSendOptions extends WaitOptions {
   /** The message text. */

@@ -11,7 +11,7 @@ import { RpcClient } from '../rpc/client.js';
 import { MSGSVC, MSGSVC_PIPE, NetrMessageNameAdd, NetrMessageNameDel, NetrMessageNameEnum, NetrMessageNameGetInfo } from '../rpc/interfaces/msgsvc.js';
 import { NetsendError } from '../status/error.js';
 import { win32Error } from '../status/builders.js';
-import { isPipeMissing } from '../smb/index.js';
+import { isPipeMissing } from '../smb/errors.js';
 import type { WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
 import { sessionOptionsOf, type RemoteConnectOptions } from './remote.js';

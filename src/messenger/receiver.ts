@@ -13,7 +13,7 @@
 import * as net from 'node:net';
 import { ByteStream, type TrafficTap } from '../transport/tcp.js';
 import { NetsendError, toNetsendError } from '../status/error.js';
-import { decodeMessageServerRequest, MessageCommandCode as Cmd } from '../smb/index.js';
+import { decodeMessageServerRequest, MessageCommandCode as Cmd } from '../smb/message.js';
 import { acceptDirectTcp, acceptNbss, encodeNbssPacket, NBSS_TYPE, type FramedMessageStream } from '../transport/nbss.js';
 import { raceWait, type WaitOptions } from '../util/abort.js';
 import { decodeOemName, decodeOemText, resolveCodepage } from './text.js';

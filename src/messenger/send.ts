@@ -7,7 +7,7 @@ import type { TrafficTap } from '../transport/tcp.js';
 import { NetsendError, toNetsendError } from '../status/error.js';
 import { throwIfAborted, type WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
-import { MessageCommandSession, replyStatusError } from '../smb/index.js';
+import { MessageCommandSession, replyStatusError } from '../smb/message.js';
 import { connectSmbTransport, localCallingName, type FramedMessageStream } from '../transport/nbss.js';
 import { netbiosName, type NetbiosName } from '../transport/names.js';
 import {

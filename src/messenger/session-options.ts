@@ -4,7 +4,7 @@
  * arrow into auth or smb. Loads no protocol code: the CLI imports it eagerly.
  */
 export type { Credentials } from '../auth/types.js';
-export { SMB_DIALECTS, type SmbDialectName } from '../smb/index.js';
-export type { SmbSessionInfo } from '../smb/index.js';
+export { SMB_DIALECTS, type SmbDialectName } from '../smb/dialects.js';
+export type { SmbSessionInfo } from '../smb/types.js';
 export type { AuthLevelName } from '../rpc/security.js';
 export type { BindingOptions, RpcPathInfo } from './rpc-binding.js';

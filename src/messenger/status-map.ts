@@ -42,32 +42,14 @@
  * versus RPC_S_CALL_FAILED "failed" (may have executed).
  */
 import { NetsendError } from '../status/error.js';
-import { NERR, WIN32, win32 } from '../status/win32.js';
+import { NERR, WIN32 } from '../status/win32.js';
+import { NetApiStatus } from './net-api-status.js';
 import { DOS, DOS_CLASS } from '../status/dos.js';
 import { NT } from '../status/ntstatus.js';
 import { rpcFaultToWin32 } from '../status/rpc.js';
-import { isPipeMissing, isSmbStatusError, smbDosForm, smbStatusToWin32 } from '../smb/index.js';
+import { isPipeMissing, isSmbStatusError, smbDosForm, smbStatusToWin32 } from '../smb/errors.js';
 
-/** The NET_API_STATUS values this mapping produces, from the catalogue (values in the table above). */
-export const NetApiStatus = {
-  NERR_Success: 0,
-  ERROR_ACCESS_DENIED: WIN32.ERROR_ACCESS_DENIED,
-  ERROR_NOT_SUPPORTED: WIN32.ERROR_NOT_SUPPORTED,
-  ERROR_REQ_NOT_ACCEP: WIN32.ERROR_REQ_NOT_ACCEP,
-  ERROR_INVALID_PARAMETER: WIN32.ERROR_INVALID_PARAMETER,
-  ERROR_OPERATION_ABORTED: WIN32.ERROR_OPERATION_ABORTED,
-  NERR_NetworkError: NERR.NERR_NetworkError,
-  NERR_NameNotFound: NERR.NERR_NameNotFound,
-  NERR_PausedRemote: NERR.NERR_PausedRemote,
-  NERR_BadReceive: NERR.NERR_BadReceive,
-} as const;
-
-const NAMES = new Map<number, string>(Object.entries(NetApiStatus).map(([k, v]) => [v, k]));
-
-/** Symbolic name of a NET_API_STATUS (catalogue first, then this module's own names). */
-export function netApiStatusName(code: number): string {
-  return NAMES.get(code) ?? win32(code).name;
-}
+export { NetApiStatus, netApiStatusName } from './net-api-status.js';
 
 const ERRDOS = DOS_CLASS.ERRDOS;
 const ERRSRV = DOS_CLASS.ERRSRV;

@@ -5,7 +5,7 @@
 import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import { usageError } from '../status/error.js';
-import { MESSAGE_MAX_NAME_BYTES as MAX_NAME_BYTES } from '../smb/index.js';
+import { MESSAGE_MAX_NAME_BYTES as MAX_NAME_BYTES } from '../smb/message.js';
 
 /** Samba's default `dos charset` and the Western European OEM code page. */
 export const DEFAULT_CODEPAGE = 'cp850';

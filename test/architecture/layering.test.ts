@@ -28,7 +28,7 @@ const ONLY: Record<string, readonly string[]> = {
  * decided inside src/smb, so nothing above it reaches into smb/smb1 or smb/smb2.
  */
 const FACADE: Record<string, readonly string[]> = {
-  smb: ['smb/index.ts', 'smb/connect.ts', 'smb/types.ts', 'smb/dialects.ts'],
+  smb: ['smb/index.ts', 'smb/connect.ts', 'smb/types.ts', 'smb/dialects.ts', 'smb/message.ts', 'smb/errors.ts'],
 };
 
 export interface ImportArrow {

@@ -1,5 +1,8 @@
 /** Maps SMB1 reply status (NT or DOS form, [MS-CIFS] §2.2.3.1) to typed errors from the status catalogue. */
-import { DOS, DOS_CLASS, NT, NetsendError, dosStatusError, ntStatusError } from '../../status/index.js';
+import { NetsendError } from '../../status/error.js';
+import { DOS, DOS_CLASS } from '../../status/dos.js';
+import { NT } from '../../status/ntstatus.js';
+import { dosStatusError, ntStatusError } from '../../status/builders.js';
 import { smb1Status, type Smb1Header, type Smb1Status } from './header.js';
 
 

@@ -19,15 +19,50 @@ try {
   console.warn('scripts/bundle-cli.mjs: rolldown not installed; the bins will load dist/cli/*.js');
   process.exit(0);
 }
-// One build per bin: each entry file then holds everything its bin loads at start (one file to read
-// and link); only what a command imports on demand (remote send, listen) becomes a chunk.
+/** dist files (relative to dist/) that `roots` reach through static imports: what one dynamic import loads. */
+function staticClosure(roots) {
+  const seen = new Set();
+  const stack = roots.map((r) => path.join(dist, r));
+  while (stack.length > 0) {
+    const file = stack.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^(?:import|export)\s[^;]*?\sfrom\s*['"](\.[^'"]+)['"]|^import\s*['"](\.[^'"]+)['"]/gm)) stack.push(path.resolve(path.dirname(file), m[1] ?? m[2]));
+  }
+  return seen;
+}
+
+// What a direct send imports when it runs (runSend in src/cli/main.ts): one chunk, not one per module
+// shared with other commands (a file costs a resolve, a read and a link).
+const DIRECT_SEND = staticClosure(['messenger/send.js', 'messenger/status-map.js', 'messenger/resolve.js', 'messenger/text.js']);
+// Likewise the remote path's stack (SMB2/3, NTLM, DCE/RPC; runRemoteSend and runInfo in src/cli/remote.ts).
+const REMOTE = staticClosure(['messenger/remote.js']);
+
+// One build per bin: each entry file holds everything its bin loads at start (one file to read and
+// link: rolldown's `$initial` tag captures the entry's static closure, and 'allow-extension' lets it
+// stay in the entry file); what a command imports on demand (src/cli runners: a send, remote, listen)
+// becomes chunks, so `--help` reads one file and a direct send no SMB2/NTLM/RPC code.
 for (const [entry, name] of [['cli/main.js', 'cli'], ['cli/sendnetmsg.js', 'sendnetmsg']]) {
   await rolldown.build({
     input: { [`${name}.bundle`]: path.join(dist, entry) },
     platform: 'node',
     // iconv-lite stays the package's runtime dependency (its code-page tables load on demand).
     external: [/^node:/, 'iconv-lite'],
-    output: { dir: dist, format: 'esm', entryFileNames: '[name].js', chunkFileNames: `${name}-chunk-[hash].js` },
+    preserveEntrySignatures: 'allow-extension',
+    output: {
+      dir: dist,
+      format: 'esm',
+      entryFileNames: '[name].js',
+      chunkFileNames: `${name}-chunk-[hash].js`,
+      codeSplitting: {
+        groups: [
+          { name: `${name}-start`, tags: ['$initial'], priority: 2 },
+          { name: `${name}-send`, test: (id) => DIRECT_SEND.has(id), priority: 1 },
+          { name: `${name}-remote`, test: (id) => REMOTE.has(id), priority: 0 },
+        ],
+      },
+    },
     logLevel: 'warn',
   });
 }

@@ -35,7 +35,9 @@ function staticClosure(roots) {
 
 // What a direct send imports when it runs (runSend in src/cli/main.ts): one chunk, not one per module
 // shared with other commands (a file costs a resolve, a read and a link).
-const DIRECT_SEND = staticClosure(['messenger/send.js', 'messenger/status-map.js', 'messenger/resolve.js', 'messenger/text.js']);
+const DIRECT_SEND = staticClosure(['messenger/send.js', 'messenger/status-map.js', 'messenger/text.js']);
+// NetBIOS name resolution, which a send loads only for a NAME without --host.
+const RESOLVE = staticClosure(['messenger/resolve.js']);
 // Likewise the remote path's stack (SMB2/3, NTLM, DCE/RPC; runRemoteSend and runInfo in src/cli/remote.ts).
 const REMOTE = staticClosure(['messenger/remote.js']);
 
@@ -57,9 +59,10 @@ for (const [entry, name] of [['cli/main.js', 'cli'], ['cli/sendnetmsg.js', 'send
       chunkFileNames: `${name}-chunk-[hash].js`,
       codeSplitting: {
         groups: [
-          { name: `${name}-start`, tags: ['$initial'], priority: 2 },
-          { name: `${name}-send`, test: (id) => DIRECT_SEND.has(id), priority: 1 },
-          { name: `${name}-remote`, test: (id) => REMOTE.has(id), priority: 0 },
+          { name: `${name}-start`, tags: ['$initial'], priority: 4 },
+          { name: `${name}-send`, test: (id) => DIRECT_SEND.has(id), priority: 3 },
+          { name: `${name}-resolve`, test: (id) => RESOLVE.has(id), priority: 2 },
+          { name: `${name}-remote`, test: (id) => REMOTE.has(id), priority: 1 },
         ],
       },
     },

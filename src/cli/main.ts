@@ -276,8 +276,8 @@ export async function readRecipientAndText({ positionals, io }: CommandContext):
 
 /** The direct send's modules, loaded on its first use. */
 async function sendModules() {
-  const [send, statusMap, resolve, text] = await Promise.all([import('../messenger/send.js'), import('../messenger/status-map.js'), import('../messenger/resolve.js'), import('../messenger/text.js')]);
-  return { ...send, ...statusMap, ...resolve, ...text };
+  const [send, statusMap, text] = await Promise.all([import('../messenger/send.js'), import('../messenger/status-map.js'), import('../messenger/text.js')]);
+  return { ...send, ...statusMap, ...text };
 }
 
 function failureOutcome(target: string, e: unknown, netApiStatusFor: (e: unknown) => number): CliOutcome {
@@ -299,7 +299,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
   const { name, text } = await readRecipientAndText(ctx);
   const delegate = SEND_DELEGATES.find((d) => d.applies(values));
   if (delegate) return delegate.run({ ...ctx, name, text });
-  const { LINE_ENDINGS, prepareMessage, sendMessage, netApiStatusFor, resolveMessengerTarget, unmappableWarning } = await sendModules();
+  const { LINE_ENDINGS, prepareMessage, sendMessage, netApiStatusFor, unmappableWarning } = await sendModules();
 
   const port = intOption(values, 'port', 1, 65535) ?? 139;
   const timeoutMs = intOption(values, 'timeout', 1, 3_600_000);
@@ -340,6 +340,8 @@ async function runSend(ctx: CommandContext): Promise<number> {
       const wins = stringOption(values, 'wins');
       const broadcast = stringOption(values, 'broadcast');
       const lmhosts = stringOption(values, 'lmhosts');
+      // Name resolution (UDP 137) loads only when NAME has no --host.
+      const { resolveMessengerTarget } = await import('../messenger/resolve.js');
       const t = await resolveMessengerTarget(name, {
         timeoutMs: timeoutMs ?? 3_000,
         ...(base.codepage !== undefined ? { codepage: base.codepage } : {}),

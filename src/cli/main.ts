@@ -23,7 +23,7 @@ import type { SendResult } from '../messenger/send.js';
 import type { ReceivedMessage } from '../messenger/receiver.js';
 import * as net from 'node:net';
 import { readFileSync } from 'node:fs';
-import type { LineEndings } from '../messenger/text.js';
+import { LINE_ENDINGS, checkMessageText, type LineEndings } from '../messenger/text-rules.js';
 import { sanitizeForTerminal, sanitizingWriter, toSafeJson } from '../util/sanitize.js';
 import { formatPopup } from '../messenger/popup.js';
 import { REMOTE_OPTIONS, runInfo, runRemoteSend } from './remote.js';
@@ -269,7 +269,6 @@ export async function readRecipientAndText({ positionals, io }: CommandContext):
     text = (await readAll(io.stdin)).replace(/\r?\n$/, '');
   }
   if (text.length === 0) throw new UsageError('empty message');
-  const { checkMessageText } = await import('../messenger/text.js');
   checkMessageText(text);
   return { name, text };
 }
@@ -277,7 +276,7 @@ export async function readRecipientAndText({ positionals, io }: CommandContext):
 /** The direct send's modules, loaded on its first use. */
 async function sendModules() {
   const [send, statusMap, text] = await Promise.all([import('../messenger/send.js'), import('../messenger/status-map.js'), import('../messenger/text.js')]);
-  return { ...send, ...statusMap, ...text };
+  return { prepareMessage: send.prepareMessage, sendMessage: send.sendMessage, netApiStatusFor: statusMap.netApiStatusFor, unmappableWarning: text.unmappableWarning };
 }
 
 function failureOutcome(target: string, e: unknown, netApiStatusFor: (e: unknown) => number): CliOutcome {
@@ -299,7 +298,6 @@ async function runSend(ctx: CommandContext): Promise<number> {
   const { name, text } = await readRecipientAndText(ctx);
   const delegate = SEND_DELEGATES.find((d) => d.applies(values));
   if (delegate) return delegate.run({ ...ctx, name, text });
-  const { LINE_ENDINGS, prepareMessage, sendMessage, netApiStatusFor, unmappableWarning } = await sendModules();
 
   const port = intOption(values, 'port', 1, 65535) ?? 139;
   const timeoutMs = intOption(values, 'timeout', 1, 3_600_000);
@@ -327,6 +325,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
     ...(values['no-negotiate'] === true ? { negotiate: false } : {}),
     ...retryOptionsFrom(values),
   };
+  const { prepareMessage, sendMessage, netApiStatusFor, unmappableWarning } = await sendModules();
   // Usage problems (names, code page, size) fail before any traffic, for every target alike.
   // An IP address as NAME (no --host) is asked for its messenger name first, like `net send <ip>`.
   const byAddress = targets.length === 0 && net.isIP(name) !== 0;

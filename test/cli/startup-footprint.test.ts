@@ -1,13 +1,52 @@
 /**
- * What the CLI's common path loads (issue 12, start-up time; the time itself is measured by
+ * What the CLI's common paths load (issue 12, start-up time; the time itself is measured by
  * bench/cli-startup.mjs, never here): preparing an ASCII message in the default code page must not
- * load iconv-lite, and a message that needs a code page table must.
+ * load iconv-lite, and a message that needs a code page table must; `--help`, `--version` and usage
+ * errors load no protocol code; a direct send loads NBSS and the SMB1 message client but no SMB2,
+ * NTLM, DCE/RPC, receiver or pcap code; and the bundle `npm run build` makes reads one file for
+ * `--help` and one more for a direct send. What a process loaded is recorded by a module loader hook
+ * (node:module register) that logs every file URL it loads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildCli, type BuiltCli } from '../helpers/cli-process.js';
+import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Protocol code: what `--help` must never load (smb/dialects.ts is the dialect-name list the help text shows). */
+const PROTOCOL = /^(transport|smb|auth|crypto|rpc|pcap)\/|^status\/ntstatus-table\.js$|^messenger\/(send|receiver|remote|resolve|status-map|text)\.js$/;
+/** What a direct send with --host must not load: SMB2/3, NTLM, DCE/RPC, the receivers, pcap, name resolution. */
+const NOT_DIRECT = /^(smb\/smb2|auth|crypto|rpc|pcap)\/|^smb\/(connect|index)\.js$|^smb\/smb1\/client\.js$|^messenger\/(receiver|remote|mailslot-receiver|udp-rpc|udp-receiver|resolve)\.js$|^transport\/nameservice\.js$/;
+
+/**
+ * Writes a loader hook into `dir` and returns the node arguments that install it: each loaded file
+ * URL is appended to the file named by NETSEND_LOAD_LOG.
+ */
+function loadRecorder(dir: string): string[] {
+  fs.writeFileSync(
+    path.join(dir, 'load-hooks.mjs'),
+    "import { appendFileSync } from 'node:fs';\n" +
+      'export async function load(url, context, next) {\n' +
+      "  if (url.startsWith('file:')) appendFileSync(process.env.NETSEND_LOAD_LOG, url + '\\n');\n" +
+      '  return next(url, context);\n' +
+      '}\n',
+  );
+  fs.writeFileSync(path.join(dir, 'load-register.mjs'), "import { register } from 'node:module';\nregister('./load-hooks.mjs', import.meta.url);\n");
+  return ['--import', pathToFileURL(path.join(dir, 'load-register.mjs')).href];
+}
+
+/** Runs the bin with the recorder; the dist files it loaded, relative to dist/ (e.g. 'cli/main.js'). */
+function distLoads(cli: BuiltCli, args: string[], env: NodeJS.ProcessEnv = {}): { files: string[]; status: number | null; output: string } {
+  const log = path.join(cli.dir, `loads-${process.hrtime.bigint()}.txt`);
+  const r = spawnSync(process.execPath, [...loadRecorder(cli.dir), cli.bin, ...args], { cwd: cli.dir, encoding: 'utf8', input: '', env: { ...process.env, ...env, NETSEND_LOAD_LOG: log }, timeout: 60_000 });
+  const dist = pathToFileURL(path.join(cli.dir, 'dist')).href + '/';
+  const files = fs.existsSync(log) ? [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length)))].sort() : [];
+  return { files, status: r.status, output: r.stdout + r.stderr };
+}
 
 describe('start-up footprint of the send path', () => {
   let cli: BuiltCli;
@@ -37,3 +76,78 @@ describe('start-up footprint of the send path', () => {
     expect(loadsIconv('hello', 'cp437')).toBe(true);
   });
 });
+
+describe('what a command loads (tsc dist, one file per module)', () => {
+  let cli: BuiltCli;
+  beforeAll(() => {
+    cli = buildCli();
+  }, 120_000);
+  afterAll(() => cli?.remove());
+
+  it('--help, --version, help COMMAND and usage errors load no protocol code', () => {
+    for (const args of [['--help'], ['--version'], ['help', 'send'], ['listen', '--help'], ['--no-such-option'], ['--host', '127.0.0.1', '--line-endings', 'bogus', 'BOB', 'x']]) {
+      const r = distLoads(cli, args);
+      // The recorder saw the CLI itself (the test cannot pass on an empty log).
+      expect(r.files, args.join(' ')).toContain('cli/main.js');
+      expect(r.files.filter((f) => PROTOCOL.test(f) && f !== 'smb/dialects.js'), args.join(' ')).toEqual([]);
+    }
+  });
+});
+
+describe.runIf(interopEnabled())('what a send loads, against Samba', () => {
+  let cli: BuiltCli;
+  let samba: SambaInstance;
+  beforeAll(async () => {
+    cli = buildCli();
+    samba = await startSamba();
+  }, 120_000);
+  afterAll(async () => {
+    await samba?.stop();
+    cli?.remove();
+  });
+
+  it('a direct send loads NBSS and the SMB1 message client, no SMB2, NTLM, RPC, receiver, pcap or name resolution', async () => {
+    const r = distLoads(cli, ['--host', samba.host, '--from', 'FOOT', 'bob', 'footprint']);
+    expect(r.status, r.output).toBe(0);
+    expect((await samba.waitForMessages(1)).at(-1)).toMatchObject({ from: 'FOOT', text: 'footprint' });
+    expect(r.files).toEqual(expect.arrayContaining(['messenger/send.js', 'transport/nbss.js', 'smb/smb1/message-client.js']));
+    expect(r.files.filter((f) => NOT_DIRECT.test(f))).toEqual([]);
+  });
+
+  it('a remote send loads the SMB2 and RPC stack (the recorder tells the paths apart)', () => {
+    const r = distLoads(cli, ['--server', samba.host, '-U', samba.user.name, 'BOB', 'remote'], { NETSEND_PASSWORD: samba.user.password });
+    expect(r.files).toEqual(expect.arrayContaining(['messenger/remote.js', 'smb/smb2/client.js', 'rpc/client.js']));
+  });
+});
+
+describe('the bundle: files read per command', () => {
+  let cli: BuiltCli;
+  beforeAll(() => {
+    cli = buildCli();
+    fs.mkdirSync(path.join(cli.dir, 'scripts'));
+    fs.copyFileSync(path.join(ROOT, 'scripts/bundle-cli.mjs'), path.join(cli.dir, 'scripts/bundle-cli.mjs'));
+    execFileSync(process.execPath, [path.join(cli.dir, 'scripts/bundle-cli.mjs')], { cwd: cli.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  }, 120_000);
+  afterAll(() => cli?.remove());
+
+  it('--help and --version read the entry file only', () => {
+    for (const args of [['--help'], ['--version'], ['--no-such-option']]) {
+      const r = distLoads(cli, args);
+      expect(r.files, args.join(' ')).toEqual(['cli.bundle.js']);
+    }
+    expect(distLoads(cli, ['--help'], {}).output).toContain('Usage: netsend [send]');
+  });
+
+  it('a direct send reads one chunk more (refused here: nothing listens on the port)', () => {
+    const r = distLoads(cli, ['--host', '127.0.0.1', '--port', String(closedPort()), '--timeout', '2000', 'BOB', 'x']);
+    expect(r.status, r.output).toBe(1);
+    expect(r.files.length, r.files.join(' ')).toBe(2);
+    expect(r.files).toContain('cli.bundle.js');
+  });
+});
+
+/** A loopback TCP port with no listener (bound, then closed: the kernel refuses a connect to it). */
+function closedPort(): number {
+  const out = execFileSync(process.execPath, ['-e', "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });"], { encoding: 'utf8' });
+  return Number(out.trim());
+}

@@ -40,6 +40,8 @@ const DIRECT_SEND = staticClosure(['messenger/send.js', 'messenger/status-map.js
 const RESOLVE = staticClosure(['messenger/resolve.js']);
 // Likewise the remote path's stack (SMB2/3, NTLM, DCE/RPC; runRemoteSend and runInfo in src/cli/remote.ts).
 const REMOTE = staticClosure(['messenger/remote.js']);
+// sendnetmsg always looks the name up, then sends directly (netMessageBufferSend, src/messenger/api.ts).
+const API_SEND = staticClosure(['messenger/api.js']);
 
 // One build per bin: each entry file holds everything its bin loads at start (one file to read and
 // link: rolldown's `$initial` tag captures the entry's static closure, and 'allow-extension' lets it
@@ -60,7 +62,7 @@ for (const [entry, name] of [['cli/main.js', 'cli'], ['cli/sendnetmsg.js', 'send
       codeSplitting: {
         groups: [
           { name: `${name}-start`, tags: ['$initial'], priority: 4 },
-          { name: `${name}-send`, test: (id) => DIRECT_SEND.has(id), priority: 3 },
+          { name: `${name}-send`, test: (id) => DIRECT_SEND.has(id) || (name === 'sendnetmsg' && API_SEND.has(id)), priority: 3 },
           { name: `${name}-resolve`, test: (id) => RESOLVE.has(id), priority: 2 },
           { name: `${name}-remote`, test: (id) => REMOTE.has(id), priority: 1 },
         ],

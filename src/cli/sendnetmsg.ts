@@ -13,8 +13,7 @@
  *
  * Exit status: 0 when NERR_Success, 1 otherwise (usage included, as the sample does).
  */
-import { netMessageBufferSend } from '../messenger/api.js';
-import { NetApiStatus } from '../messenger/status-map.js';
+import { NetApiStatus } from '../messenger/net-api-status.js';
 
 export interface SendnetmsgIO {
   stderr: { write(s: string): unknown };
@@ -55,6 +54,8 @@ export async function sendnetmsgMain(argv: readonly string[], io: SendnetmsgIO):
   const [srcName, dstName, message] = argv as [string, string, string];
   const env = io.env;
   const timeoutMs = timeoutFrom(env);
+  // The send stack loads after the argument check: a usage error reads no protocol code (issue 12).
+  const { netMessageBufferSend } = await import('../messenger/api.js');
   const status = await netMessageBufferSend(null, dstName, srcName, message, {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(io.signal ? { signal: io.signal } : {}),

@@ -17,8 +17,10 @@ import { NetsendError } from '../status/error.js';
 import { sendMessage, type SendMessageOptions, type SendResult } from './send.js';
 import { NetApiStatus, netApiStatusFor } from './status-map.js';
 import { resolveMessengerName, type ResolveOptions } from './resolve.js';
-import { sendViaWorkstation, type RemoteConnectOptions, type RemoteSendOptions } from './remote.js';
-import { sendViaUdpRpc, type UdpRpcSendOptions, type UdpRpcSendResult } from './udp-rpc.js';
+// The remote (SMB2/NTLM/RPC) and connectionless-RPC paths load on their first use: a direct send
+// (the sendnetmsg bin) reads neither (issue 12, start-up).
+import type { RemoteConnectOptions, RemoteSendOptions } from './remote.js';
+import type { UdpRpcSendOptions, UdpRpcSendResult } from './udp-rpc.js';
 
 /** The remote path's signature (`netMessageBufferSendRemote` below). */
 export type RemoteSend = (server: string, msgName: string, from: string | null, text: string, options: NetMessageBufferSendOptions) => Promise<number>;
@@ -97,6 +99,7 @@ export async function netMessageBufferSend(
     }
     const { resolve: _r, remoteSend: _s, nameService: _n, onResult, transport, udp, onUdpResult, ...rest } = options;
     const viaUdp = async (): Promise<number> => {
+      const { sendViaUdpRpc } = await import('./udp-rpc.js');
       const u = await sendViaUdpRpc({
         host: host!,
         to: msgName,
@@ -134,5 +137,6 @@ export const netMessageBufferSendRemote: RemoteSend = async (server, msgName, fr
   if (options.retries !== undefined && o.retries === undefined) o.retries = options.retries;
   if (options.retryUnconfirmed !== undefined && o.retryUnconfirmed === undefined) o.retryUnconfirmed = options.retryUnconfirmed;
   if (options.retryDelayMs !== undefined && o.retryDelayMs === undefined) o.retryDelayMs = options.retryDelayMs;
+  const { sendViaWorkstation } = await import('./remote.js');
   return (await sendViaWorkstation(o)).netApiStatus;
 };

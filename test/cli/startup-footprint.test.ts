@@ -40,9 +40,9 @@ function loadRecorder(dir: string): string[] {
 }
 
 /** Runs the bin with the recorder; the dist files it loaded, relative to dist/ (e.g. 'cli/main.js'). */
-function distLoads(cli: BuiltCli, args: string[], env: NodeJS.ProcessEnv = {}): { files: string[]; status: number | null; output: string } {
+function distLoads(cli: BuiltCli, args: string[], env: NodeJS.ProcessEnv = {}, bin: string = cli.bin): { files: string[]; status: number | null; output: string } {
   const log = path.join(cli.dir, `loads-${process.hrtime.bigint()}.txt`);
-  const r = spawnSync(process.execPath, [...loadRecorder(cli.dir), cli.bin, ...args], { cwd: cli.dir, encoding: 'utf8', input: '', env: { ...process.env, ...env, NETSEND_LOAD_LOG: log }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...loadRecorder(cli.dir), bin, ...args], { cwd: cli.dir, encoding: 'utf8', input: '', env: { ...process.env, ...env, NETSEND_LOAD_LOG: log }, timeout: 60_000 });
   const dist = pathToFileURL(path.join(cli.dir, 'dist')).href + '/';
   const files = fs.existsSync(log) ? [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length)))].sort() : [];
   return { files, status: r.status, output: r.stdout + r.stderr };
@@ -83,6 +83,20 @@ describe('what a command loads (tsc dist, one file per module)', () => {
     cli = buildCli();
   }, 120_000);
   afterAll(() => cli?.remove());
+
+  it('sendnetmsg: a usage error loads no protocol code, a send no SMB2, NTLM or RPC', () => {
+    const usage = distLoads(cli, ['only-two', 'args'], {}, cli.binOf('sendnetmsg.js'));
+    expect(usage.output).toContain('Usage: sendnetmsg');
+    expect(usage.files).toContain('cli/sendnetmsg.js');
+    expect(usage.files.filter((f) => PROTOCOL.test(f))).toEqual([]);
+    // A lookup that finds no one (an empty LMHOSTS file, a name query to a port nobody answers).
+    const lmhosts = path.join(cli.dir, 'lmhosts');
+    fs.writeFileSync(lmhosts, '# nobody\n');
+    const send = distLoads(cli, ['ALICE', 'NOBODY', 'hello'], { NETSEND_LMHOSTS: lmhosts, NETSEND_NO_DNS: '1', NETSEND_WINS: '127.0.0.1', NETSEND_TIMEOUT: '500' }, cli.binOf('sendnetmsg.js'));
+    expect(send.output).toContain('Error: NERR_NameNotFound');
+    expect(send.files).toEqual(expect.arrayContaining(['messenger/api.js', 'messenger/send.js', 'transport/nameservice.js']));
+    expect(send.files.filter((f) => /^(smb\/smb2|auth|crypto|rpc|pcap)\/|^messenger\/(remote|udp-rpc|receiver)\.js$/.test(f))).toEqual([]);
+  });
 
   it('--help, --version, help COMMAND and usage errors load no protocol code', () => {
     for (const args of [['--help'], ['--version'], ['help', 'send'], ['listen', '--help'], ['--no-such-option'], ['--host', '127.0.0.1', '--line-endings', 'bogus', 'BOB', 'x']]) {
@@ -136,6 +150,9 @@ describe('the bundle: files read per command', () => {
       expect(r.files, args.join(' ')).toEqual(['cli.bundle.js']);
     }
     expect(distLoads(cli, ['--help'], {}).output).toContain('Usage: netsend [send]');
+    const usage = distLoads(cli, [], {}, cli.binOf('sendnetmsg.js'));
+    expect(usage.output).toContain('Usage: sendnetmsg');
+    expect(usage.files).toEqual(['sendnetmsg.bundle.js']);
   });
 
   it('a direct send reads one chunk more (refused here: nothing listens on the port)', () => {

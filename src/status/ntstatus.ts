@@ -2,15 +2,16 @@
  * NTSTATUS catalogue ([MS-ERREF] §2.3, §2.3.1). Layout of a value ([MS-ERREF] §2.3):
  * Sev(2) C(1) N(1) Facility(12) Code(16).
  */
-import { hex8, info, lazyCatalogue, lazyEntries, lazyValuesOfCatalogue, rowValue, type StatusInfo } from './table.js';
+import { hex8, info, lazyCatalogue, lazyEntries, lazyValuesOfCatalogue, rowLookup, type StatusInfo } from './table.js';
 import { NT_ROWS, type NtStatusName } from './ntstatus-table.js';
 import { dosError } from './dos.js';
 
 // Decoded on first lookup by number (table.ts lazyCatalogue); names resolve from the text until then.
 const CATALOGUE = lazyCatalogue(NT_ROWS);
+const ntByName = rowLookup(NT_ROWS);
 
 /** Name -> value for every NTSTATUS in the catalogue: `NT.STATUS_LOGON_FAILURE === 0xC000006D`. */
-export const NT = lazyValuesOfCatalogue<NtStatusName>(NT_ROWS, CATALOGUE);
+export const NT = lazyValuesOfCatalogue<NtStatusName>(NT_ROWS, CATALOGUE, ntByName);
 export type { NtStatusName };
 
 /** All rows, aliases included (for tests and tooling). */
@@ -82,7 +83,7 @@ function dosInNtForm(c: number): string | undefined {
 
 /** The value of an NTSTATUS name, or undefined when the catalogue lacks it. */
 export function ntStatusByName(name: string): number | undefined {
-  return rowValue(NT_ROWS, name);
+  return ntByName(name);
 }
 
 /** "STATUS_LOGON_FAILURE (0xC000006D)". */

@@ -128,6 +128,22 @@ export function rowValue(text: string, name: string): number | undefined {
 }
 
 /**
+ * rowValue for one table, remembering the names it found: a name read on a hot path (a status
+ * compared per message) costs a map lookup after the first search of the text. Names not found
+ * are not remembered, so arbitrary strings cannot grow the map.
+ */
+export function rowLookup(text: string): (name: string) => number | undefined {
+  const found = new Map<string, number>();
+  return (name) => {
+    const hit = found.get(name);
+    if (hit !== undefined) return hit;
+    const v = rowValue(text, name);
+    if (v !== undefined) found.set(name, v);
+    return v;
+  };
+}
+
+/**
  * Stand-in for an object or array that is built on first use: every operation on it fills
  * `target` once (`fill`) and then acts on it, so it behaves as the built value (frozen when
  * `fill` freezes it, an array when `target` is one). `peek` may answer a property read before
@@ -167,14 +183,14 @@ export function lazyView<T extends object>(target: T, fill: (target: T) => void,
 }
 
 /** A text table's `{ NAME: code }` (as valuesOfCatalogue), answering single names from the text until something needs it whole. */
-export function lazyValuesOfCatalogue<N extends string>(text: string, catalogue: Catalogue): { readonly [K in N]: number } {
+export function lazyValuesOfCatalogue<N extends string>(text: string, catalogue: Catalogue, lookup: (name: string) => number | undefined = rowLookup(text)): { readonly [K in N]: number } {
   return lazyView(
     {} as Record<string, number>,
     (out) => {
       for (const e of catalogue.entries) out[e.name] = e.code;
       Object.freeze(out);
     },
-    (name) => rowValue(text, name),
+    lookup,
   ) as { readonly [K in N]: number };
 }
 

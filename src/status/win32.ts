@@ -2,17 +2,19 @@
  * Win32 error codes and the LAN Manager NERR_* range ([MS-ERREF] §2.2). WERROR and NET_API_STATUS
  * share this number space; NERR_* occupy 2100-2999.
  */
-import { info, lazyCatalogue, lazyEntries, lazyValuesOfCatalogue, rowValue, type StatusInfo } from './table.js';
+import { info, lazyCatalogue, lazyEntries, lazyValuesOfCatalogue, rowLookup, type StatusInfo } from './table.js';
 import { NERR_ROWS, WIN32_ROWS, type NerrName, type Win32Name } from './win32-table.js';
 
 // Decoded on first lookup by number (table.ts lazyCatalogue); names resolve from the text until then.
 const WIN32_CAT = lazyCatalogue(WIN32_ROWS);
 const NERR_CAT = lazyCatalogue(NERR_ROWS);
+const win32ByNameInText = rowLookup(WIN32_ROWS);
+const nerrByNameInText = rowLookup(NERR_ROWS);
 
 /** Win32 error name -> value (ERROR_*, RPC_S_*, RPC_X_*, EPT_S_*). */
-export const WIN32 = lazyValuesOfCatalogue<Win32Name>(WIN32_ROWS, WIN32_CAT);
+export const WIN32 = lazyValuesOfCatalogue<Win32Name>(WIN32_ROWS, WIN32_CAT, win32ByNameInText);
 /** LAN Manager network error name -> value (NERR_*). */
-export const NERR = lazyValuesOfCatalogue<NerrName>(NERR_ROWS, NERR_CAT);
+export const NERR = lazyValuesOfCatalogue<NerrName>(NERR_ROWS, NERR_CAT, nerrByNameInText);
 export type { Win32Name, NerrName };
 
 /** Every Win32 row, for tests and tooling. */
@@ -33,5 +35,5 @@ export function win32(code: number): StatusInfo {
 
 /** The value of a Win32 or NERR name, or undefined when neither table has it. */
 export function win32ByName(name: string): number | undefined {
-  return rowValue(WIN32_ROWS, name) ?? rowValue(NERR_ROWS, name);
+  return win32ByNameInText(name) ?? nerrByNameInText(name);
 }

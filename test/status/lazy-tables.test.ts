@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lazyView, rowValue } from '../../src/status/table.js';
+import { lazyView, rowLookup, rowValue } from '../../src/status/table.js';
 import { NT_ROWS } from '../../src/status/ntstatus-table.js';
 import { NERR_ROWS, WIN32_ROWS } from '../../src/status/win32-table.js';
 import { NERR_ENTRIES, NT_STATUS_ENTRIES, NT_TO_WIN32_ENTRIES, WIN32_ENTRIES, ntStatusByName, win32ByName } from '../../src/status/index.js';
@@ -35,6 +35,11 @@ describe('names read from the table text before it is decoded', () => {
         expect(rowValue(NT_ROWS, s)).toBe(names.has(s) ? NT_STATUS_ENTRIES.find((e) => e.name === s)!.code : undefined);
       }),
     );
+  });
+
+  it('rowLookup answers as rowValue, the second time from memory', () => {
+    const lookup = rowLookup(NT_ROWS);
+    for (const name of ['STATUS_PENDING', 'STATUS_PENDING', 'constructor', 'constructor', 'STATUS_LOGON_FAILURE']) expect(lookup(name), name).toBe(rowValue(NT_ROWS, name));
   });
 
   it('the by-name lookups answer from the text', () => {

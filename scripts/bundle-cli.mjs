@@ -1,20 +1,16 @@
 #!/usr/bin/env node
 // `npm run build`, second step: bundles the CLI entry points of dist/ (tsc's output) into
-// dist/cli.bundle.cjs and dist/sendnetmsg.bundle.cjs (plus chunks), so starting a bin reads one file
-// for --help and two or three for a send instead of ~90 ES modules (bench/cli-startup.mjs measures
-// it). CommonJS, so that src/cli/bundle-loader.ts can compile it through vm.Script with a V8 code
-// cache on Node 20; each entry's first line is `//# netsend-bundle <sha256 of the rest>`, the
-// cache's key. The bins load a bundle when it exists and fall back to dist/cli/*.js, so a plain
-// `tsc` build still runs. The bundler is rolldown (a dev dependency); without it the bundle is
-// skipped, not failed.
-import { createHash } from 'node:crypto';
+// dist/cli.bundle.js and dist/sendnetmsg.bundle.js (plus shared chunks), so starting a bin reads
+// a few files instead of ~90 ES modules (bench/cli-startup.mjs measures it). The bins load a
+// bundle when it exists and fall back to dist/cli/*.js, so a plain `tsc` build still runs.
+// The bundler is rolldown (a dev dependency); without it the bundle is skipped, not failed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 // A stale bundle must never outlive a rebuild of dist/cli.
-for (const f of fs.readdirSync(dist)) if (/^(cli|sendnetmsg)(\.bundle|-chunk-.*)\.c?js$/.test(f)) fs.rmSync(path.join(dist, f));
+for (const f of fs.readdirSync(dist)) if (/^(cli|sendnetmsg)(\.bundle|-chunk-.*)\.js$/.test(f)) fs.rmSync(path.join(dist, f));
 
 let rolldown;
 try {
@@ -60,9 +56,9 @@ for (const [entry, name] of [['cli/main.js', 'cli'], ['cli/sendnetmsg.js', 'send
     preserveEntrySignatures: 'allow-extension',
     output: {
       dir: dist,
-      format: 'cjs',
-      entryFileNames: '[name].cjs',
-      chunkFileNames: `${name}-chunk-[hash].cjs`,
+      format: 'esm',
+      entryFileNames: '[name].js',
+      chunkFileNames: `${name}-chunk-[hash].js`,
       codeSplitting: {
         groups: [
           { name: `${name}-start`, tags: ['$initial'], priority: 4 },
@@ -74,7 +70,4 @@ for (const [entry, name] of [['cli/main.js', 'cli'], ['cli/sendnetmsg.js', 'send
     },
     logLevel: 'warn',
   });
-  const entryFile = path.join(dist, `${name}.bundle.cjs`);
-  const code = fs.readFileSync(entryFile, 'utf8');
-  fs.writeFileSync(entryFile, `//# netsend-bundle ${createHash('sha256').update(code).digest('hex')}\n${code}`);
 }

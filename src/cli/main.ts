@@ -17,7 +17,7 @@
 import { parseArgs } from 'node:util';
 import { NetsendError, toNetsendError } from '../status/error.js';
 import type { TrafficTap } from '../util/tap.js';
-import { prepareMessage, sendMessage, type SendResult } from '../messenger/send.js';
+import { prepareMessage, sendMessage, SEND_PIPELINING, type SendPipelining, type SendResult } from '../messenger/send.js';
 import type { ReceivedMessage } from '../messenger/receiver.js';
 import { netApiStatusFor } from '../messenger/status-map.js';
 import { resolveMessengerTarget } from '../messenger/resolve.js';
@@ -58,6 +58,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'codepage', type: 'string', arg: 'CP', help: 'OEM/ANSI code page for names and text (default cp850): cpNNN, ibmNNN, windows-NNNN, Shift_JIS, GBK, EUC-KR, Big5', commands: ['send', 'listen'] },
   { name: 'single-block', type: 'boolean', help: 'one SMB_COM_SEND_MESSAGE (≤128 bytes) after an SMB1 NEGOTIATE, instead of start/text/end blocks', commands: ['send'] },
   { name: 'no-negotiate', type: 'boolean', help: 'never send SMB1 NEGOTIATE first', commands: ['send'] },
+  { name: 'pipeline', type: 'string', arg: 'MODE', help: 'multi-block requests: auto (default: after-start), off (lock-step), after-start (start block, then text and end blocks together), full (all at once with group id 0: one round trip on Samba)', commands: ['send'] },
   { name: 'line-endings', type: 'string', arg: 'MODE', help: 'crlf (default: shows on Windows and Samba), msrp (0x14), lf, raw', commands: ['send'] },
   { name: 'max-bytes', type: 'string', arg: 'N', help: 'limit on the encoded text (default 652, [MS-MSRP] §3.2.4.4)', commands: ['send'] },
   { name: 'timeout', type: 'string', arg: 'MS', help: 'deadline of each attempt per target in milliseconds (default 10000)', commands: ['send'] },
@@ -278,6 +279,14 @@ function failureOutcome(target: string, e: unknown): CliOutcome {
   return { target, ok: false, delivery: 'failed', netApiStatus: netApiStatusFor(err), status: { layer: err.layer, code: err.code, name: err.name, message: err.message } };
 }
 
+/** --pipeline MODE as the sendMessage option. */
+function pipelineOption(values: ParsedValues): { pipeline?: SendPipelining } {
+  const p = stringOption(values, 'pipeline');
+  if (p === undefined) return {};
+  if (!SEND_PIPELINING.includes(p as SendPipelining)) throw new UsageError(`--pipeline must be one of ${SEND_PIPELINING.join(', ')}`);
+  return { pipeline: p as SendPipelining };
+}
+
 function sendOutcome(target: string, r: SendResult): CliOutcome {
   return { target, ok: r.ok, delivery: r.delivery, netApiStatus: r.netApiStatus, status: r.status, detail: { transport: r.transport, roundTrips: r.roundTrips, blocks: r.blocks, attempts: r.attempts } };
 }
@@ -317,6 +326,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
     ...(lineEndings !== undefined ? { lineEndings: lineEndings as LineEndings } : {}),
     mode: single ? ('single' as const) : ('auto' as const),
     ...(values['no-negotiate'] === true ? { negotiate: false } : {}),
+    ...pipelineOption(values),
     ...retryOptionsFrom(values),
   };
   // Usage problems (names, code page, size) fail before any traffic, for every target alike.

@@ -183,8 +183,7 @@ export class MessageCommandSession {
 
   /** Every 0xD7 and the 0xD6 of group `groupId` pipelined, after an accepted 0xD5. */
   private async sendTextPipelined(m: OutgoingMessage, groupId: number): Promise<void> {
-    const b = await this.pipeline(textRequests(m, groupId));
-    await this.settleText(m, b, 0);
+    await this.settleText(m, await this.pipeline(textRequests(m, groupId)));
   }
 
   /** 0xD5, 0xD7... and 0xD6 at once, the text under group 0 (see MessagePipelining). */
@@ -195,7 +194,7 @@ export class MessageCommandSession {
     const start = b.replies[0];
     if (!accepted(start)) throw b.firstRefusal!.error;
     const groupId = start!.groupId ?? 0;
-    if (groupId === 0) return this.settleText(m, b, 1);
+    if (groupId === 0) return this.settleText(m, b);
     if (!b.broken && !b.replies.slice(1).some(accepted)) {
       // Nothing of the text was taken under the wrong id, so nothing can show twice.
       this.opts.onRecovery?.('group-resend');
@@ -205,17 +204,19 @@ export class MessageCommandSession {
   }
 
   /**
-   * After a pipelined text batch (its first text request at `first`): success, a lock-step fallback,
-   * or the first refusal. Falling back is safe only when the 0xD6 was refused or never written (the
-   * message was not completed, so nothing was shown: [MS-MSRP] §3.2.4.5 shows it at the end) and
-   * the refused request was not the batch's first, i.e. it came while another was outstanding.
+   * After a pipelined batch that ends with the 0xD6 (its 0xD5, if any, accepted): success, a
+   * lock-step fallback, or the first refusal. Falling back is safe only when the 0xD6 was refused
+   * or never written (the message was not completed, so nothing was shown: [MS-MSRP] §3.2.4.5 shows
+   * it at the end) and the refused request was not the batch's first, i.e. it came while another
+   * was outstanding (a server that takes one request at a time). A refused first request is the
+   * server's answer to the message itself, which lock-step would only repeat.
    */
-  private async settleText(m: OutgoingMessage, b: Batch, first: number): Promise<void> {
+  private async settleText(m: OutgoingMessage, b: Batch): Promise<void> {
     const refusal = b.firstRefusal;
     if (refusal === null) return;
     const end = b.replies[b.replies.length - 1];
     const endNotTaken = end === undefined ? !b.broken : !accepted(end);
-    if (refusal.index > first && endNotTaken && !b.broken && !this.stream.closed) {
+    if (refusal.index > 0 && endNotTaken && !b.broken && !this.stream.closed) {
       this.opts.onRecovery?.('lock-step');
       return this.sendLockStep(m);
     }

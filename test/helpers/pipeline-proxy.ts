@@ -24,6 +24,8 @@ export interface PipelineProxyOptions {
   releaseAt?: (replyIndex: number) => number;
   /** Answer requests that arrive while one is outstanding with an error instead of forwarding them. */
   oneAtATime?: boolean;
+  /** Where to listen (default 127.0.0.1, an ephemeral port); port 139 makes a client speak NBSS. */
+  listen?: { host: string; port: number };
 }
 
 export interface ConnectionLog {
@@ -132,9 +134,13 @@ export async function startPipelineProxy(opts: PipelineProxyOptions): Promise<Pi
     client.on('close', end).on('error', end);
     upstream.on('close', end).on('error', end);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = opts.listen?.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.listen?.port ?? 0, host, resolve);
+  });
   return {
-    host: '127.0.0.1',
+    host,
     port: (server.address() as net.AddressInfo).port,
     connections,
     close: () =>

@@ -14,6 +14,7 @@ const compareOnly = process.argv.includes('--compare-only');
 const n = process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? '20';
 const runs = [
   ['messenger.mjs', n],
+  ['pipeline.mjs', n],
   ['smb1.mjs', n],
   ['smb2.mjs', n],
   ['remote.mjs', n],

@@ -11,6 +11,7 @@ import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba
 import { sendMessage, type SendResult } from '../../src/messenger/send.js';
 import { MAX_PIPELINED_REQUESTS } from '../../src/smb/index.js';
 import { startPipelineProxy, type PipelineProxy } from '../helpers/pipeline-proxy.js';
+import { smb1Command, startProxy, type Proxy } from '../helpers/proxy.js';
 
 const MODES = ['off', 'after-start', 'full'] as const;
 type Mode = (typeof MODES)[number];
@@ -100,6 +101,54 @@ describe.runIf(interopEnabled())('pipelined message blocks against Samba', () =>
       expect(proxy.connections[0]!.refusedByProxy).toBeGreaterThan(0);
     });
   }
+
+  describe('outcomes when a reply is held back (the deadline runs out)', () => {
+    let held: Proxy | undefined;
+    afterEach(async () => {
+      await held?.close();
+      held = undefined;
+    });
+
+    async function sendHeld(command: number, pipeline: Mode, text: string): Promise<SendResult> {
+      held = await startProxy({ upstream: { host: samba.host, port: 445 }, trigger: (f) => smb1Command(f) === command });
+      return sendMessage({ host: held.host, port: held.port, to: 'BOB', from: 'ALICE', text, pipeline, retries: 2, retryDelayMs: 0, timeoutMs: 2_000 });
+    }
+
+    /** The message arrives once; a later sentinel arriving first would show it never came. */
+    async function expectArrivedOnce(text: string): Promise<void> {
+      sent++;
+      for (let i = 0; i < 200 && !samba.messages().some((m) => m.text === text); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(samba.messages().filter((m) => m.text === text)).toHaveLength(1);
+    }
+
+    async function expectNeverArrived(text: string): Promise<void> {
+      const sentinel = `${text} sentinel`;
+      await deliver(sentinel, { port: 445, pipeline: 'off' });
+      expect(samba.messages().filter((m) => m.text === text)).toHaveLength(0);
+    }
+
+    it("after-start, the 0xD5 reply held: failed (nothing else was written), retried, never arrives", async () => {
+      const text = 'held d5 after-start';
+      const r = await sendHeld(0xd5, 'after-start', text);
+      // Each attempt meets the same held reply; failed sends are retried (3 attempts), none arrives.
+      expect(r).toMatchObject({ ok: false, delivery: 'failed', attempts: 3, netApiStatus: 2136, status: { layer: 'timeout' } });
+      await expectNeverArrived(text);
+    });
+
+    it('after-start, the 0xD7 reply held: the 0xD6 went with it, so unconfirmed, not retried, and it did arrive', async () => {
+      const text = 'held d7 after-start';
+      const r = await sendHeld(0xd7, 'after-start', text);
+      expect(r).toMatchObject({ ok: false, delivery: 'unconfirmed', attempts: 1, netApiStatus: 2136, status: { layer: 'timeout' } });
+      await expectArrivedOnce(text);
+    });
+
+    it("full, the 0xD5 reply held: everything was written, so unconfirmed, and it did arrive", async () => {
+      const text = 'held d5 full';
+      const r = await sendHeld(0xd5, 'full', text);
+      expect(r).toMatchObject({ ok: false, delivery: 'unconfirmed', attempts: 1, netApiStatus: 2136 });
+      await expectArrivedOnce(text);
+    });
+  });
 
   it('no message arrived twice', () => {
     // Every text above is distinct; Samba ran its message command once per delivery.

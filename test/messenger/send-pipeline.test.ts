@@ -196,6 +196,16 @@ describe('pipelined sends to scripted servers', () => {
     expect(delivered).toHaveLength(1);
   });
 
+  it('a refused block followed by an accepted 0xD6 (the server showed what it had): unconfirmed, no fallback, not retried', async () => {
+    const delivered: string[] = [];
+    const inner = acceptAll(null, delivered);
+    // Refuses the second request (the first 0xD7) with ERRSRV/ERRerror, takes the rest; 0xD6 completes what it holds.
+    const port = await scripted((req, st) => (st.n === 1 ? [encodeMessageResponse(decodeMessageRequest(req).header, { status: (1 << 16) | 2 })] : inner(req, st)));
+    const r = await sendMessage({ host: '127.0.0.1', port, to: 'BOB', from: 'A', text: 'w'.repeat(300), pipeline: 'after-start', retries: 2, retryDelayMs: 0, timeoutMs: 3000 });
+    expect(r).toMatchObject({ ok: false, delivery: 'unconfirmed', attempts: 1, netApiStatus: 2136, pipelineRecovery: null, status: { layer: 'dos', name: 'ERRSRV/ERRerror' } });
+    expect(delivered).toEqual(['w'.repeat(172)]);
+  });
+
   for (const mode of ['after-start', 'full'] as const) {
     it(`${mode}: a reply under a Mid no request has is a MalformedError; the 0xD6 was written, so unconfirmed`, async () => {
       const inner = acceptAll(null, []);

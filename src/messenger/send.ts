@@ -37,7 +37,8 @@ export const SEND_PIPELINING: readonly SendPipelining[] = ['auto', ...MESSAGE_PI
 
 /**
  * What 'auto' pipelining picks: 'after-start' (0xD5 alone, then every 0xD7 and the 0xD6 together:
- * 2 round trips after the session for any length, 4 → 3 on 139 for a short text).
+ * 2 round trips after the session up to 15 blocks (MAX_PIPELINED_REQUESTS in flight; the 652-byte
+ * default is 6), where lock-step takes 2 + blocks: 4 → 3 on 139 for a one-block text).
  *
  * Why not 'full' (1 round trip): its 0xD7s and 0xD6 must guess the MessageGroupId before the 0xD5
  * reply gives it ([MS-MSRP] §2.2.3.2.2). The guess 0 is right for Samba (WordCount 0 reply, id

@@ -42,7 +42,8 @@ export const SEND_PIPELINING: readonly SendPipelining[] = ['auto', ...MESSAGE_PI
  *
  * Why not 'full' (1 round trip): its 0xD7s and 0xD6 must guess the MessageGroupId before the 0xD5
  * reply gives it ([MS-MSRP] §2.2.3.2.2). The guess 0 is right for Samba (WordCount 0 reply, id
- * ignored) but not for a server that hands out ids as the spec says (Windows; our receiver, from 1).
+ * ignored) but not for a server that hands out ids as the spec says (our receiver, from 1; Windows
+ * per the spec, not observed).
  * One that checks them refuses the guesses, and 'full' then sends them again: 2 round trips, as
  * 'after-start', with more bytes. One that hands out ids without checking them accepts the guesses,
  * and the sender cannot tell whether the message it acknowledged is this one: 'unconfirmed', exit
@@ -70,7 +71,11 @@ export interface SendMessageOptions extends RetryOptions {
   /**
    * Multi-block only: 'off' (lock-step, a round trip per request), 'after-start', 'full', or 'auto'
    * (default: AUTO_PIPELINING). A server that refuses a pipelined request before the 0xD6 was taken
-   * gets the message again in lock-step on the same connection (SendResult.pipelineRecovery).
+   * gets the message again in lock-step on the same connection (SendResult.pipelineRecovery), and
+   * any retries of this send are lock-step. A connection that closes, or a reply that never comes,
+   * once the 0xD6 was written is 'unconfirmed' like any lost answer: a server that dropped pipelined
+   * requests cannot be told from one that showed the message, so nothing is sent again unless
+   * `retryUnconfirmed` says so.
    */
   pipeline?: SendPipelining;
   /** How line breaks in `text` are rewritten before encoding; default 'crlf'. */

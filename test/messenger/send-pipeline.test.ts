@@ -93,6 +93,9 @@ describe('pipelined sends to our receiver (group ids from 1)', () => {
       // Pipelined, the refused 0xD7 came while others were outstanding and the 0xD6 was refused: the
       // lock-step fallback ran (safe: nothing was shown) and met the same refusal.
       expect(results.map((r) => r.pipelineRecovery)).toEqual([null, 'lock-step', 'lock-step']);
+      // A retry after such an attempt goes lock-step from the start.
+      const retried = await sendMessage({ host: '127.0.0.1', port: small.port, to: 'BOB', from: 'A', text: textOf('long retried', 500), pipeline: 'after-start', retries: 1, retryDelayMs: 0, timeoutMs: 5000 });
+      expect(retried).toMatchObject({ ok: false, delivery: 'failed', attempts: 2, pipeline: 'off', pipelineRecovery: null });
     } finally {
       await small.close();
     }

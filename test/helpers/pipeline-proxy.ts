@@ -9,7 +9,9 @@
  *   relying on timing;
  * - `oneAtATime` makes the server look like one that takes one request at a time: a request that
  *   arrives while another is outstanding is not forwarded but answered by the proxy with
- *   ERRSRV/ERRerror (DOS form; the message commands do not negotiate NT status).
+ *   ERRSRV/ERRerror (DOS form; the message commands do not negotiate NT status), in its turn: replies
+ *   go back in request order, as a server that runs one connection's requests in order sends them
+ *   (the message commands all carry Mid 0, [MS-MSRP] §2.2.3, so order is what ties them).
  * Frames are cut at the 4-byte NBSS / Direct TCP header (the length in the low 17 / 24 bits; every
  * frame here is small). NBSS session packets (not SMB) pass through without being counted.
  */
@@ -84,10 +86,12 @@ export async function startPipelineProxy(opts: PipelineProxyOptions): Promise<Pi
     let outstanding = 0; // forwarded to the server, not yet answered by it
     let clientOutstanding = 0; // sent by the client, not yet answered to it
     let replies = 0;
-    const held: Buffer[] = [];
+    // One slot per client SMB request, in order; a slot is filled by the server's reply or the proxy's refusal.
+    const slots: { reply: Buffer | null }[] = [];
+    const forwarded: { reply: Buffer | null }[] = [];
     const release = (): void => {
-      while (held.length > 0 && log.requests >= (opts.releaseAt?.(replies) ?? 0)) {
-        const f = held.shift()!;
+      while (slots.length > 0 && slots[0]!.reply !== null && log.requests >= (opts.releaseAt?.(replies) ?? 0)) {
+        const f = slots.shift()!.reply!;
         replies++;
         clientOutstanding--;
         log.requestsSeen.push(log.requests);
@@ -104,13 +108,16 @@ export async function startPipelineProxy(opts: PipelineProxyOptions): Promise<Pi
         log.requests++;
         clientOutstanding++;
         log.maxOutstanding = Math.max(log.maxOutstanding, clientOutstanding);
+        const slot = { reply: null as Buffer | null };
+        slots.push(slot);
         if (opts.oneAtATime && outstanding > 0) {
           log.refusedByProxy++;
           const header = decodeSmb1Header(new ByteReader(f.subarray(4), 'proxy'));
-          held.push(frameLike(encodeMessageResponse(header, { status: dosStatusField(0x02, 0x0001) })));
+          slot.reply = frameLike(encodeMessageResponse(header, { status: dosStatusField(0x02, 0x0001) }));
           continue;
         }
         outstanding++;
+        forwarded.push(slot);
         upstream.write(f);
       }
       release();
@@ -122,8 +129,11 @@ export async function startPipelineProxy(opts: PipelineProxyOptions): Promise<Pi
           client.write(f);
           continue;
         }
-        if ((f[4 + 9]! & SMB1Flags.REPLY) !== 0) outstanding--;
-        held.push(f);
+        if ((f[4 + 9]! & SMB1Flags.REPLY) === 0) continue; // not an answer: nothing a message server sends
+        outstanding--;
+        const slot = forwarded.shift();
+        if (slot) slot.reply = f;
+        else slots.push({ reply: f }); // an answer to nothing: handed on, for the client to judge
       }
       release();
     });

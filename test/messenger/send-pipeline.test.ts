@@ -238,7 +238,7 @@ describe('pipelined sends to scripted servers', () => {
       expect(r).toMatchObject({ ok: false, status: { layer: 'protocol', name: 'MALFORMED' } });
     });
 
-    it(`${mode}: a reply whose command does not match its Mid's request is a MalformedError`, async () => {
+    it(`${mode}: a reply whose command is not the oldest unanswered request's is a MalformedError`, async () => {
       const inner = acceptAll(null, []);
       const port = await scripted((req, st) => inner(req, st).map((b) => (st.n === 1 ? Buffer.from(b).fill(0xd6, 4, 5) : b)));
       const r = await send(port, mode);

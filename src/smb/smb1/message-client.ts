@@ -34,8 +34,11 @@ export type FinalRequestState = 'writing' | 'written' | 'refused';
  *   Samba's WordCount-0 reply to 0xD5 means). When the 0xD5 reply names another group the id-0
  *   requests were sent under the wrong id: refused ones are sent again with the right id; accepted
  *   ones leave the message unconfirmed (GROUP_ID_MISMATCH).
- * Pipelined requests carry distinct Mids, and every reply is matched to its request by Mid and
- * command ([MS-CIFS] §2.2.3.1: the Mid tells which request a response belongs to).
+ * Every request keeps Mid 0, pipelined or not: [MS-MSRP] §2.2.3 says all header fields but Command
+ * MUST be zero. A server answers the message commands of one connection in the order they came
+ * (each is synchronous, and a server that ran them out of order would scramble the text anyway), so
+ * each reply belongs to the oldest request not yet answered: it must carry Mid 0 and that request's
+ * command, else it is a MalformedError.
  */
 export type MessagePipelining = 'off' | 'after-start' | 'full';
 
@@ -136,9 +139,6 @@ export function groupMismatchError(groupId: number): NetsendError {
 
 /** Message commands over one stream. The stream stays the caller's to close. */
 export class MessageCommandSession {
-  /** Mid of the next pipelined request (lock-step requests keep Mid 0). */
-  private nextMid = 1;
-
   constructor(
     private readonly stream: FramedMessageStream,
     private readonly opts: MessageSessionOptions,
@@ -223,56 +223,49 @@ export class MessageCommandSession {
     throw refusal.error;
   }
 
-  private takeMid(): number {
-    const mid = this.nextMid;
-    this.nextMid = mid >= 0xffff ? 1 : mid + 1;
-    return mid;
-  }
-
   /**
-   * Writes `reqs` with up to MAX_PIPELINED_REQUESTS outstanding, each with its own Mid, and reads
-   * every reply, matching it by Mid and command. A refusal (or `stop`) ends the writing; the replies
+   * Writes `reqs` with up to MAX_PIPELINED_REQUESTS outstanding and reads every reply, matching it to
+   * the oldest unanswered request (Mid 0 and that request's command). A refusal (or `stop`) ends the writing; the replies
    * already due are still read, so the caller knows whether the 0xD6 was taken and the stream is in
    * step for whatever follows. A reply to no outstanding request is a MalformedError.
    */
   private async pipeline(reqs: readonly MessageRequest[], stop?: (index: number, r: MessageResponse) => boolean): Promise<Batch> {
-    const frames = reqs.map((req) => encodeMessageRequest(req, { mid: this.takeMid() }));
-    const mids = frames.map((f) => f.readUInt16LE(30));
+    const frames = reqs.map((req) => encodeMessageRequest(req));
     const batch: Batch = { replies: new Array<MessageResponse | undefined>(reqs.length).fill(undefined), firstRefusal: null, broken: false };
-    const outstanding = new Map<number, number>(); // Mid -> request index
+    const outstanding: number[] = []; // request indexes written and not yet answered, oldest first
     const generation: number[] = [];
     let written = 0;
     let writing = true;
     let roundTrips = 0;
     const step = (): string => {
-      const oldest = Math.min(...outstanding.values(), written);
+      const oldest = outstanding[0] ?? written;
       return `SMB ${hexCommand(reqs[Math.min(oldest, reqs.length - 1)]!.command)}`;
     };
     const refill = async (gen: number): Promise<void> => {
-      const end = Math.min(reqs.length, written + MAX_PIPELINED_REQUESTS - outstanding.size);
+      const end = Math.min(reqs.length, written + MAX_PIPELINED_REQUESTS - outstanding.length);
       if (end <= written) return;
       const carriesFinal = reqs.slice(written, end).some((r) => r.command === 0xd6);
       if (carriesFinal) this.opts.onFinal?.('writing');
       await this.stream.sendMany(frames.slice(written, end), this.opts.wait(`SMB ${hexCommand(reqs[written]!.command)}`));
       if (carriesFinal) this.opts.onFinal?.('written');
       for (let i = written; i < end; i++) {
-        outstanding.set(mids[i]!, i);
+        outstanding.push(i);
         generation[i] = gen;
       }
       written = end;
     };
     await refill(1);
-    while (outstanding.size > 0) {
+    while (outstanding.length > 0) {
       let r: MessageResponse;
       let index: number;
       try {
         r = decodeMessageResponse(await this.stream.receive(this.opts.wait(step())));
-        const found = outstanding.get(r.header.mid);
-        if (found === undefined) {
-          throw new MalformedError('SMB1 message reply', `Mid ${r.header.mid} answers no outstanding request (command ${hexCommand(r.command)})`);
+        const found = outstanding[0]!;
+        if (r.header.mid !== 0) {
+          throw new MalformedError('SMB1 message reply', `Mid ${r.header.mid} answers no outstanding request (command ${hexCommand(r.command)}; every request went with Mid 0)`);
         }
         if (r.command !== reqs[found]!.command) {
-          throw new MalformedError('SMB1 message reply', `Mid ${r.header.mid} answers command ${hexCommand(r.command)}, the request was ${hexCommand(reqs[found]!.command)}`);
+          throw new MalformedError('SMB1 message reply', `reply answers command ${hexCommand(r.command)}, the request was ${hexCommand(reqs[found]!.command)}`);
         }
         index = found;
       } catch (e) {
@@ -281,7 +274,7 @@ export class MessageCommandSession {
         batch.broken = true;
         break;
       }
-      outstanding.delete(r.header.mid);
+      outstanding.shift();
       batch.replies[index] = r;
       if (generation[index]! > roundTrips) {
         roundTrips = generation[index]!;

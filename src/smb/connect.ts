@@ -31,7 +31,7 @@ import { connectSmb2 as defaultConnectSmb2, SMB2_DEFAULTS, type DialectRevision 
 import { DIALECT_NT_LM_012, DIALECT_SMB2_002, DIALECT_SMB2_WILDCARD, encodeNegotiateRequest, isSmb2Message } from './smb1/negotiate.js';
 import type { SmbClient } from './types.js';
 import { smbFamilies, type SmbFamily } from './family-memory.js';
-import { Smb2ProbeStream } from './smb2-probe.js';
+import { Smb2Probe } from './smb2-probe.js';
 
 /** Dialect names accepted by smbMin / smbMax, lowest first. 'NT1' is SMB1 (NT LM 0.12). */
 import { SMB_DIALECTS, type SmbDialectName } from './dialects.js';
@@ -198,9 +198,9 @@ export async function connectSmb(o: ConnectSmbOptions): Promise<SmbClient> {
     const stream = await transport(wait);
     if (plan === 'smb2') return closeOnError(stream, () => smb2(stream));
     // A host that answered in SMB2 before gets the whole deadline: silence from it is slowness, not SMB1.
-    const probe = new Smb2ProbeStream(stream, known === 'smb2' ? undefined : SMB2_PROBE_MS, deadline);
+    const probe = new Smb2Probe(stream, known === 'smb2' ? undefined : SMB2_PROBE_MS, deadline);
     try {
-      return remembered(o.host, port, 'smb2', await smb2(probe));
+      return remembered(o.host, port, 'smb2', await smb2(probe.stream));
     } catch (e) {
       stream.close();
       if (probe.refusal === undefined) throw e;

@@ -33,15 +33,18 @@ export function isSmb1Message(raw: Buffer): boolean {
 }
 
 /**
- * A MessageStream that watches its first answer: `refusal` is set when the peer ended the
- * connection before answering, answered in SMB1, or stayed silent for `probeMs` (when given).
- * Everything after the first SMB2 answer passes through untouched.
+ * Watches the first answer on a connection: `refusal` is set when the peer ended the connection
+ * before answering, answered in SMB1, or stayed silent for `probeMs` (when given). `stream` is the
+ * connection itself behind a Proxy that only intercepts `send` and `receive`, so the SMB2 client gets
+ * every other member of the transport unchanged; after the first SMB2 answer both pass straight through.
  */
-export class Smb2ProbeStream implements MessageStream {
+export class Smb2Probe<S extends MessageStream> {
   /** Set once the peer refused; the SMB2 client's error is then beside the point. */
   refusal: Smb2Refusal | undefined;
   /** True once any message came back. */
   answered = false;
+  /** The stream to hand to the SMB2 client. */
+  readonly stream: S;
 
   /**
    * @param inner the connected stream
@@ -50,20 +53,23 @@ export class Smb2ProbeStream implements MessageStream {
    *   so the SMB1 fallback keeps at least as much time as the probe took
    */
   constructor(
-    private readonly inner: MessageStream,
+    private readonly inner: S,
     private readonly probeMs: number | undefined,
     private readonly outer: Deadline,
-  ) {}
-
-  get closed(): boolean {
-    return this.inner.closed;
+  ) {
+    const send = (m: Buffer, o?: WaitOptions): Promise<void> => this.send(m, o);
+    const receive = (o?: WaitOptions): Promise<Buffer> => this.receive(o);
+    this.stream = new Proxy(inner, {
+      get(target, key) {
+        if (key === 'send') return send;
+        if (key === 'receive') return receive;
+        const v: unknown = Reflect.get(target, key, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
   }
 
-  close(): void {
-    this.inner.close();
-  }
-
-  async send(message: Buffer, opts?: WaitOptions): Promise<void> {
+  private async send(message: Buffer, opts?: WaitOptions): Promise<void> {
     try {
       await this.inner.send(message, opts);
     } catch (e) {
@@ -72,11 +78,10 @@ export class Smb2ProbeStream implements MessageStream {
     }
   }
 
-  async receive(opts: WaitOptions = {}): Promise<Buffer> {
+  private async receive(opts: WaitOptions = {}): Promise<Buffer> {
     if (this.answered) return this.inner.receive(opts);
-    const bounded = this.probeMs !== undefined;
     // A deadline of its own, shorter than what is left of the operation's: it cannot stretch it.
-    const probe = bounded ? new Deadline(Math.min(this.probeMs!, Math.floor(this.outer.remaining() / 2)), this.outer.signal).within('SMB2 NEGOTIATE probe') : undefined;
+    const probe = this.probeMs === undefined ? undefined : new Deadline(Math.min(this.probeMs, Math.floor(this.outer.remaining() / 2)), this.outer.signal).within('SMB2 NEGOTIATE probe');
     let raw: Buffer;
     try {
       raw = await this.inner.receive(probe ? probe.waitOptions() : opts);

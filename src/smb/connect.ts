@@ -163,8 +163,9 @@ export const connectSmb2Default: ConnectSmb2 = (a) =>
  * The longest 'auto' waits for an answer to its SMB2 NEGOTIATE from a host not known to speak SMB2
  * before it tries SMB1 (never more than half of what is left of the deadline). A silent SMB1 server
  * is the only case it serves; an SMB2 server answers within one round trip. 3 s covers the longest
- * terrestrial round trips plus one TCP retransmission of a lost segment (RFC 6298 §2.4: RTO at least
- * 1 s) with back-off. A slower SMB2 server is not lost either: the fallback still offers SMB2.
+ * terrestrial round trips plus a lost request or answer resent once (RFC 6298 §2.4 rounds the TCP
+ * retransmission timeout up to 1 s). A slower SMB2 server is not lost either: the fallback still
+ * offers SMB2, so a wrong guess costs time, never the dialect.
  */
 export const SMB2_PROBE_MS = 3_000;
 

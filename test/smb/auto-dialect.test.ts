@@ -138,6 +138,34 @@ describe.runIf(interopEnabled())("'auto' against a default Samba (NT1..SMB3)", (
   });
 });
 
+describe.runIf(interopEnabled())("'auto' against a Samba remembered as SMB2 that goes silent", () => {
+  let samba: SambaInstance;
+  beforeAll(async () => {
+    samba = await startSamba();
+  }, 30_000);
+  afterAll(async () => {
+    await samba?.stop();
+  });
+
+  it('waits the whole deadline for the NEGOTIATE answer instead of falling back after the probe bound', async () => {
+    // The proxy passes the first connection, then holds every answer to the next SMB2 NEGOTIATE.
+    let negotiates = 0;
+    const proxy = await startProxy({ upstream: { host: samba.host, port: 445 }, trigger: (f) => isSmb2Negotiate(f) && negotiates++ >= 1, replyAction: 'hold' });
+    try {
+      const o = { host: proxy.host, port: proxy.port, credentials: { user: samba.user.name, password: samba.user.password } };
+      await (await connectSmb({ ...o, timeoutMs: 10_000 })).close();
+      expect(smbFamilies.get(proxy.host, proxy.port)).toBe('smb2');
+      const err = await connectSmb({ ...o, timeoutMs: 1_500 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect((err as TimeoutError).step).not.toMatch(/SMB1|probe/);
+      expect(proxy.triggered).toBe(1);
+      expect(proxy.connections).toBe(2); // no fallback connection
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe.runIf(interopEnabled())("'auto' against an SMB1-only Samba (server max protocol = NT1)", () => {
   let samba: SambaInstance;
   beforeAll(async () => {

@@ -18,6 +18,7 @@ import { encodeMessageRequest, decodeMessageResponse } from '../dist/smb/smb1/me
 import { startBenchSamba, median } from './lib/samba.mjs';
 
 const args = process.argv.slice(2);
+const json = args.includes('--json');
 const N = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--delay') ?? 30);
 const DELAY = args.includes('--delay') ? Number(args[args.indexOf('--delay') + 1]) : 10;
 const MODES = ['off', 'after-start', 'full'];
@@ -108,7 +109,7 @@ try {
       failures: row.failures,
     });
   }
-  console.table(table);
+  if (!json) console.table(table);
 
   // The protocol's share of a lock-step send to Samba (139, no added latency): time each request.
   const per = { session: [], d5: [], d7: [], d6: [], total: [] };
@@ -132,8 +133,10 @@ try {
   }
   const m = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, median(v)]));
   const command = Math.max(0, m.d6 - m.d7);
-  console.table([{ session_ms: +m.session.toFixed(3), d5_ms: +m.d5.toFixed(3), d7_ms: +m.d7.toFixed(3), d6_ms: +m.d6.toFixed(3), total_ms: +m.total.toFixed(3), message_command_ms: +command.toFixed(3), protocol_share: +((m.total - command) / m.total).toFixed(2) }]);
-  console.log(`N=${N} per row, interleaved; ${TEXT.length}-byte text (3 blocks); added latency ${DELAY} ms each way on the delayed rows; receiver got ${received}, smbd delivered ${samba.delivered()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
+  const share = { session_ms: +m.session.toFixed(3), d5_ms: +m.d5.toFixed(3), d7_ms: +m.d7.toFixed(3), d6_ms: +m.d6.toFixed(3), total_ms: +m.total.toFixed(3), message_command_ms: +command.toFixed(3), protocol_share: +((m.total - command) / m.total).toFixed(2) };
+  if (json) console.log(JSON.stringify({ n: N, delay_ms: DELAY, rows: table, share }));
+  else console.table([{ session_ms: +m.session.toFixed(3), d5_ms: +m.d5.toFixed(3), d7_ms: +m.d7.toFixed(3), d6_ms: +m.d6.toFixed(3), total_ms: +m.total.toFixed(3), message_command_ms: +command.toFixed(3), protocol_share: +((m.total - command) / m.total).toFixed(2) }]);
+  if (!json) console.log(`N=${N} per row, interleaved; ${TEXT.length}-byte text (3 blocks); added latency ${DELAY} ms each way on the delayed rows; receiver got ${received}, smbd delivered ${samba.delivered()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
 } finally {
   for (const p of proxies) await p.close();
   await receiver.close();

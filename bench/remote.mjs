@@ -2,7 +2,7 @@
 // Benchmark: one cold remote NetMessageBufferSend (wkssvc opnum 12) against a private smbd, counting
 // request/response pairs on the wire, per SMB dialect; compared with `rpcclient wkssvc_messagebuffersend`.
 // Samba answers opnum 12 with a fault, which is still one full round trip of the call.
-// Usage (root): npm run build && node bench/remote.mjs [N]
+// Usage (root): npm run build && node bench/remote.mjs [N] [--json]
 import { execFileSync } from 'node:child_process';
 import { sendViaWorkstation } from '../dist/messenger/remote.js';
 import { connectSmb } from '../dist/smb/connect.js';
@@ -10,7 +10,8 @@ import { RpcClient } from '../dist/rpc/client.js';
 import { WKSSVC, encodeMessageBufferSend, encodeWkstaGetInfo } from '../dist/rpc/interfaces/wkssvc.js';
 import { startBenchSamba, median } from './lib/samba.mjs';
 
-const N = Number(process.argv[2] ?? 50);
+const json = process.argv.includes('--json');
+const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 50);
 const samba = await startBenchSamba();
 const credentials = { user: samba.user.name, password: samba.user.password };
 
@@ -64,7 +65,7 @@ try {
     times.push(performance.now() - t);
   }
   rows.push({ path: 'rpcclient (new process each)', requests_per_cold_send: 9, median_ms: +median(times).toFixed(2), result: 'fault (exit 1)' });
-  console.table(rows);
+  if (!json) console.table(rows);
   // Per call on an open binding (one session, one pipe, one bind), median of N*4 calls.
   const warm = [];
   for (const [label, opts] of [['SMB 3.1.1', { dialect: 'smb2' }], ['SMB 2.1', { dialect: 'smb2', smbMax: '2.1' }], ['SMB1', { dialect: 'smb1' }]]) {
@@ -82,8 +83,9 @@ try {
     }
     smb.abort();
   }
-  console.table(warm);
-  console.log(`N=${N} cold sends per row (rpcclient: ${Math.min(N, 20)}); host ${samba.host}; node ${process.version}`);
+  if (json) console.log(JSON.stringify({ n: N, rows, warm }));
+  else console.table(warm);
+  if (!json) console.log(`N=${N} cold sends per row (rpcclient: ${Math.min(N, 20)}); host ${samba.host}; node ${process.version}`);
 } finally {
   await samba.stop();
 }

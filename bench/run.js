@@ -16,7 +16,6 @@ const runs = [
   ['messenger.mjs', n],
   ['smb1.mjs', n],
   ['smb2.mjs', n],
-  ['remote.mjs', n],
   ['load.mjs', '--peer', 'receiver', '-n', '2000', '-c', '100'],
   ['load.mjs', '--peer', 'samba', '-n', '100', '-c', '20', '--settle', '5000'],
 ];
@@ -24,6 +23,8 @@ const runs = [
 const compared = [
   ['cli-startup.mjs', String(Math.max(30, Number(n))), '--json'],
   ['warm.mjs', '2000', '--json'],
+  ['remote.mjs', n, '--json'],
+  ['pipeline.mjs', n, '--json'],
 ];
 let failed = 0;
 for (const [script, ...args] of compareOnly ? [] : runs) {
@@ -61,6 +62,23 @@ if (cli) {
 const warm = results['warm.mjs'];
 if (warm) {
   for (const r of warm.rows) side.push({ path: `warm calls, ${r.mode}`, netsend: `${r.netsend_calls_per_s}/s`, peer: 'rpcclient', 'peer value': `${r.rpcclient_calls_per_s}/s`, ratio: r.ratio, goal: '>= 1', met: r.ratio >= 1 ? 'yes' : 'no' });
+}
+const remote = results['remote.mjs'];
+if (remote) {
+  // Goal 2: a cold remote send in <= 5 round trips, 'auto' paying nothing for the SMB1 fallback it keeps.
+  const peer = remote.rows.find((r) => r.path.startsWith('rpcclient'));
+  for (const r of remote.rows.filter((x) => x.path.startsWith('auto') || x.path.startsWith('SMB2+'))) {
+    side.push({ path: `cold remote send round trips, ${r.path}`, netsend: `${r.requests_per_cold_send} RT, ${r.median_ms} ms`, peer: 'rpcclient', 'peer value': `${peer?.requests_per_cold_send} RT`, ratio: +(r.requests_per_cold_send / (peer?.requests_per_cold_send ?? NaN)).toFixed(2), goal: '<= 5 RT', met: r.requests_per_cold_send <= 5 ? 'yes' : 'no' });
+  }
+}
+const pipe = results['pipeline.mjs'];
+if (pipe) {
+  // Goal 3: direct delivery's round trips after the NBSS session (Direct TCP 445 has none), per pipelining mode.
+  for (const r of pipe.rows.filter((x) => x.target.startsWith('samba direct 445') && x.target.includes(`+${pipe.delay_ms}ms`))) {
+    const lockStep = pipe.rows.find((x) => x.target === r.target && x.pipeline === 'off');
+    side.push({ path: `direct send to Samba, 445 +${pipe.delay_ms}ms, --pipeline ${r.pipeline}`, netsend: `${r.round_trips_wire} RT, ${r.median_ms} ms`, peer: 'lock-step (smbclient -M)', 'peer value': `${lockStep?.round_trips_wire} RT, ${lockStep?.median_ms} ms`, ratio: r['vs off'], goal: '1 RT', met: r.round_trips_wire <= 1 ? 'yes' : 'no' });
+  }
+  side.push({ path: 'protocol share of a lock-step send to Samba (rest: its message command)', netsend: `${pipe.share.protocol_share}`, peer: '', 'peer value': '', ratio: '', goal: '', met: '' });
 }
 if (side.length) {
   console.log('\n### netsend side by side with the peers (medians; ratio = netsend / peer for times, rate / peer rate for calls)');

@@ -19,7 +19,7 @@ import { NetsendError, toNetsendError } from '../status/error.js';
 import type { TrafficTap } from '../util/tap.js';
 // Protocol code loads when a command runs (sendModules(), and the cli/*.ts runners): `--help`,
 // `--version` and usage errors read none of it (issue 12; test/cli/startup-footprint.test.ts).
-import type { SendResult } from '../messenger/send.js';
+import type { SendPipelining, SendResult } from '../messenger/send.js';
 import type { ReceivedMessage } from '../messenger/receiver.js';
 import * as net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -58,6 +58,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'codepage', type: 'string', arg: 'CP', help: 'OEM/ANSI code page for names and text (default cp850): cpNNN, ibmNNN, windows-NNNN, Shift_JIS, GBK, EUC-KR, Big5', commands: ['send', 'listen'] },
   { name: 'single-block', type: 'boolean', help: 'one SMB_COM_SEND_MESSAGE (≤128 bytes) after an SMB1 NEGOTIATE, instead of start/text/end blocks', commands: ['send'] },
   { name: 'no-negotiate', type: 'boolean', help: 'never send SMB1 NEGOTIATE first', commands: ['send'] },
+  { name: 'pipeline', type: 'string', arg: 'MODE', help: 'multi-block requests: auto (default: after-start), off (lock-step), after-start (start block, then text and end blocks together), full (all at once with group id 0: one round trip on Samba)', commands: ['send'] },
   { name: 'line-endings', type: 'string', arg: 'MODE', help: 'crlf (default: shows on Windows and Samba), msrp (0x14), lf, raw', commands: ['send'] },
   { name: 'max-bytes', type: 'string', arg: 'N', help: 'limit on the encoded text (default 652, [MS-MSRP] §3.2.4.4)', commands: ['send'] },
   { name: 'timeout', type: 'string', arg: 'MS', help: 'deadline of each attempt per target in milliseconds (default 10000)', commands: ['send'] },
@@ -276,12 +277,20 @@ export async function readRecipientAndText({ positionals, io }: CommandContext):
 /** The direct send's modules, loaded on its first use. */
 async function sendModules() {
   const [send, statusMap, text] = await Promise.all([import('../messenger/send.js'), import('../messenger/status-map.js'), import('../messenger/text.js')]);
-  return { prepareMessage: send.prepareMessage, sendMessage: send.sendMessage, netApiStatusFor: statusMap.netApiStatusFor, unmappableWarning: text.unmappableWarning };
+  return { prepareMessage: send.prepareMessage, sendMessage: send.sendMessage, SEND_PIPELINING: send.SEND_PIPELINING, netApiStatusFor: statusMap.netApiStatusFor, unmappableWarning: text.unmappableWarning };
 }
 
 function failureOutcome(target: string, e: unknown, netApiStatusFor: (e: unknown) => number): CliOutcome {
   const err = toNetsendError(e);
   return { target, ok: false, delivery: 'failed', netApiStatus: netApiStatusFor(err), status: { layer: err.layer, code: err.code, name: err.name, message: err.message } };
+}
+
+/** --pipeline MODE as the sendMessage option. */
+function pipelineOption(values: ParsedValues, SEND_PIPELINING: readonly SendPipelining[]): { pipeline?: SendPipelining } {
+  const p = stringOption(values, 'pipeline');
+  if (p === undefined) return {};
+  if (!SEND_PIPELINING.includes(p as SendPipelining)) throw new UsageError(`--pipeline must be one of ${SEND_PIPELINING.join(', ')}`);
+  return { pipeline: p as SendPipelining };
 }
 
 function sendOutcome(target: string, r: SendResult): CliOutcome {
@@ -312,6 +321,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
   const explicitTargets = await targetArguments(values, io);
   const concurrency = concurrencyOption(values);
   let targets: Target[] = explicitTargets.map((t) => parseTarget(t, port));
+  const { prepareMessage, sendMessage, netApiStatusFor, unmappableWarning, SEND_PIPELINING } = await sendModules();
   const base = {
     port,
     to: name,
@@ -323,9 +333,9 @@ async function runSend(ctx: CommandContext): Promise<number> {
     ...(lineEndings !== undefined ? { lineEndings: lineEndings as LineEndings } : {}),
     mode: single ? ('single' as const) : ('auto' as const),
     ...(values['no-negotiate'] === true ? { negotiate: false } : {}),
+    ...pipelineOption(values, SEND_PIPELINING),
     ...retryOptionsFrom(values),
   };
-  const { prepareMessage, sendMessage, netApiStatusFor, unmappableWarning } = await sendModules();
   // Usage problems (names, code page, size) fail before any traffic, for every target alike.
   // An IP address as NAME (no --host) is asked for its messenger name first, like `net send <ip>`.
   const byAddress = targets.length === 0 && net.isIP(name) !== 0;

@@ -12,7 +12,7 @@
  * - only single- and double-byte OEM/ANSI code pages; text with NUL is refused, not cut (text.ts).
  * - received names and text are shown through the terminal sanitiser (popup.ts, util/sanitize.ts).
  */
-export { sendMessage, prepareMessage, replyStatusError, type PreparedMessage, type SendMessageOptions, type SendResult, type SendStatus, type SendMode } from './send.js';
+export { sendMessage, prepareMessage, replyStatusError, AUTO_PIPELINING, SEND_PIPELINING, type PreparedMessage, type SendMessageOptions, type SendResult, type SendStatus, type SendMode, type SendPipelining } from './send.js';
 export { withRetries, checkRetryOptions, DELIVERIES, MAX_RETRIES, DEFAULT_RETRY_DELAY_MS, type Delivery, type RetryOptions } from './outcome.js';
 export { UNCONFIRMED_NET_API_STATUS } from './send.js';
 export { netMessageBufferSend, netMessageBufferSendRemote, type NetMessageBufferSendOptions, type RemoteSend, type NameResolver } from './api.js';

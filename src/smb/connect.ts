@@ -1,20 +1,37 @@
 /**
- * One entry point over both dialect families, choosing like a Windows client ([MS-SMB2] §3.2.4.2.2.1,
- * [MS-SMB] §3.2.4.2.1): one SMB1 multi-protocol NEGOTIATE offering "NT LM 0.12", "SMB 2.002" and
- * "SMB 2.???"; an SMB1 reply continues as SMB1 on the same stream, an SMB2 reply is handed with its bytes
- * to the SMB2 client. Callers see only SmbClient / NamedPipe.
+ * One entry point over both dialect families. Callers see only SmbClient / NamedPipe.
+ *
+ * 'auto' starts with a real SMB2 NEGOTIATE, the "SMB2-Only Negotiate" of [MS-SMB2] §3.2.4.2.2.2
+ * (the same request `dialect: 'smb2'` sends, every dialect and the 3.1.1 contexts), so an SMB2/3
+ * server costs no extra round trip. Only when the server refuses it (see smb2-probe.ts: connection
+ * closed or reset before any answer, an SMB1 answer, or silence past SMB2_PROBE_MS) does it open a
+ * new connection (same port, NBSS session again on 139) and send the SMB1 multi-protocol NEGOTIATE
+ * of [MS-SMB2] §3.2.4.2.2.1 / [MS-SMB] §3.2.4.2.1 ("NT LM 0.12", "SMB 2.002", "SMB 2.???"): an SMB1
+ * reply continues as SMB1 on that stream, an SMB2 reply is handed with its bytes to the SMB2 client.
+ *
+ * The family a host connected with is remembered for the process (smbFamilies, 256 entries, least
+ * recently used first out; family-memory.ts), so later connections to an SMB1-only host send the
+ * multi-protocol NEGOTIATE at once. Only successful connections are remembered, never a refusal.
+ *
+ * Security: an attacker on the path can force the fallback by resetting the SMB2 NEGOTIATE, as it
+ * could before by rewriting the multi-protocol dialect list. No weaker than that: the fallback still
+ * offers the SMB2 dialects, an SMB2 answer continues as SMB2 under the same policies, and signing,
+ * guest refusal, smbMin/smbMax and requireEncryption (which never reach 'auto' with SMB1 allowed)
+ * apply unchanged. `dialect: 'smb2'` (or smbMin above NT1) refuses SMB1 outright.
  */
 import type { Credentials } from '../auth/index.js';
 import { MalformedError, usageError } from '../status/index.js';
 import { throwIfAborted, type WaitOptions } from '../util/abort.js';
 import { Deadline } from '../util/deadline.js';
 import type { MessageStream } from '../transport/message-stream.js';
-import { connectSmbTransport } from '../transport/nbss.js';
+import { connectSmbTransport, type FramedMessageStream } from '../transport/nbss.js';
 import type { TrafficTap } from '../transport/tcp.js';
 import { connectSmb1 } from './smb1/client.js';
 import { connectSmb2 as defaultConnectSmb2, SMB2_DEFAULTS, type DialectRevision } from './smb2/index.js';
 import { DIALECT_NT_LM_012, DIALECT_SMB2_002, DIALECT_SMB2_WILDCARD, encodeNegotiateRequest, isSmb2Message } from './smb1/negotiate.js';
 import type { SmbClient } from './types.js';
+import { smbFamilies, type SmbFamily } from './family-memory.js';
+import { Smb2Probe } from './smb2-probe.js';
 
 /** Dialect names accepted by smbMin / smbMax, lowest first. 'NT1' is SMB1 (NT LM 0.12). */
 import { SMB_DIALECTS, type SmbDialectName } from './dialects.js';
@@ -54,7 +71,10 @@ export interface ConnectSmbOptions extends WaitOptions {
   port?: number;
   /** Who to log on as; `{ user: '', anonymous: true }` for a null session. */
   credentials: Credentials;
-  /** 'auto' negotiates like Windows; 'smb1' and 'smb2' force a family. */
+  /**
+   * 'auto' (default) starts with an SMB2 NEGOTIATE and falls back to the SMB1 multi-protocol one when the
+   * server refuses it, remembering the host's family for the process; 'smb1' and 'smb2' force a family.
+   */
   dialect?: 'auto' | 'smb1' | 'smb2';
   /** Lowest SMB2/3 dialect accepted. */
   smbMin?: SmbDialectName;
@@ -140,6 +160,16 @@ export const connectSmb2Default: ConnectSmb2 = (a) =>
   });
 
 /**
+ * The longest 'auto' waits for an answer to its SMB2 NEGOTIATE from a host not known to speak SMB2
+ * before it tries SMB1 (never more than half of what is left of the deadline). A silent SMB1 server
+ * is the only case it serves; an SMB2 server answers within one round trip. 3 s covers the longest
+ * terrestrial round trips plus a lost request or answer resent once (RFC 6298 §2.4 rounds the TCP
+ * retransmission timeout up to 1 s). A slower SMB2 server is not lost either: the fallback still
+ * offers SMB2, so a wrong guess costs time, never the dialect.
+ */
+export const SMB2_PROBE_MS = 3_000;
+
+/**
  * Connects, negotiates, authenticates and connects IPC$. The returned client owns the socket.
  * All of it shares one deadline: `o.deadline` (the caller's operation), else `o.timeoutMs` from now.
  */
@@ -148,29 +178,56 @@ export async function connectSmb(o: ConnectSmbOptions): Promise<SmbClient> {
   const plan = planDialect(o);
   const deadline = Deadline.of(o);
   const wait: WaitOptions = deadline.waitOptions();
+  const port = o.port ?? 445;
   // No reply either family's client asks for is near the 16 MiB Direct TCP limit: refuse larger frames at the header.
-  const stream = await connectSmbTransport({
-    host: o.host, port: o.port ?? 445, calledName: o.calledName, callingName: o.callingName, tap: o.tap, maxFrame: SMB2_DEFAULTS.maxMessageSize, ...wait,
-  });
-  try {
-    const smb1 = (negotiateReply?: Buffer): Promise<SmbClient> =>
-      connectSmb1({
-        stream, host: o.host, credentials: o.credentials, negotiateReply, requireSigning: o.requireSigning, sign: o.sign, allowGuest: o.allowGuest,
-        allowUnsigned: o.allowUnsigned, ...wait,
-      });
-    const smb2 = (smb1NegotiateReply?: Buffer): Promise<SmbClient> =>
-      (o.connectSmb2 ?? connectSmb2Default)({
-        stream, smb1NegotiateReply, host: o.host, credentials: o.credentials, smbMin: o.smbMin === 'NT1' ? undefined : o.smbMin,
-        smbMax: o.smbMax === 'NT1' ? undefined : o.smbMax, requireSigning: o.requireSigning, requireEncryption: o.requireEncryption,
-        ...(o.allowGuest ? { allowGuest: true } : {}), ...(o.deferTreeConnect ? { deferTreeConnect: true } : {}), ...wait,
-      });
-    if (plan === 'smb1') return await smb1();
-    if (plan === 'smb2') return await smb2();
-    const negotiate = deadline.waitOptions('negotiate');
+  const transport = (w: WaitOptions): Promise<FramedMessageStream> =>
+    connectSmbTransport({ host: o.host, port, calledName: o.calledName, callingName: o.callingName, tap: o.tap, maxFrame: SMB2_DEFAULTS.maxMessageSize, ...w });
+  const smb1 = (stream: MessageStream, negotiateReply?: Buffer): Promise<SmbClient> =>
+    connectSmb1({
+      stream, host: o.host, credentials: o.credentials, negotiateReply, requireSigning: o.requireSigning, sign: o.sign, allowGuest: o.allowGuest,
+      allowUnsigned: o.allowUnsigned, ...wait,
+    });
+  const smb2 = (stream: MessageStream, smb1NegotiateReply?: Buffer): Promise<SmbClient> =>
+    (o.connectSmb2 ?? connectSmb2Default)({
+      stream, smb1NegotiateReply, host: o.host, credentials: o.credentials, smbMin: o.smbMin === 'NT1' ? undefined : o.smbMin,
+      smbMax: o.smbMax === 'NT1' ? undefined : o.smbMax, requireSigning: o.requireSigning, requireEncryption: o.requireEncryption,
+      ...(o.allowGuest ? { allowGuest: true } : {}), ...(o.deferTreeConnect ? { deferTreeConnect: true } : {}), ...wait,
+    });
+  const known = plan === 'auto' ? smbFamilies.get(o.host, port) : undefined;
+  let fallback = false;
+  if (plan !== 'smb1' && known !== 'smb1') {
+    const stream = await transport(wait);
+    if (plan === 'smb2') return closeOnError(stream, () => smb2(stream));
+    // A host that answered in SMB2 before gets the whole deadline: silence from it is slowness, not SMB1.
+    const probe = new Smb2Probe(stream, known === 'smb2' ? undefined : SMB2_PROBE_MS, deadline);
+    try {
+      return remembered(o.host, port, 'smb2', await smb2(probe.stream));
+    } catch (e) {
+      stream.close();
+      if (probe.refusal === undefined) throw e;
+      fallback = true;
+    }
+  }
+  const step = fallback ? 'SMB1 multi-protocol NEGOTIATE (after the server refused SMB2 NEGOTIATE)' : 'SMB1 multi-protocol NEGOTIATE';
+  const stream = await transport(deadline.waitOptions(fallback ? `connect for ${step}` : undefined));
+  return closeOnError(stream, async () => {
+    if (plan === 'smb1') return smb1(stream);
+    const negotiate = deadline.waitOptions(step);
     await stream.send(encodeNegotiateRequest([DIALECT_NT_LM_012, DIALECT_SMB2_002, DIALECT_SMB2_WILDCARD], { mid: 0 }), negotiate);
     const reply = await stream.receive(negotiate);
-    if (isSmb2Message(reply)) return await smb2(reply);
-    return await smb1(reply);
+    if (isSmb2Message(reply)) return remembered(o.host, port, 'smb2', await smb2(stream, reply));
+    return remembered(o.host, port, 'smb1', await smb1(stream, reply));
+  });
+}
+
+function remembered(host: string, port: number, family: SmbFamily, client: SmbClient): SmbClient {
+  smbFamilies.remember(host, port, family);
+  return client;
+}
+
+async function closeOnError<T>(stream: MessageStream, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
   } catch (e) {
     stream.close();
     throw e;

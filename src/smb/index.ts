@@ -13,7 +13,7 @@ export {
   type NegotiateResponse,
 } from './smb1/negotiate.js';
 export { isPipeMissing, isSmbStatusError, smbDosForm, smbStatusToWin32 } from './errors.js';
-export { MessageCommandSession, replyStatusError, type FinalRequestState, type MessageSessionOptions, type OutgoingMessage } from './smb1/message-client.js';
+export { MAX_PIPELINED_REQUESTS, MESSAGE_PIPELINING, MessageCommandSession, groupMismatchError, replyStatusError, type FinalRequestState, type MessagePipelining, type MessageSessionOptions, type OutgoingMessage, type PipelineRecovery } from './smb1/message-client.js';
 export { decodeMessageServerRequest, type MessageCommandEvent, type MessageRefusal, type MessageServerEvent } from './smb1/message-server.js';
 export { MAX_NAME_BYTES as MESSAGE_MAX_NAME_BYTES, MessageCommandCode, type MessageRequest } from './smb1/message-commands.js';
 export type { Smb1Status } from './smb1/header.js';

@@ -220,6 +220,16 @@ export class FramedMessageStream implements MessageStream {
     await this.write(bytes, opts, 'send');
   }
 
+  /**
+   * Frames several messages and writes them as one buffer (one write, so they leave in as few TCP
+   * segments as the kernel allows): how a client pipelines requests without reading between them.
+   */
+  async sendMany(messages: readonly Buffer[], opts: WaitOptions = {}): Promise<void> {
+    if (messages.length === 0) return;
+    const bytes = messages.length === 1 ? this.frame(messages[0]!) : Buffer.concat(messages.map((m) => this.frame(m)));
+    await this.write(bytes, opts, 'send');
+  }
+
   /** RFC 1002 §4.3.7 SESSION KEEP ALIVE (NBSS only; Direct TCP has none). */
   async sendKeepalive(opts: WaitOptions = {}): Promise<void> {
     if (this.framing !== 'nbss') throw usageError('Direct TCP has no keepalive packet');

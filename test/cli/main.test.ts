@@ -49,6 +49,8 @@ describe('netsend CLI: usage', () => {
     ['message too long', ['--host', '127.0.0.1', 'BOB', 'x'.repeat(700)], /limit 652/],
     ['single block too long', ['--host', '127.0.0.1', '--single-block', 'BOB', 'x'.repeat(200)], /single-block/],
     ['bad line endings', ['--host', '127.0.0.1', '--line-endings', 'dos', 'BOB', 'hi'], /line-endings/],
+    ['bad pipeline mode', ['--host', '127.0.0.1', '--pipeline', 'all', 'BOB', 'hi'], /--pipeline must be one of auto, off, after-start, full/],
+    ['pipeline with --server', ['--server', 'S', '--pipeline', 'off', 'BOB', 'hi'], /--pipeline does nothing with --server/],
     ['listen option on send', ['--name', 'X', 'BOB', 'hi'], /name/],
   ];
   for (const [what, argv, msg] of bad) {
@@ -78,8 +80,21 @@ describe('netsend CLI against our receiver', () => {
   it('sends words from argv and exits 0', async () => {
     const t = io();
     expect(await main(['--host', rx.host, '--port', String(rx.port), '--from', 'cli', 'bob', 'hello', 'there'], t.io)).toBe(0);
-    expect(t.out.join('')).toMatch(/^BOB@127\.0\.0\.1: message sent \(direct, 1 block, 3 round trips\)/);
+    // 0xD5, then the 0xD7 and 0xD6 together (the default pipelining; lock-step took 3).
+    expect(t.out.join('')).toMatch(/^BOB@127\.0\.0\.1: message sent \(direct, 1 block, 2 round trips\)/);
     expect(got.at(-1)).toMatchObject({ from: 'cli', to: 'BOB', text: 'hello there' });
+  });
+
+  it('--pipeline reaches the send: lock-step, after-start, full (the receiver numbers its groups, so full sends the blocks again)', async () => {
+    const trips: Record<string, number> = {};
+    for (const mode of ['off', 'after-start', 'full', 'auto']) {
+      const t = io();
+      const n = got.length;
+      expect(await main(['--json', '--pipeline', mode, '--host', rx.host, '--port', String(rx.port), 'bob', 'x'.repeat(300)], t.io)).toBe(0);
+      trips[mode] = JSON.parse(t.out.join('').trim()).roundTrips;
+      expect(got.slice(n).map((m) => m.text)).toEqual(['x'.repeat(300)]);
+    }
+    expect(trips).toEqual({ off: 5, 'after-start': 2, full: 2, auto: 2 });
   });
 
   it('warns about characters the code page lacks and still sends', async () => {

@@ -74,7 +74,8 @@ describe.runIf(interopEnabled())('delivery outcomes against Samba (direct path)'
   it('the 0xD6 reply held past the deadline: unconfirmed (2136), and the message did arrive', async () => {
     const p = await proxy({ trigger: (f) => smb1Command(f) === 0xd6 });
     const text = uniqueText('d6 held');
-    const r = await sendMessage({ host: p.host, port: p.port, to: 'BOB', from: 'ALICE', text, timeoutMs: DEADLINE_MS });
+    // Lock-step, so the 0xD7 reply came back before the 0xD6 was written (pipelined outcomes: pipeline-interop.test.ts).
+    const r = await sendMessage({ host: p.host, port: p.port, to: 'BOB', from: 'ALICE', text, timeoutMs: DEADLINE_MS, pipeline: 'off' });
     expect(p.triggered).toBe(1);
     expect(r).toMatchObject({ ok: false, delivery: 'unconfirmed', attempts: 1, netApiStatus: 2136, status: { layer: 'timeout' }, blocks: 1 });
     await waitArrived(text);
@@ -106,7 +107,8 @@ describe.runIf(interopEnabled())('delivery outcomes against Samba (direct path)'
     it(`the ${name} reply held: failed, and nothing arrives`, async () => {
       const p = await proxy({ trigger: (f) => smb1Command(f) === command });
       const text = uniqueText(`held ${command}`);
-      const r = await sendMessage({ host: p.host, port: p.port, to: 'BOB', from: 'ALICE', text, timeoutMs: DEADLINE_MS });
+      // Lock-step: the 0xD6 is not written before the held reply (pipelined, it is: pipeline-interop.test.ts).
+      const r = await sendMessage({ host: p.host, port: p.port, to: 'BOB', from: 'ALICE', text, timeoutMs: DEADLINE_MS, pipeline: 'off' });
       expect(p.triggered).toBe(1);
       expect(r).toMatchObject({ ok: false, delivery: 'failed', netApiStatus: 2136, status: { layer: 'timeout' } });
       await expectNeverArrived(text);

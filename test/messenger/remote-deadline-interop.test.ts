@@ -67,7 +67,8 @@ for (const c of CASES) {
       expect(r.session!.dialect).toBe(c.dialect);
       expect(r.result.status).toBe(0);
       expect(r.result.info?.computerName).toBe(samba.netbiosName);
-      fullRun = proxy.forwarded[conn]!;
+      // All connections of the run: over SMB1, 'auto' first has its SMB2 NEGOTIATE refused on a connection of its own.
+      fullRun = proxy.forwarded.slice(conn).reduce((a, b) => a + b, 0);
       // The premise: the replies together take longer than the deadline though each is far quicker.
       expect(fullRun * DELAY_MS).toBeGreaterThan(2 * DEADLINE_MS);
     });
@@ -80,7 +81,7 @@ for (const c of CASES) {
         (err: unknown) => err,
       );
       expectDeadlineError(e);
-      expect(proxy.forwarded[conn]!).toBeLessThan(fullRun);
+      expect(proxy.forwarded.slice(conn).reduce((a, b) => a + b, 0)).toBeLessThan(fullRun);
     });
 
     it('the remote send fails the same way, with the raw status on the result', async () => {
@@ -89,7 +90,7 @@ for (const c of CASES) {
       expect(r.ok).toBe(false);
       expect(r.status).toMatchObject({ layer: 'timeout', name: 'TIMEOUT' });
       expect(r.status!.message).toMatch(/: no answer within the 1,500 ms deadline$/);
-      expect(proxy.forwarded[conn]!).toBeLessThan(fullRun);
+      expect(proxy.forwarded.slice(conn).reduce((a, b) => a + b, 0)).toBeLessThan(fullRun);
     });
 
     it('teardown shares the deadline: once it is spent, close sends no goodbye', async () => {

@@ -54,12 +54,13 @@ describe.runIf(interopEnabled())('sendMessage: one deadline per send through a s
 
   it('runs out within the 1,500 ms deadline after fewer replies than the send needs, and succeeds with a larger one', async () => {
     const conn = proxy.forwarded.length;
-    const slow = await sendMessage({ host: proxy.host, port: proxy.port, to: samba.netbiosName, from: 'ALICE', text, timeoutMs: 1500 });
+    // Lock-step, so the send needs four replies in a row (pipelined it would need two).
+    const slow = await sendMessage({ host: proxy.host, port: proxy.port, to: samba.netbiosName, from: 'ALICE', text, timeoutMs: 1500, pipeline: 'off' });
     expect(slow.ok).toBe(false);
     expect(slow.status).toMatchObject({ layer: 'timeout' });
     expect(slow.status!.message).toMatch(/^SMB 0xD[567]: no answer within the 1,500 ms deadline$/);
     expect(proxy.forwarded[conn]!).toBeLessThan(4);
-    const ok = await sendMessage({ host: proxy.host, port: proxy.port, to: samba.netbiosName, from: 'ALICE', text, timeoutMs: 60_000 });
+    const ok = await sendMessage({ host: proxy.host, port: proxy.port, to: samba.netbiosName, from: 'ALICE', text, timeoutMs: 60_000, pipeline: 'off' });
     expect(ok).toMatchObject({ ok: true, roundTrips: 4, blocks: 2 });
     const [m] = await samba.waitForMessages(1);
     expect(m!.text).toBe(text);

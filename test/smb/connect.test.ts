@@ -5,11 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
 import { connectSmb, planDialect, smb2ReplyDialect, type Smb2ConnectArgs } from '../../src/smb/index.js';
+import { connectSmb2Default } from '../../src/smb/connect.js';
 import { connectSmb1, Smb1Client } from '../../src/smb/smb1/client.js';
 import { connectSmbTransport } from '../../src/transport/nbss.js';
 import { NetsendError } from '../../src/status/error.js';
-import { CaptureFile, TcpRecorder } from '../../src/pcap/index.js';
+import { CaptureFile } from '../../src/pcap/index.js';
 import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
+import { startProxy } from '../helpers/proxy.js';
 import { expectBindAck, WKSSVC_BIND } from './smb1/wkssvc-bind.js';
 
 describe('dialect planning', () => {
@@ -63,7 +65,8 @@ describe.runIf(interopEnabled())('connectSmb against an NT1-only Samba', () => {
   it('the multi-protocol NEGOTIATE lands on NT LM 0.12; tshark decodes the session without Malformed', async () => {
     const pcap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-smb1-')), 'smb1.pcap');
     const file = new CaptureFile(pcap);
-    const tap = new TcpRecorder(file, { address: '10.0.0.1', port: 50123 }, { address: '10.0.0.2', port: 445 });
+    // One recorder per TCP connection: 'auto' first sends an SMB2 NEGOTIATE, which Samba closes, then reconnects.
+    const tap = file.tap();
     const c = await connectSmb({ host: samba.host, credentials: { user: samba.user.name, password: samba.user.password }, tap, timeoutMs: 5000 });
     try {
       expect(c).toBeInstanceOf(Smb1Client);
@@ -88,6 +91,8 @@ describe.runIf(interopEnabled())('connectSmb against an NT1-only Samba', () => {
     expect(r.text).toMatch(/Function: TransactNmPipe/);
     expect(r.text).toMatch(/Bind_ack/);
     expect(r.text).toMatch(/Logoff AndX Response/);
+    // The refused SMB2 NEGOTIATE went first, on a connection of its own.
+    expect(r.text).toMatch(/SMB2 \(Server Message Block Protocol version 2\)[\s\S]*Negotiate Protocol Request[\s\S]*Requested Dialects[\s\S]*NT LM 0\.12/);
   });
 
   it('requireSigning against a server with SMB1 signing off (Samba default) fails with SIGNING_UNAVAILABLE', async () => {
@@ -111,7 +116,7 @@ describe.runIf(interopEnabled())('connectSmb against a default Samba (NT1..SMB3)
   });
   const creds = (): { user: string; password: string } => ({ user: samba.user.name, password: samba.user.password });
 
-  it('the multi-protocol NEGOTIATE gets an SMB2 wildcard reply, handed with the stream to the SMB2 client', async () => {
+  it('auto starts with the SMB2 client\'s own NEGOTIATE: no SMB1 reply handed over', async () => {
     let seen: Smb2ConnectArgs | undefined;
     const err = await connectSmb({
       host: samba.host, credentials: creds(), timeoutMs: 5000,
@@ -122,8 +127,32 @@ describe.runIf(interopEnabled())('connectSmb against a default Samba (NT1..SMB3)
       },
     }).catch((e: unknown) => e);
     expect((err as NetsendError).name).toBe('STOP');
-    expect(seen?.smb1NegotiateReply).toBeDefined();
-    expect(smb2ReplyDialect(seen!.smb1NegotiateReply!)).toBe(0x02ff);
+    expect(seen).toBeDefined();
+    expect(seen!.smb1NegotiateReply).toBeUndefined();
+  });
+
+  it('after a refused SMB2 NEGOTIATE the multi-protocol NEGOTIATE gets an SMB2 wildcard reply, handed with the stream to the SMB2 client', async () => {
+    // A proxy resets the first SMB2 NEGOTIATE's connection, as an attacker could: 'auto' falls back.
+    let resets = 1;
+    const proxy = await startProxy({ upstream: { host: samba.host, port: 445 }, trigger: (f) => f.readUInt32BE(0) === 0xfe534d42 && resets-- > 0, replyAction: 'reset' });
+    try {
+      const seen: Smb2ConnectArgs[] = [];
+      const err = await connectSmb({
+        host: proxy.host, port: proxy.port, credentials: creds(), timeoutMs: 5000,
+        connectSmb2: async (a) => {
+          seen.push(a);
+          if (!a.smb1NegotiateReply) return connectSmb2Default(a);
+          a.stream.close();
+          throw new NetsendError('usage', 0, 'STOP', 'captured');
+        },
+      }).catch((e: unknown) => e);
+      expect((err as NetsendError).name).toBe('STOP');
+      expect(seen).toHaveLength(2);
+      expect(seen[0]!.smb1NegotiateReply).toBeUndefined();
+      expect(smb2ReplyDialect(seen[1]!.smb1NegotiateReply!)).toBe(0x02ff);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('the multi-protocol NEGOTIATE lands on SMB 3.1.1 through the SMB2 client', async () => {

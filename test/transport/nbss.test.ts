@@ -355,6 +355,34 @@ describe('NBSS server side (acceptNbss / acceptDirectTcp)', () => {
     server.close();
   });
 
+  it('sendMany: any list of messages, written as one buffer, arrives as the same messages in order (NBSS and Direct TCP)', async () => {
+    const accepted: Promise<FramedMessageStream>[] = [];
+    const nbss = await acceptingServer(() => 'accept');
+    const direct = await tinyServer((s) => accepted.push(Promise.resolve(acceptDirectTcp(s))));
+    servers.push(direct);
+    const nbssClient = await openNbssSession({ host: '127.0.0.1', port: nbss.srv.port, calledName: 'RECV<03>', timeoutMs: 5000 });
+    const directClient = await openDirectTcp({ host: '127.0.0.1', port: direct.port, timeoutMs: 5000 });
+    const pairs: Array<[FramedMessageStream, Promise<FramedMessageStream>]> = [
+      [nbssClient, nbss.results[0]!],
+      [directClient, accepted[0]!],
+    ];
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }), async (messages) => {
+          for (const [client, server] of pairs) {
+            await client.sendMany(messages.map((m) => Buffer.from(m)), { timeoutMs: 5000 });
+            const peer = await server;
+            for (const m of messages) expect(await peer.receive({ timeoutMs: 5000 })).toEqual(Buffer.from(m));
+          }
+        }),
+        { numRuns: 50 },
+      );
+    } finally {
+      nbssClient.close();
+      directClient.close();
+    }
+  });
+
   it('refuses with the chosen error byte and retargets', async () => {
     const { srv, results } = await acceptingServer((called) => (called.suffix === 3 ? { refuse: 0x82 } : { retarget: { address: '127.0.0.1', port: 9 } }));
     const e = await rejection(openNbssSession({ host: '127.0.0.1', port: srv.port, calledName: 'NOBODY<03>', timeoutMs: 5000 }));

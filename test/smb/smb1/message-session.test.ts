@@ -4,7 +4,7 @@
  * covered by test/messenger/interop-samba.test.ts (sendMessage runs on this API).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessageCommandSession, decodeMessageServerRequest, type FinalRequestState } from '../../../src/smb/index.js';
+import { MessageCommandSession, decodeMessageServerRequest, type FinalRequestState, type MessagePipelining, type PipelineRecovery } from '../../../src/smb/index.js';
 import { connectSmbTransport } from '../../../src/transport/nbss.js';
 import { startReceiver, type ReceivedMessage, type Receiver } from '../../../src/messenger/receiver.js';
 import { Deadline } from '../../../src/util/deadline.js';
@@ -20,12 +20,14 @@ describe('MessageCommandSession against the receiver', () => {
   });
   afterAll(async () => receiver.close());
 
-  async function session(): Promise<{ s: MessageCommandSession; progress: { trips: number; blocks: number; final: FinalRequestState[] }; close: () => void }> {
+  async function session(pipelining: MessagePipelining = 'off'): Promise<{ s: MessageCommandSession; progress: { trips: number; blocks: number; final: FinalRequestState[]; recovery: PipelineRecovery[] }; close: () => void }> {
     const deadline = new Deadline(5_000);
     const stream = await connectSmbTransport({ host: '127.0.0.1', port: receiver.port, ...deadline.waitOptions() });
-    const progress = { trips: 0, blocks: 0, final: [] as FinalRequestState[] };
+    const progress = { trips: 0, blocks: 0, final: [] as FinalRequestState[], recovery: [] as PipelineRecovery[] };
     const s = new MessageCommandSession(stream, {
       wait: (step) => deadline.waitOptions(step),
+      pipelining,
+      onRecovery: (how) => progress.recovery.push(how),
       onRoundTrip: () => progress.trips++,
       onBlock: () => progress.blocks++,
       onFinal: (st) => progress.final.push(st),
@@ -38,7 +40,7 @@ describe('MessageCommandSession against the receiver', () => {
     await s.negotiate();
     await s.send({ from: Buffer.from('ALICE'), to: Buffer.from('BOB'), mode: 'single', blocks: [Buffer.from('hi')] });
     close();
-    expect(progress).toEqual({ trips: 2, blocks: 1, final: ['writing', 'written'] });
+    expect(progress).toEqual({ trips: 2, blocks: 1, final: ['writing', 'written'], recovery: [] });
     expect(got.at(-1)).toMatchObject({ from: 'ALICE', to: 'BOB', text: 'hi', kind: 'single' });
   });
 
@@ -46,8 +48,26 @@ describe('MessageCommandSession against the receiver', () => {
     const { s, progress, close } = await session();
     await s.send({ from: Buffer.from('ALICE'), to: Buffer.from('BOB'), mode: 'multi', blocks: [Buffer.from('a'), Buffer.from('b'), Buffer.from('c')] });
     close();
-    expect(progress).toEqual({ trips: 5, blocks: 3, final: ['writing', 'written'] });
+    expect(progress).toEqual({ trips: 5, blocks: 3, final: ['writing', 'written'], recovery: [] });
     expect(got.at(-1)).toMatchObject({ text: 'abc', kind: 'multi' });
+  });
+
+  it("'after-start': 0xD5 alone, then the three 0xD7 and the 0xD6 as one batch: 2 round trips", async () => {
+    const { s, progress, close } = await session('after-start');
+    await s.send({ from: Buffer.from('ALICE'), to: Buffer.from('BOB'), mode: 'multi', blocks: [Buffer.from('d'), Buffer.from('e'), Buffer.from('f')] });
+    close();
+    expect(progress).toEqual({ trips: 2, blocks: 3, final: ['writing', 'written'], recovery: [] });
+    expect(got.at(-1)).toMatchObject({ text: 'def', kind: 'multi' });
+  });
+
+  it("'full' against group ids from 1: the id-0 blocks and 0xD6 are refused, then sent again under the group id", async () => {
+    const { s, progress, close } = await session('full');
+    const n = got.length;
+    await s.send({ from: Buffer.from('ALICE'), to: Buffer.from('BOB'), mode: 'multi', blocks: [Buffer.from('g'), Buffer.from('h')] });
+    close();
+    // The refused 0xD6 (group 0) is the first 'refused'; the second one under the right id is answered.
+    expect(progress).toEqual({ trips: 2, blocks: 2, final: ['writing', 'written', 'refused', 'writing', 'written'], recovery: ['group-resend'] });
+    expect(got.slice(n).map((m) => m.text)).toEqual(['gh']);
   });
 
   it('a refusal of the final request is a typed error and the final state says refused', async () => {

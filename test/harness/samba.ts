@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 export const INTEROP_REQUIRED = process.env.NETSEND_INTEROP === 'required';
 
@@ -281,4 +282,26 @@ export async function startSamba(opts: SambaOptions = {}): Promise<SambaInstance
       if (!process.env.NETSEND_KEEP_SAMBA) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A private smbd for the enclosing describe block: started in its beforeAll, stopped by pid in its
+ * afterAll. The returned object stands for the instance (property reads go to it), so tests write
+ * `samba.host` as with startSamba; reading it before beforeAll ran is an error, not an undefined.
+ */
+export function useSamba(opts: SambaOptions = {}): SambaInstance {
+  let samba: SambaInstance | undefined;
+  beforeAll(async () => {
+    samba = await startSamba(opts);
+  }, 30_000);
+  afterAll(async () => {
+    await samba?.stop();
+  });
+  return new Proxy({} as SambaInstance, {
+    get(_, key) {
+      if (!samba) throw new Error('useSamba: the smbd starts in beforeAll; read it inside a test');
+      const v: unknown = Reflect.get(samba, key);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(samba) : v;
+    },
+  });
 }

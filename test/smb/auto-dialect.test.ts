@@ -6,9 +6,9 @@
  * spec-following SMB1 front ([MS-CIFS] §3.3.5.2: a non-SMB1 message gets an SMB1 STATUS_INVALID_SMB
  * answer; no peer here behaves so), an attacker resetting the SMB2 NEGOTIATE, and a silent server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { startProxy } from '../helpers/proxy.js';
 import { connectSmb, type ConnectSmbOptions } from '../../src/smb/connect.js';
 import { smbFamilies, SMB_FAMILY_MEMORY_ENTRIES } from '../../src/smb/family-memory.js';
@@ -63,13 +63,7 @@ async function expectWkssvcBind(c: { openPipe(name: string): Promise<{ transact(
 }
 
 describe.runIf(interopEnabled())("'auto' against a default Samba (NT1..SMB3)", () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba();
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba();
   const opts = (o: Partial<ConnectSmbOptions>): ConnectSmbOptions => ({ host: samba.host, credentials: { user: samba.user.name, password: samba.user.password }, timeoutMs: 10_000, ...o });
 
   it('negotiates SMB 3.1.1 with one SMB2 NEGOTIATE, no SMB1 NEGOTIATE, the same requests as dialect smb2', async () => {
@@ -139,13 +133,7 @@ describe.runIf(interopEnabled())("'auto' against a default Samba (NT1..SMB3)", (
 });
 
 describe.runIf(interopEnabled())("'auto' against a Samba remembered as SMB2 that goes silent", () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba();
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba();
 
   it('waits the whole deadline for the NEGOTIATE answer instead of falling back after the probe bound', async () => {
     // The proxy passes the first connection, then holds every answer to the next SMB2 NEGOTIATE.
@@ -167,13 +155,7 @@ describe.runIf(interopEnabled())("'auto' against a Samba remembered as SMB2 that
 });
 
 describe.runIf(interopEnabled())("'auto' against an SMB1-only Samba (server max protocol = NT1)", () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ global: { 'server max protocol': 'NT1' } });
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ global: { 'server max protocol': 'NT1' } });
   const opts = (port: number, tap: TrafficTap): ConnectSmbOptions => ({
     host: samba.host, port, calledName: samba.netbiosName, credentials: { user: samba.user.name, password: samba.user.password }, tap, timeoutMs: 10_000,
   });
@@ -284,13 +266,7 @@ async function startCifsFront(upstream: { host: string; port: number }): Promise
 }
 
 describe.runIf(interopEnabled())("'auto' against an SMB1 server that answers SMB2 with an SMB1 error ([MS-CIFS] §3.3.5.2)", () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ global: { 'server max protocol': 'NT1' } });
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ global: { 'server max protocol': 'NT1' } });
 
   it('takes the SMB1 answer as a refusal and connects over SMB1', async () => {
     const front = await startCifsFront({ host: samba.host, port: 445 });

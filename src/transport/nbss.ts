@@ -228,8 +228,11 @@ export class FramedMessageStream implements MessageStream {
 
   private async write(bytes: Buffer, opts: WaitOptions, what: string): Promise<void> {
     throwIfAborted(opts.signal, what);
+    // Most writes go to the kernel at once: then there is nothing to wait for (ByteStream.writeNow).
+    const queued = this.stream.writeNow(bytes);
+    if (queued === null) return;
     // A write that cannot finish leaves a partial frame behind: the connection is unusable then.
-    await raceWait(what, Deadline.of(opts, this.idleTimeoutMs).waitOptions(), () => this.stream.write(bytes), () => this.stream.close());
+    await raceWait(what, Deadline.of(opts, this.idleTimeoutMs).waitOptions(), () => queued, () => this.stream.close());
   }
 
   async receive(opts: WaitOptions = {}): Promise<Buffer> {

@@ -32,6 +32,26 @@ export const HDR_FLAGS_OFFSET = 16;
 export const HDR_MESSAGE_ID_OFFSET = 24;
 export const HDR_SIGNATURE_OFFSET = 48;
 
+/**
+ * Writes the sync-form header of a request at the start of `out` (at least 64 bytes), Signature
+ * zero: the request path builds header and body in one buffer, without a writer or a concat.
+ */
+export function writeRequestHeader(out: Buffer, creditCharge: number, command: number, credits: number, flags: number, nextCommand: number, messageId: bigint, treeId: number, sessionId: bigint): void {
+  SMB2_PROTOCOL_ID.copy(out, 0);
+  out.writeUInt16LE(SMB2_HEADER_SIZE, 4);
+  out.writeUInt16LE(creditCharge, 6);
+  out.writeUInt32LE(0, 8);
+  out.writeUInt16LE(command, 12);
+  out.writeUInt16LE(credits, 14);
+  out.writeUInt32LE((flags & ~Smb2Flags.ASYNC_COMMAND) >>> 0, 16);
+  out.writeUInt32LE(nextCommand, 20);
+  out.writeBigUInt64LE(messageId, 24);
+  out.writeUInt32LE(0, 32);
+  out.writeUInt32LE(treeId, 36);
+  out.writeBigUInt64LE(sessionId, 40);
+  out.fill(0, 48, SMB2_HEADER_SIZE);
+}
+
 export function encodeHeader(h: Smb2Header): Buffer {
   const w = new ByteWriter(SMB2_HEADER_SIZE);
   w.bytes(SMB2_PROTOCOL_ID).u16le(SMB2_HEADER_SIZE).u16le(h.creditCharge).u32le(h.status).u16le(h.command).u16le(h.credits);

@@ -300,7 +300,8 @@ export class Smb2Connection {
     this.checkUsable(what);
     const cost = compound ? this.compoundCost(parts) : Math.max(1, this.chargeOf(parts[0]!));
     // All or nothing: a chain cut short by missing credits would leave MessageIds spent and unsent.
-    if (this.window.credits < cost) await this.creditsFor(cost, what, deadline);
+    // Checked again after every wait, and taken below with no await in between: several requests may wait.
+    while (this.window.credits < cost) await this.creditGrant(cost, what, deadline);
     const first = parts[0]!.command;
     const sc = first !== Smb2Command.SESSION_SETUP && first !== Smb2Command.NEGOTIATE ? this.crypto : null;
     const encrypt = sc !== null && sc.encrypting;
@@ -354,26 +355,24 @@ export class Smb2Connection {
   }
 
   /**
-   * Waits until `cost` credits are granted ([MS-SMB2] §3.2.4.1.5: a client never sends beyond them).
-   * Only responses grant credits, so with nothing in flight the wait could never end: that is
-   * SMB2_NO_CREDITS at once, as a lone request always had it.
+   * Waits for the next credit grant, or for nothing to be in flight any more ([MS-SMB2] §3.2.4.1.5: a
+   * client never sends beyond the credits granted). Only responses grant credits, so with nothing in
+   * flight the wait could never end: that is SMB2_NO_CREDITS at once, as a lone request always had it.
    */
-  private async creditsFor(cost: number, what: string, deadline: Deadline): Promise<void> {
-    while (this.window.credits < cost) {
-      this.checkUsable(what);
-      if (this.pending.size === 0) throw protocolError('SMB2_NO_CREDITS', `${what}: needs ${cost} credits, the server granted ${this.window.credits}`);
-      let wake: () => void = noop;
-      await raceWait(
-        what,
-        deadline.waitOptions(),
-        () =>
-          new Promise<void>((resolve) => {
-            wake = resolve;
-            this.creditWaiters.add(resolve);
-          }),
-        () => this.creditWaiters.delete(wake),
-      );
-    }
+  private creditGrant(cost: number, what: string, deadline: Deadline): Promise<void> {
+    this.checkUsable(what);
+    if (this.pending.size === 0) throw protocolError('SMB2_NO_CREDITS', `${what}: needs ${cost} credits, the server granted ${this.window.credits}`);
+    let wake: () => void = noop;
+    return raceWait(
+      what,
+      deadline.waitOptions(),
+      () =>
+        new Promise<void>((resolve) => {
+          wake = resolve;
+          this.creditWaiters.add(resolve);
+        }),
+      () => this.creditWaiters.delete(wake),
+    );
   }
 
   /** Lets every request waiting for credits look again (after a grant, or when nothing is in flight any more). */

@@ -7,8 +7,9 @@
 import { NetsendError } from '../../status/error.js';
 import { hideSecrets } from '../../util/secret.js';
 import { guestLogonBlocked } from '../session-policy.js';
-import { Cipher, SessionFlags, Smb2Flags, dialectName, type CipherId, type DialectRevision, type SigningAlgorithmId } from './constants.js';
-import { NonceSequence, decryptMessage, deriveSmb3Keys, encryptMessage, invalidSignature, signMessage, verifyMessage } from './crypto.js';
+import { Cipher, SessionFlags, SigningAlgorithm, Smb2Flags, dialectName, type CipherId, type DialectRevision, type SigningAlgorithmId } from './constants.js';
+import { AesGcmKey } from '../../crypto/gcm.js';
+import { NonceSequence, decryptMessage, deriveSmb3Keys, encryptMessage, invalidSignature, isGcm, signMessage, signMessageGmac, verifyMessage, verifyMessageGmac } from './crypto.js';
 import { dialectTraits } from './dialects.js';
 import type { Smb2Header } from './header.js';
 
@@ -62,6 +63,14 @@ function protocolError(name: string, message: string): NetsendError {
 
 export class SessionCrypto {
   private readonly state: SessionState;
+  /**
+   * AES-GMAC signing and AES-GCM keys kept for the session's life (crypto/gcm.ts), made at first use:
+   * a new cipher per message was the largest cost of a signed or encrypted warm call. Private (#)
+   * fields, so that inspecting the object shows nothing derived from a key.
+   */
+  #gmacKey: AesGcmKey | null = null;
+  #encryptGcm: AesGcmKey | null = null;
+  #decryptGcm: AesGcmKey | null = null;
 
   private constructor(
     readonly dialect: DialectRevision,
@@ -179,20 +188,23 @@ export class SessionCrypto {
 
   /** Signs `msg` in place ([MS-SMB2] §3.2.4.1.1). */
   sign(msg: Buffer): void {
-    signMessage(this.signingAlgorithm, this.state.signingKey!, msg);
+    if (this.signingAlgorithm === SigningAlgorithm.AES_GMAC) signMessageGmac((this.#gmacKey ??= new AesGcmKey(this.state.signingKey!)), msg);
+    else signMessage(this.signingAlgorithm, this.state.signingKey!, msg);
   }
 
   /** Wraps `msg` in a TRANSFORM_HEADER with the next nonce ([MS-SMB2] §3.2.4.1.8). */
   encrypt(msg: Buffer): Buffer {
     const s = this.state;
-    return encryptMessage(this.cipher!, s.encryptionKey!, s.nonces!.next(), s.id, msg);
+    const gcm = isGcm(this.cipher!) ? (this.#encryptGcm ??= new AesGcmKey(s.encryptionKey!)) : undefined;
+    return encryptMessage(this.cipher!, s.encryptionKey!, s.nonces!.next(), s.id, msg, gcm);
   }
 
   /** Opens a TRANSFORM message for this session ([MS-SMB2] §3.2.5.1.1.1); throws when it cannot or it is for another session. */
   decrypt(raw: Buffer, what: string): Buffer {
     const s = this.state;
     if (!s.decryptionKey || this.cipher === null) throw protocolError('SMB2_UNEXPECTED_ENCRYPTION', `${what}: encrypted message before keys exist`);
-    const d = decryptMessage(this.cipher, s.decryptionKey, raw);
+    const gcm = isGcm(this.cipher) ? (this.#decryptGcm ??= new AesGcmKey(s.decryptionKey)) : undefined;
+    const d = decryptMessage(this.cipher, s.decryptionKey, raw, gcm);
     if (d.sessionId !== s.id) throw protocolError('SMB2_UNEXPECTED_ENCRYPTION', `${what}: encrypted message for another session`);
     return d.plain;
   }
@@ -204,6 +216,7 @@ export class SessionCrypto {
 
   /** Verifies a signed message ([MS-SMB2] §3.2.5.1.3); throws STATUS_INVALID_SIGNATURE. */
   verify(plain: Buffer): void {
-    verifyMessage(this.signingAlgorithm, this.state.signingKey!, plain);
+    if (this.signingAlgorithm === SigningAlgorithm.AES_GMAC) verifyMessageGmac((this.#gmacKey ??= new AesGcmKey(this.state.signingKey!)), plain);
+    else verifyMessage(this.signingAlgorithm, this.state.signingKey!, plain);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { aeadDecrypt, aeadEncrypt, aesCmac, aesGmac, hmacSha256, smb3Keys, type AeadAlgorithm, type Smb3Keys } from '../../crypto/index.js';
+import type { AesCmacKey } from '../../crypto/cmac.js';
 import type { AesGcmKey } from '../../crypto/gcm.js';
 import { MalformedError, NetsendError } from '../../status/error.js';
 import { NT } from '../../status/ntstatus.js';
@@ -78,20 +79,34 @@ export function verifyMessage(alg: SigningAlgorithmId, key: Buffer, msg: Buffer)
 }
 
 /**
- * AES-GMAC signing ([MS-SMB2] §3.1.4.1) with a session's kept key (crypto/gcm.ts): the same
- * signature as signMessage(AES_GMAC), without a cipher built per message, and with the Signature
- * field taken as zero instead of zeroed.
+ * A signing key kept for a session's life ([MS-SMB2] §3.1.4.1): it computes the signature of a
+ * message with the Signature field taken as zero, without a cipher built per message and without
+ * zeroing the field (crypto/gcm.ts, crypto/cmac.ts). signMessageKept/verifyMessageKept give what
+ * signMessage/verifyMessage give for the same algorithm.
  */
-export function signMessageGmac(key: AesGcmKey, msg: Buffer): void {
-  if (msg.length < SMB2_HEADER_SIZE) throw new MalformedError('SMB2 message', 'shorter than a header');
-  msg.writeUInt32LE((msg.readUInt32LE(HDR_FLAGS_OFFSET) | Smb2Flags.SIGNED) >>> 0, HDR_FLAGS_OFFSET);
-  key.gmac(gmacNonce(msg), msg, HDR_SIGNATURE_OFFSET).copy(msg, HDR_SIGNATURE_OFFSET);
+export interface KeptSigner {
+  signature(msg: Buffer): Buffer;
 }
 
-/** verifyMessage(AES_GMAC) with a session's kept key. */
-export function verifyMessageGmac(key: AesGcmKey, msg: Buffer): void {
+/** AES-GMAC (3.1.1) with a kept key: the nonce comes from the message (gmacNonce). */
+export function gmacSigner(key: AesGcmKey): KeptSigner {
+  return { signature: (m) => key.gmac(gmacNonce(m), m, HDR_SIGNATURE_OFFSET) };
+}
+
+/** AES-128-CMAC (3.0, 3.0.2, and 3.1.1 without GMAC) with a kept key. */
+export function cmacSigner(key: AesCmacKey): KeptSigner {
+  return { signature: (m) => key.mac(m, HDR_SIGNATURE_OFFSET) };
+}
+
+export function signMessageKept(signer: KeptSigner, msg: Buffer): void {
   if (msg.length < SMB2_HEADER_SIZE) throw new MalformedError('SMB2 message', 'shorter than a header');
-  const want = key.gmac(gmacNonce(msg), msg, HDR_SIGNATURE_OFFSET);
+  msg.writeUInt32LE((msg.readUInt32LE(HDR_FLAGS_OFFSET) | Smb2Flags.SIGNED) >>> 0, HDR_FLAGS_OFFSET);
+  signer.signature(msg).copy(msg, HDR_SIGNATURE_OFFSET);
+}
+
+export function verifyMessageKept(signer: KeptSigner, msg: Buffer): void {
+  if (msg.length < SMB2_HEADER_SIZE) throw new MalformedError('SMB2 message', 'shorter than a header');
+  const want = signer.signature(msg);
   if (!timingSafeEqual(msg.subarray(HDR_SIGNATURE_OFFSET, HDR_SIGNATURE_OFFSET + 16), want)) throw invalidSignature(`bad signature on command ${msg.readUInt16LE(12)}`);
 }
 

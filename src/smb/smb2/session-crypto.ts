@@ -8,8 +8,23 @@ import { NetsendError } from '../../status/error.js';
 import { hideSecrets } from '../../util/secret.js';
 import { guestLogonBlocked } from '../session-policy.js';
 import { Cipher, SessionFlags, SigningAlgorithm, Smb2Flags, dialectName, type CipherId, type DialectRevision, type SigningAlgorithmId } from './constants.js';
+import { AesCmacKey } from '../../crypto/cmac.js';
 import { AesGcmKey } from '../../crypto/gcm.js';
-import { NonceSequence, decryptMessage, deriveSmb3Keys, encryptMessage, invalidSignature, isGcm, signMessage, signMessageGmac, verifyMessage, verifyMessageGmac } from './crypto.js';
+import {
+  NonceSequence,
+  cmacSigner,
+  decryptMessage,
+  deriveSmb3Keys,
+  encryptMessage,
+  gmacSigner,
+  invalidSignature,
+  isGcm,
+  signMessage,
+  signMessageKept,
+  verifyMessage,
+  verifyMessageKept,
+  type KeptSigner,
+} from './crypto.js';
 import { dialectTraits } from './dialects.js';
 import type { Smb2Header } from './header.js';
 
@@ -68,7 +83,7 @@ export class SessionCrypto {
    * a new cipher per message was the largest cost of a signed or encrypted warm call. Private (#)
    * fields, so that inspecting the object shows nothing derived from a key.
    */
-  #gmacKey: AesGcmKey | null = null;
+  #signer: KeptSigner | null | undefined;
   #encryptGcm: AesGcmKey | null = null;
   #decryptGcm: AesGcmKey | null = null;
 
@@ -188,8 +203,20 @@ export class SessionCrypto {
 
   /** Signs `msg` in place ([MS-SMB2] §3.2.4.1.1). */
   sign(msg: Buffer): void {
-    if (this.signingAlgorithm === SigningAlgorithm.AES_GMAC) signMessageGmac((this.#gmacKey ??= new AesGcmKey(this.state.signingKey!)), msg);
+    const kept = this.keptSigner();
+    if (kept) signMessageKept(kept, msg);
     else signMessage(this.signingAlgorithm, this.state.signingKey!, msg);
+  }
+
+  /** The session's kept AES-GMAC or AES-CMAC signer, made at first use; null for HMAC-SHA256 (2.x), whose createHmac is cheap. */
+  private keptSigner(): KeptSigner | null {
+    if (this.#signer === undefined) {
+      const key = this.state.signingKey!;
+      if (this.signingAlgorithm === SigningAlgorithm.AES_GMAC) this.#signer = gmacSigner(new AesGcmKey(key));
+      else if (this.signingAlgorithm === SigningAlgorithm.AES_CMAC) this.#signer = cmacSigner(new AesCmacKey(key));
+      else this.#signer = null;
+    }
+    return this.#signer;
   }
 
   /** Wraps `msg` in a TRANSFORM_HEADER with the next nonce ([MS-SMB2] §3.2.4.1.8). */
@@ -216,7 +243,8 @@ export class SessionCrypto {
 
   /** Verifies a signed message ([MS-SMB2] §3.2.5.1.3); throws STATUS_INVALID_SIGNATURE. */
   verify(plain: Buffer): void {
-    if (this.signingAlgorithm === SigningAlgorithm.AES_GMAC) verifyMessageGmac((this.#gmacKey ??= new AesGcmKey(this.state.signingKey!)), plain);
+    const kept = this.keptSigner();
+    if (kept) verifyMessageKept(kept, plain);
     else verifyMessage(this.signingAlgorithm, this.state.signingKey!, plain);
   }
 }

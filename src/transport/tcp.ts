@@ -88,6 +88,16 @@ export class ByteStream {
   }
 
   private take(n: number): Buffer {
+    const first = this.chunks[0];
+    // Inside one received chunk (the usual case for a whole SMB message): a view, no copy. Each
+    // chunk is a buffer of its own that nothing else writes to.
+    if (first !== undefined && first.length >= n) {
+      const out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      this.queued -= n;
+      return out;
+    }
     const out = Buffer.allocUnsafe(n);
     let off = 0;
     while (off < n) {

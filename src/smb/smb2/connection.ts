@@ -129,7 +129,9 @@ interface Exchange {
   readonly waiters: Waiter[];
   readonly out: Smb2Response[];
   remaining: number;
-  resolve: (r: Smb2Response[]) => void;
+  /** A related chain (resolves to every response) rather than a lone request (resolves to its one). */
+  readonly compound: boolean;
+  resolve: (r: Smb2Response | Smb2Response[]) => void;
   reject: (e: NetsendError) => void;
   done: boolean;
 }
@@ -183,6 +185,8 @@ export class Smb2Connection {
   private readerRunning = false;
   private readerStop: AbortController | null = null;
   private readerDone: Promise<void> = Promise.resolve();
+  /** A readLoop has not returned yet (a stopped one may still wait for its receive to settle). */
+  private readerActive = false;
   /** Set when the stream can no longer be trusted (failAll): every later request fails with it. */
   private broken: NetsendError | null = null;
   /** The established session's keys; null until SESSION_SETUP succeeds. */
@@ -256,7 +260,7 @@ export class Smb2Connection {
   request(command: number, body: Buffer, opts: RequestOptions = {}): Promise<Smb2Response> {
     const what = `SMB2 ${commandName(command)}`;
     const parts: CompoundPart[] = [{ command, body, ...(opts.expectedResponse !== undefined ? { expectedResponse: opts.expectedResponse } : {}) }];
-    const run = (): Promise<Smb2Response> => this.exchange(parts, opts, what, false).then((r) => r[0]!);
+    const run = (): Promise<Smb2Response> => this.exchange(parts, opts, what, false) as Promise<Smb2Response>;
     return command === Smb2Command.NEGOTIATE || command === Smb2Command.SESSION_SETUP ? this.setupQueue.run(run) : run();
   }
 
@@ -273,7 +277,7 @@ export class Smb2Connection {
     if (parts.length === 0 || parts.length > SMB2_MAX_COMPOUND) return Promise.reject(usageError(`a compound holds 1..${SMB2_MAX_COMPOUND} requests, got ${parts.length}`));
     const what = `SMB2 compound ${parts.map((p) => commandName(p.command)).join('+')}`;
     if (parts.some((p) => p.command === Smb2Command.NEGOTIATE || p.command === Smb2Command.SESSION_SETUP)) return Promise.reject(usageError(`${what}: NEGOTIATE and SESSION_SETUP are never compounded here`));
-    return this.exchange(parts, opts, what, true);
+    return this.exchange(parts, opts, what, true) as Promise<Smb2Response[]>;
   }
 
   /** Credits a compound of `parts` spends ([MS-SMB2] §3.1.5.2): callers compare it with `credits` to choose. */
@@ -291,8 +295,9 @@ export class Smb2Connection {
    * ([MS-SMB2] §3.2.4.1.5; waits for a grant while other requests are in flight), MessageIds, header,
    * signature (§3.2.4.1.1) or encryption (§3.2.4.1.8), one write, then a waiter per MessageId that the
    * reader (readLoop) settles. The deadline bounds the credit wait, the write and the answer.
+   * Resolves to the one response of a lone request, or to the chain's responses in order.
    */
-  private async exchange(parts: CompoundPart[], opts: RequestOptions, what: string, compound: boolean): Promise<Smb2Response[]> {
+  private async exchange(parts: CompoundPart[], opts: RequestOptions, what: string, compound: boolean): Promise<Smb2Response | Smb2Response[]> {
     throwIfAborted(opts.signal, what);
     const deadline = Deadline.of(opts, this.timeoutMs).within(what);
     // Spent before it started (teardown after the time ran out): send nothing.
@@ -308,7 +313,7 @@ export class Smb2Connection {
     const sign = sc !== null && sc.signs(opts.sign === true);
     const sessionId = first === Smb2Command.NEGOTIATE ? 0n : (this.crypto?.id ?? this.pendingSessionId);
     const treeId = opts.treeId ?? 0;
-    const group: Exchange = { waiters: [], out: [], remaining: parts.length, resolve: noop, reject: noop, done: false };
+    const group: Exchange = { waiters: [], out: [], remaining: parts.length, compound, resolve: noop, reject: noop, done: false };
     const msgs: Buffer[] = [];
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
@@ -326,7 +331,7 @@ export class Smb2Connection {
     }
     const plain = msgs.length === 1 ? msgs[0]! : Buffer.concat(msgs);
     const wire = encrypt ? sc.encrypt(plain) : plain;
-    const answered = new Promise<Smb2Response[]>((resolve, reject) => {
+    const answered = new Promise<Smb2Response | Smb2Response[]>((resolve, reject) => {
       group.resolve = resolve;
       group.reject = reject;
     });
@@ -415,7 +420,7 @@ export class Smb2Connection {
     this.readerRunning = true;
     const stop = (this.readerStop ??= new AbortController());
     // A stopped reader's receive settles a little later: the next one starts after it (one receive at a time).
-    this.readerDone = this.readerDone.then(() => this.readLoop(stop.signal));
+    this.readerDone = this.readerActive ? this.readerDone.then(() => this.readLoop(stop.signal)) : this.readLoop(stop.signal);
   }
 
   /**
@@ -425,6 +430,7 @@ export class Smb2Connection {
    * waits, and when the last of them gives up the reader is stopped (finish).
    */
   private async readLoop(stop: AbortSignal): Promise<void> {
+    this.readerActive = true;
     try {
       while (this.pending.size > 0 && !stop.aborted && this.broken === null) {
         let raw: Buffer;
@@ -445,6 +451,7 @@ export class Smb2Connection {
         }
       }
     } finally {
+      this.readerActive = false;
       if (this.readerStop === null || this.readerStop.signal === stop) this.readerRunning = false;
     }
   }
@@ -533,7 +540,7 @@ export class Smb2Connection {
     g.out[w.index] = { header: h, body: part.subarray(SMB2_HEADER_SIZE), raw: part, sent: w.sent, encrypted };
     if (--g.remaining === 0) {
       g.done = true;
-      g.resolve(g.out as Smb2Response[]);
+      g.resolve(g.compound ? g.out : g.out[0]!);
     }
   }
 

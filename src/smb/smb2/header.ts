@@ -69,8 +69,8 @@ export function encodeHeader(h: Smb2Header): Buffer {
 /** Parses the header at the start of `msg`; the body starts at offset 64. */
 export function decodeHeader(msg: Buffer): Smb2Header {
   const r = new ByteReader(msg, 'SMB2 header');
-  const pid = r.bytes(4, 'ProtocolId');
-  if (!pid.equals(SMB2_PROTOCOL_ID)) throw new MalformedError('SMB2 header', `bad ProtocolId ${pid.toString('hex')}`);
+  const pid = r.u32be();
+  if (pid !== 0xfe534d42) throw new MalformedError('SMB2 header', `bad ProtocolId ${pid.toString(16).padStart(8, '0')}`);
   const size = r.u16le();
   if (size !== SMB2_HEADER_SIZE) throw new MalformedError('SMB2 header', `StructureSize ${size}, expected 64`);
   const creditCharge = r.u16le();
@@ -88,7 +88,8 @@ export function decodeHeader(msg: Buffer): Smb2Header {
     treeId = r.u32le();
   }
   const sessionId = r.u64le();
-  const signature = Buffer.from(r.bytes(16, 'Signature'));
+  // A view of the message, not a copy: a message is never changed after it was received.
+  const signature = r.bytes(16, 'Signature');
   const h: Smb2Header = { creditCharge, status, command, credits, flags, nextCommand, messageId, treeId, sessionId, signature };
   if (asyncId !== undefined) h.asyncId = asyncId;
   return h;

@@ -182,11 +182,8 @@ export class Smb2Connection {
   private readonly abandoned = new Set<bigint>();
   /** Requests waiting for the server to grant credits. */
   private readonly creditWaiters = new Set<() => void>();
+  /** The reader (readLoop) runs: it has a receive outstanding or is dispatching. */
   private readerRunning = false;
-  private readerStop: AbortController | null = null;
-  private readerDone: Promise<void> = Promise.resolve();
-  /** A readLoop has not returned yet (a stopped one may still wait for its receive to settle). */
-  private readerActive = false;
   /** Set when the stream can no longer be trusted (failAll): every later request fails with it. */
   private broken: NetsendError | null = null;
   /** The established session's keys; null until SESSION_SETUP succeeds. */
@@ -400,12 +397,8 @@ export class Smb2Connection {
       this.pending.delete(w.messageId);
       if (abandon) this.rememberAbandoned(w.messageId);
     }
-    if (this.pending.size === 0) {
-      this.readerStop?.abort();
-      this.readerStop = null;
-      this.readerRunning = false;
-      this.wakeCreditWaiters();
-    }
+    // Nothing in flight: a request waiting for credits would wait for nothing (creditGrant).
+    if (this.pending.size === 0) this.wakeCreditWaiters();
   }
 
   private rememberAbandoned(id: bigint): void {
@@ -414,30 +407,28 @@ export class Smb2Connection {
     if (this.abandoned.size > MAX_ABANDONED) this.abandoned.delete(this.abandoned.values().next().value!);
   }
 
-  /** Starts the one reader of this connection unless it runs; it ends when no request waits. */
+  /** Starts the one reader of this connection unless it runs (one receive at a time). */
   private startReader(): void {
     if (this.readerRunning || this.pending.size === 0) return;
     this.readerRunning = true;
-    const stop = (this.readerStop ??= new AbortController());
-    // A stopped reader's receive settles a little later: the next one starts after it (one receive at a time).
-    this.readerDone = this.readerActive ? this.readerDone.then(() => this.readLoop(stop.signal)) : this.readLoop(stop.signal);
+    void this.readLoop();
   }
 
   /**
    * The reader ([MS-SMB2] §3.2.5.1): takes each message off the stream and hands its responses to
-   * their requests by MessageId (dispatch), while any request waits. Its receive waits at most
-   * `timeoutMs` at a time and then looks again: the requests' own deadlines bound how long anyone
-   * waits, and when the last of them gives up the reader is stopped (finish).
+   * their requests by MessageId (dispatch), while any request waits. Nobody waits on the reader
+   * itself: each request has its own deadline (exchange). Its receive waits at most `timeoutMs` at a
+   * time and looks again while anyone waits. It is not cancelled when the last request gives up:
+   * that receive ends with the next message (a late answer, dropped) or its timeout, and a request
+   * sent meanwhile is served by it. Never rejects.
    */
-  private async readLoop(stop: AbortSignal): Promise<void> {
-    this.readerActive = true;
+  private async readLoop(): Promise<void> {
     try {
-      while (this.pending.size > 0 && !stop.aborted && this.broken === null) {
+      while (this.pending.size > 0 && this.broken === null) {
         let raw: Buffer;
         try {
-          raw = await this.stream.receive({ timeoutMs: this.timeoutMs, signal: stop });
+          raw = await this.stream.receive({ timeoutMs: this.timeoutMs });
         } catch (e) {
-          if (stop.aborted) return;
           if (e instanceof NetsendError && e.layer === 'timeout' && !this.stream.closed) continue;
           // The stream failed (closed, reset, a bad frame): every request waiting fails with it.
           this.failAll(toNetsendError(e), false);
@@ -451,8 +442,7 @@ export class Smb2Connection {
         }
       }
     } finally {
-      this.readerActive = false;
-      if (this.readerStop === null || this.readerStop.signal === stop) this.readerRunning = false;
+      this.readerRunning = false;
     }
   }
 
@@ -470,8 +460,6 @@ export class Smb2Connection {
       g.done = true;
       g.reject(e);
     }
-    this.readerRunning = false;
-    this.readerStop = null;
     if (tearDown) this.stream.close();
     this.wakeCreditWaiters();
   }

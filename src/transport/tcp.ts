@@ -30,6 +30,8 @@ export class ByteStream {
   private queued = 0;
   private waiter: { n: number; resolve: (b: Buffer) => void; reject: (e: unknown) => void } | null = null;
   private failure: NetsendError | null = null;
+  /** Push mode (setListener): told of every arrival and of the failure, instead of a waiting read. */
+  private listener: (() => void) | null = null;
   private ended = false;
   readonly socket: net.Socket;
   readonly tap: TrafficTap | undefined;
@@ -75,11 +77,13 @@ export class ByteStream {
       this.socket.destroy();
       return;
     }
-    this.pump();
+    if (this.listener) this.listener();
+    else this.pump();
   }
 
   private fail(e: NetsendError): void {
     if (!this.failure) this.failure = e;
+    this.listener?.();
     if (this.waiter && this.queued < this.waiter.n) {
       const w = this.waiter;
       this.waiter = null;
@@ -120,9 +124,28 @@ export class ByteStream {
     }
   }
 
+  /** The failure that ended the stream, or null while it is open. */
+  get error(): NetsendError | null {
+    return this.failure;
+  }
+
+  /**
+   * Push mode: `listener` runs after every arrival of bytes and when the stream fails, and takes
+   * what it wants with takeNow; null ends it. Not while a read waits.
+   */
+  setListener(listener: (() => void) | null): void {
+    if (listener && this.waiter) throw new NetsendError('usage', 0, 'EBUSY', 'a listener while a read waits on one stream');
+    this.listener = listener;
+  }
+
+  /** Exactly n bytes when that many are queued, else null (push mode). */
+  takeNow(n: number): Buffer | null {
+    return this.queued >= n ? this.take(n) : null;
+  }
+
   /** Reads exactly n bytes. Only one read may be outstanding. */
   read(n: number, opts: WaitOptions = {}, what = 'read'): Promise<Buffer> {
-    if (this.waiter) return Promise.reject(new NetsendError('usage', 0, 'EBUSY', 'concurrent read on one stream'));
+    if (this.waiter || this.listener) return Promise.reject(new NetsendError('usage', 0, 'EBUSY', 'concurrent read on one stream'));
     if (opts.signal?.aborted) return Promise.reject(new AbortError(what, opts.signal.reason));
     if (this.queued >= n) return Promise.resolve(this.take(n));
     if (this.failure) return Promise.reject(this.failure);

@@ -182,8 +182,10 @@ export class Smb2Connection {
   private readonly abandoned = new Set<bigint>();
   /** Requests waiting for the server to grant credits. */
   private readonly creditWaiters = new Set<() => void>();
-  /** The reader (readLoop) runs: it has a receive outstanding or is dispatching. */
+  /** The reader runs: a readLoop has a receive outstanding, or the stream pushes messages to onPushed. */
   private readerRunning = false;
+  /** Stops the stream's push mode (MessageStream.listen) while it serves this connection. */
+  private unlisten: (() => void) | null = null;
   /** Set when the stream can no longer be trusted (failAll): every later request fails with it. */
   private broken: NetsendError | null = null;
   /** The established session's keys; null until SESSION_SETUP succeeds. */
@@ -397,8 +399,12 @@ export class Smb2Connection {
       this.pending.delete(w.messageId);
       if (abandon) this.rememberAbandoned(w.messageId);
     }
-    // Nothing in flight: a request waiting for credits would wait for nothing (creditGrant).
-    if (this.pending.size === 0) this.wakeCreditWaiters();
+    if (this.pending.size === 0) {
+      // A late answer waits in the stream's buffer for the next reader, which drops it.
+      this.stopListening();
+      // Nothing in flight: a request waiting for credits would wait for nothing (creditGrant).
+      this.wakeCreditWaiters();
+    }
   }
 
   private rememberAbandoned(id: bigint): void {
@@ -407,11 +413,41 @@ export class Smb2Connection {
     if (this.abandoned.size > MAX_ABANDONED) this.abandoned.delete(this.abandoned.values().next().value!);
   }
 
-  /** Starts the one reader of this connection unless it runs (one receive at a time). */
+  /**
+   * Starts the one reader of this connection unless it runs. A stream that can push (FramedMessageStream)
+   * hands each message over from its socket's data event while requests wait (onPushed): no
+   * receive, promise or timer per message. Any other stream is read by readLoop.
+   */
   private startReader(): void {
     if (this.readerRunning || this.pending.size === 0) return;
     this.readerRunning = true;
-    void this.readLoop();
+    if (this.stream.listen) this.unlisten = this.stream.listen((m) => this.onPushed(m), (e) => this.onPushFailed(e));
+    else void this.readLoop();
+  }
+
+  /** One message pushed by the stream: dispatched at once; listening stops when nobody waits. */
+  private onPushed(raw: Buffer): void {
+    try {
+      this.dispatch(raw);
+    } catch (e) {
+      this.failAll(toNetsendError(e), true);
+      return;
+    }
+    if (this.pending.size === 0) this.stopListening();
+  }
+
+  private onPushFailed(e: NetsendError): void {
+    this.unlisten = null;
+    this.readerRunning = false;
+    // The stream failed (closed, reset, a bad frame): every request waiting fails with it.
+    this.failAll(e, false);
+  }
+
+  private stopListening(): void {
+    if (this.unlisten === null) return;
+    this.unlisten();
+    this.unlisten = null;
+    this.readerRunning = false;
   }
 
   /**
@@ -453,6 +489,7 @@ export class Smb2Connection {
    */
   private failAll(e: NetsendError, tearDown: boolean): void {
     if (tearDown && this.broken === null) this.broken = e;
+    this.stopListening();
     const groups = new Set<Exchange>();
     for (const w of this.pending.values()) groups.add(w.group);
     this.pending.clear();

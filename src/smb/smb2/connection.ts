@@ -8,8 +8,9 @@
  * Several requests may be in flight at once ([MS-SMB2] §3.2.4.1, §3.2.5.1): each takes credits and
  * MessageIds (waiting for a grant when the server's credits are spent and others are in flight, so
  * it never sends beyond them, §3.2.4.1.5), is written whole in one socket write, and registers a
- * waiter under its MessageId. One reader takes messages off the stream while anyone waits and hands
- * each response to its waiter; interim STATUS_PENDING responses and their AsyncId are kept per
+ * waiter under its MessageId. One reader (the stream's push mode, MessageStream.listen, where it has
+ * one; else a receive loop) takes messages off the stream while anyone waits and hands each response
+ * to its waiter; interim STATUS_PENDING responses and their AsyncId are kept per
  * request (§3.2.5.1.5); signatures and encryption are checked per response as it arrives (§3.2.5.1.3,
  * §3.2.5.1.1.1). NEGOTIATE and SESSION_SETUP still run one at a time, in order. Callers that want
  * concurrency use several pipes on one session; each pipe (and its RPC client) runs one call at a time.
@@ -121,7 +122,7 @@ function protocolError(name: string, message: string): NetsendError {
 
 function noop(): void {}
 
-/** Answers to late requests remembered at most (rememberAbandoned). */
+/** MessageIds of abandoned requests remembered at most (rememberAbandoned). */
 const MAX_ABANDONED = 1024;
 
 /** One request or related chain in flight: its waiters, the responses so far, and its promise. */
@@ -133,7 +134,6 @@ interface Exchange {
   readonly compound: boolean;
   resolve: (r: Smb2Response | Smb2Response[]) => void;
   reject: (e: NetsendError) => void;
-  done: boolean;
 }
 
 /** A request waiting for its final response: what its response is checked against, and its exchange. */
@@ -312,7 +312,7 @@ export class Smb2Connection {
     const sign = sc !== null && sc.signs(opts.sign === true);
     const sessionId = first === Smb2Command.NEGOTIATE ? 0n : (this.crypto?.id ?? this.pendingSessionId);
     const treeId = opts.treeId ?? 0;
-    const group: Exchange = { waiters: [], out: [], remaining: parts.length, compound, resolve: noop, reject: noop, done: false };
+    const group: Exchange = { waiters: [], out: [], remaining: parts.length, compound, resolve: noop, reject: noop };
     const msgs: Buffer[] = [];
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
@@ -393,7 +393,6 @@ export class Smb2Connection {
    * (dispatch). The reader stops once nobody waits.
    */
   private finish(group: Exchange, abandon: boolean): void {
-    group.done = true;
     for (const w of group.waiters) {
       if (this.pending.get(w.messageId) !== w) continue;
       this.pending.delete(w.messageId);
@@ -494,7 +493,6 @@ export class Smb2Connection {
     for (const w of this.pending.values()) groups.add(w.group);
     this.pending.clear();
     for (const g of groups) {
-      g.done = true;
       g.reject(e);
     }
     if (tearDown) this.stream.close();
@@ -564,7 +562,6 @@ export class Smb2Connection {
     const g = w.group;
     g.out[w.index] = { header: h, body: part.subarray(SMB2_HEADER_SIZE), raw: part, sent: w.sent, encrypted };
     if (--g.remaining === 0) {
-      g.done = true;
       g.resolve(g.compound ? g.out : g.out[0]!);
     }
   }

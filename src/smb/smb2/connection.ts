@@ -241,6 +241,10 @@ export class Smb2Connection {
   get requestsSent(): number {
     return this.sent;
   }
+  /** MessageIds sent and not finally answered, of requests still waiting ([MS-SMB2] §3.2.1.2 OutstandingRequests). */
+  get requestsInFlight(): number {
+    return this.pending.size;
+  }
   /** STATUS_PENDING interim responses seen ([MS-SMB2] §3.2.5.1.5). */
   get interimResponses(): number {
     return this.interim;
@@ -348,7 +352,13 @@ export class Smb2Connection {
     this.sent += parts.length;
     opts.onWritten?.();
     this.startReader();
-    return raceWait(what, deadline.waitOptions(), () => answered, () => this.finish(group, true));
+    const wait = deadline.waitOptions();
+    // raceWait refuses at once, without its clean-up, when the time or the caller gave up during the write.
+    if (wait.signal?.aborted || deadline.expired) {
+      this.finish(group, true);
+      deadline.check(what);
+    }
+    return raceWait(what, wait, () => answered, () => this.finish(group, true));
   }
 
   /** Throws when no request can be sent: the connection was torn down, or the stream is closed. */

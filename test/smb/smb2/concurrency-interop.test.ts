@@ -139,7 +139,7 @@ describe.runIf(interopEnabled())('SMB2: several calls in flight on one session (
     try {
       const cs = await callers(client);
       drop = true;
-      const settled = await Promise.allSettled(cs.map((c) => c.call({ timeoutMs: 1500 })));
+      const settled = await Promise.allSettled(cs.map((c) => c.call({ timeoutMs: 3000 })));
       const failed = settled.filter((s) => s.status === 'rejected');
       expect(failed).toHaveLength(1);
       expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({ layer: 'timeout' });

@@ -16,6 +16,7 @@ const runs = [
   ['messenger.mjs', n],
   ['smb1.mjs', n],
   ['smb2.mjs', n],
+  ['warm-concurrent.mjs', '2000'],
   ['load.mjs', '--peer', 'receiver', '-n', '2000', '-c', '100'],
   ['load.mjs', '--peer', 'samba', '-n', '100', '-c', '20', '--settle', '5000'],
 ];

@@ -4,7 +4,9 @@
 // connection are taken out by timing 1 and N+1 calls and dividing the difference by N), in
 // interleaved turns. Machine load moves absolute rates a lot on a shared box: read the ratios.
 // Call: wkssvc NetrWkstaGetInfo level 100 (Samba answers it; opnum 12 only faults).
-// Usage (root): npm run build && node bench/warm.mjs [N] [--json]
+// Usage (root): npm run build && node bench/warm.mjs [N] [--json] [--warmup W]
+//   --warmup W: calls before timing, per mode (default 100). Node compiles the hot path as it runs:
+//   with 100 the first turns still pay for that; a long-lived process would not.
 //   node --cpu-prof bench/warm.mjs 2000 signed   profiles one mode
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -15,6 +17,8 @@ import { startBenchSamba } from './lib/samba.mjs';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
+const wi = args.indexOf('--warmup');
+const WARMUP = wi >= 0 ? Number(args.splice(wi, 2)[1]) : 100;
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 2000);
 const only = args.find((a) => /^[a-z0-9.]+$/.test(a) && !/^\d+$/.test(a));
 const samba = await startBenchSamba();
@@ -38,7 +42,7 @@ try {
     const rpc = new RpcClient(await smb.openPipe('wkssvc'));
     await rpc.bind(WKSSVC);
     const stub = encodeWkstaGetInfo(null, 100);
-    for (let i = 0; i < 100; i++) await rpc.call(0, stub); // JIT warm-up
+    for (let i = 0; i < WARMUP; i++) await rpc.call(0, stub); // JIT warm-up
     // Interleaved in ROUNDS turns (ours, then rpcclient's), so a change in machine load hits both.
     const ROUNDS = 4;
     const per = Math.ceil(N / ROUNDS);
@@ -55,10 +59,10 @@ try {
     const peer = only ? NaN : (per * ROUNDS) / peerSeconds;
     rows.push({ mode: label, netsend_calls_per_s: Math.round(ours), rpcclient_calls_per_s: Math.round(peer), ratio: +(ours / peer).toFixed(2) });
   }
-  if (json) console.log(JSON.stringify({ n: N, rows }));
+  if (json) console.log(JSON.stringify({ n: N, warmup: WARMUP, rows }));
   else {
     console.table(rows);
-    console.log(`N=${N} calls per mode; node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
+    console.log(`N=${N} calls per mode after ${WARMUP} warm-up calls; node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
   }
 } finally {
   await samba.stop();

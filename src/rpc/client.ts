@@ -297,7 +297,8 @@ export class RpcClient {
           parts.push(p.stub);
         }
         this.auth3Unconfirmed = false;
-        return Buffer.concat(parts, total);
+        // One fragment (the usual answer): its stub is already a buffer of its own (decodePdu copies it).
+        return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
       } catch (e) {
         this.fail(e);
       }

@@ -1,3 +1,4 @@
+import type { NetsendError } from '../status/error.js';
 import type { WaitOptions } from '../util/abort.js';
 
 /**
@@ -9,6 +10,12 @@ export interface MessageStream {
   send(message: Buffer, opts?: WaitOptions): Promise<void>;
   /** Next whole message; keepalives are skipped. */
   receive(opts?: WaitOptions): Promise<Buffer>;
+  /**
+   * Optional push mode (FramedMessageStream): every whole message goes to `onMessage` as it arrives,
+   * the failure that ends the stream to `onError`; returns the function that stops it. Not together
+   * with receive().
+   */
+  listen?(onMessage: (message: Buffer) => void, onError: (e: NetsendError) => void): () => void;
   /** Closes the connection; pending receives fail. */
   close(): void;
   readonly closed: boolean;

@@ -238,8 +238,36 @@ export class FramedMessageStream implements MessageStream {
 
   private async write(bytes: Buffer, opts: WaitOptions, what: string): Promise<void> {
     throwIfAborted(opts.signal, what);
+    // Most writes go to the kernel at once: then there is nothing to wait for (ByteStream.writeNow).
+    const queued = this.stream.writeNow(bytes);
+    if (queued === null) return;
     // A write that cannot finish leaves a partial frame behind: the connection is unusable then.
-    await raceWait(what, Deadline.of(opts, this.idleTimeoutMs).waitOptions(), () => this.stream.write(bytes), () => this.stream.close());
+    await raceWait(what, Deadline.of(opts, this.idleTimeoutMs).waitOptions(), () => queued, () => this.stream.close());
+  }
+
+  /**
+   * The body length a frame header announces, or null for a keepalive (skipped). A header that is
+   * not a session message, or announces more than maxFrame, closes the connection and throws.
+   */
+  private frameLength(hdr: Buffer): number | null {
+    try {
+      let length: number;
+      if (this.framing === 'direct') {
+        // 85 00 00 00 (an NBSS keepalive) is never a valid Direct TCP header; skip it like on 139 in case a peer sends one.
+        if (hdr.readUInt32BE(0) === 0x85000000) return null;
+        length = decodeDirectTcpHeader(hdr);
+      } else {
+        const h = decodeNbssHeader(hdr, this.extendedLength);
+        if (h.type === NBSS_TYPE.SESSION_KEEP_ALIVE && h.length === 0) return null;
+        if (h.type !== NBSS_TYPE.SESSION_MESSAGE) throw new MalformedError('NBSS stream', `unexpected packet type 0x${h.type.toString(16)} in an established session`);
+        length = h.length;
+      }
+      if (length > this.maxFrame) throw new MalformedError(this.framing === 'direct' ? 'Direct TCP frame' : 'NBSS frame', `${length} bytes exceeds the limit of ${this.maxFrame}`);
+      return length;
+    } catch (e) {
+      this.stream.close();
+      throw e;
+    }
   }
 
   async receive(opts: WaitOptions = {}): Promise<Buffer> {
@@ -252,23 +280,8 @@ export class FramedMessageStream implements MessageStream {
         deadline.check('receive');
         if (this.pendingLength < 0) {
           const hdr = await this.stream.read(4, deadline.waitOptions(), 'receive');
-          let length: number;
-          try {
-            if (this.framing === 'direct') {
-              // 85 00 00 00 (an NBSS keepalive) is never a valid Direct TCP header; skip it like on 139 in case a peer sends one.
-              if (hdr.readUInt32BE(0) === 0x85000000) continue;
-              length = decodeDirectTcpHeader(hdr);
-            } else {
-              const h = decodeNbssHeader(hdr, this.extendedLength);
-              if (h.type === NBSS_TYPE.SESSION_KEEP_ALIVE && h.length === 0) continue;
-              if (h.type !== NBSS_TYPE.SESSION_MESSAGE) throw new MalformedError('NBSS stream', `unexpected packet type 0x${h.type.toString(16)} in an established session`);
-              length = h.length;
-            }
-            if (length > this.maxFrame) throw new MalformedError(this.framing === 'direct' ? 'Direct TCP frame' : 'NBSS frame', `${length} bytes exceeds the limit of ${this.maxFrame}`);
-          } catch (e) {
-            this.stream.close();
-            throw e;
-          }
+          const length = this.frameLength(hdr);
+          if (length === null) continue;
           this.pendingLength = length;
         }
         const body = this.pendingLength === 0 ? Buffer.alloc(0) : await this.stream.read(this.pendingLength, deadline.waitOptions(), 'receive');
@@ -278,6 +291,56 @@ export class FramedMessageStream implements MessageStream {
     } finally {
       this.receiving = false;
     }
+  }
+
+  /**
+   * Push mode: `onMessage` gets each whole message as it arrives, straight from the socket's data
+   * event (no promise, timer or read per message), and those already buffered (from a microtask); `onError`
+   * gets the failure that ends the stream (closed, reset, a bad frame header) once. Returns the
+   * function that stops listening; receive() may not run meanwhile. The listener's owner bounds its
+   * own waits (an SMB2 connection gives each request a deadline).
+   */
+  listen(onMessage: (message: Buffer) => void, onError: (e: NetsendError) => void): () => void {
+    if (this.receiving) throw new NetsendError('usage', 0, 'EBUSY', 'listen while a receive waits');
+    let active = true;
+    const stop = (): void => {
+      if (!active) return;
+      active = false;
+      this.receiving = false;
+      this.stream.setListener(null);
+    };
+    const drain = (): void => {
+      while (active) {
+        if (this.pendingLength < 0) {
+          const hdr = this.stream.takeNow(4);
+          if (hdr === null) break;
+          let length: number | null;
+          try {
+            length = this.frameLength(hdr);
+          } catch (e) {
+            stop();
+            onError(e as NetsendError);
+            return;
+          }
+          if (length === null) continue;
+          this.pendingLength = length;
+        }
+        const body = this.pendingLength === 0 ? Buffer.alloc(0) : this.stream.takeNow(this.pendingLength);
+        if (body === null) break;
+        this.pendingLength = -1;
+        onMessage(body);
+      }
+      const e = this.stream.error;
+      if (active && e !== null) {
+        stop();
+        onError(e);
+      }
+    };
+    this.receiving = true;
+    this.stream.setListener(drain);
+    // What is buffered already is handed over from a microtask, after the caller has the stop function.
+    if (this.stream.buffered > 0 || this.stream.error !== null) queueMicrotask(drain);
+    return stop;
   }
 
   /** Closes the connection. */

@@ -30,6 +30,8 @@ export class ByteStream {
   private queued = 0;
   private waiter: { n: number; resolve: (b: Buffer) => void; reject: (e: unknown) => void } | null = null;
   private failure: NetsendError | null = null;
+  /** Push mode (setListener): told of every arrival and of the failure, instead of a waiting read. */
+  private listener: (() => void) | null = null;
   private ended = false;
   readonly socket: net.Socket;
   readonly tap: TrafficTap | undefined;
@@ -75,11 +77,13 @@ export class ByteStream {
       this.socket.destroy();
       return;
     }
-    this.pump();
+    if (this.listener) this.listener();
+    else this.pump();
   }
 
   private fail(e: NetsendError): void {
     if (!this.failure) this.failure = e;
+    this.listener?.();
     if (this.waiter && this.queued < this.waiter.n) {
       const w = this.waiter;
       this.waiter = null;
@@ -88,6 +92,16 @@ export class ByteStream {
   }
 
   private take(n: number): Buffer {
+    const first = this.chunks[0];
+    // Inside one received chunk (the usual case for a whole SMB message): a view, no copy. Each
+    // chunk is a buffer of its own that nothing else writes to.
+    if (first !== undefined && first.length >= n) {
+      const out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      this.queued -= n;
+      return out;
+    }
     const out = Buffer.allocUnsafe(n);
     let off = 0;
     while (off < n) {
@@ -110,9 +124,28 @@ export class ByteStream {
     }
   }
 
+  /** The failure that ended the stream, or null while it is open. */
+  get error(): NetsendError | null {
+    return this.failure;
+  }
+
+  /**
+   * Push mode: `listener` runs after every arrival of bytes and when the stream fails, and takes
+   * what it wants with takeNow; null ends it. Not while a read waits.
+   */
+  setListener(listener: (() => void) | null): void {
+    if (listener && this.waiter) throw new NetsendError('usage', 0, 'EBUSY', 'a listener while a read waits on one stream');
+    this.listener = listener;
+  }
+
+  /** Exactly n bytes when that many are queued, else null (push mode). */
+  takeNow(n: number): Buffer | null {
+    return this.queued >= n ? this.take(n) : null;
+  }
+
   /** Reads exactly n bytes. Only one read may be outstanding. */
   read(n: number, opts: WaitOptions = {}, what = 'read'): Promise<Buffer> {
-    if (this.waiter) return Promise.reject(new NetsendError('usage', 0, 'EBUSY', 'concurrent read on one stream'));
+    if (this.waiter || this.listener) return Promise.reject(new NetsendError('usage', 0, 'EBUSY', 'concurrent read on one stream'));
     if (opts.signal?.aborted) return Promise.reject(new AbortError(what, opts.signal.reason));
     if (this.queued >= n) return Promise.resolve(this.take(n));
     if (this.failure) return Promise.reject(this.failure);
@@ -135,6 +168,30 @@ export class ByteStream {
     this.tap?.outbound(data);
     return new Promise((resolve, reject) => {
       this.socket.write(data, (err) => (err ? reject(socketError(err, 'write')) : resolve()));
+    });
+  }
+
+  /**
+   * Writes bytes and returns null when the kernel took them all at once (nothing is left queued in
+   * the socket, so there is nothing to wait for: a later socket error fails the stream's reads), else
+   * a promise of the socket's write callback. The per-message path (an SMB2 request) uses it to skip
+   * a promise, a timer and a callback round on every send.
+   */
+  writeNow(data: Buffer): Promise<void> | null {
+    if (this.failure) return Promise.reject(this.failure);
+    this.tap?.outbound(data);
+    let settle: ((e: Error | null | undefined) => void) | null = null;
+    let result: Error | null | undefined;
+    let finished = false;
+    this.socket.write(data, (err) => {
+      finished = true;
+      result = err;
+      settle?.(err);
+    });
+    if (this.socket.writableLength === 0) return null;
+    return new Promise<void>((resolve, reject) => {
+      settle = (err) => (err ? reject(socketError(err, 'write')) : resolve());
+      if (finished) settle(result);
     });
   }
 

@@ -1,7 +1,8 @@
 /**
- * Runs asynchronous jobs one at a time, in the order they were queued. An SMB1 connection, an SMB2
- * connection and an RPC pipe each carry one exchange at a time (a reply is matched to the request
- * before the next is sent), so their requests queue here. A job that fails does not stop the jobs
+ * Runs asynchronous jobs one at a time, in the order they were queued. An SMB1 connection and an RPC
+ * pipe each carry one exchange at a time (a reply is matched to the request before the next is
+ * sent), and so do SMB2 NEGOTIATE and SESSION_SETUP, so their requests queue here (other SMB2
+ * requests are matched by MessageId, smb/smb2/connection.ts). A job that fails does not stop the jobs
  * queued after it; each caller gets its own job's result or error.
  */
 export class SerialQueue {

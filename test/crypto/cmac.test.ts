@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createCipheriv } from 'node:crypto';
-import { aesCmac } from '../../src/crypto/cmac.js';
+import { AesCmacKey, aesCmac } from '../../src/crypto/cmac.js';
 import { NetsendError } from '../../src/status/error.js';
 
 // RFC 4493 §4.
@@ -75,5 +75,33 @@ describe('aesCmac (RFC 4493 §4)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('AesCmacKey (one CBC cipher for every message of a key)', () => {
+  it('RFC 4493 §4 examples, one key object for all four in turn (the chaining value carried over is undone)', () => {
+    const k = new AesCmacKey(K);
+    for (const [len, tag] of [...EXAMPLES, ...EXAMPLES]) expect(k.mac(M.subarray(0, len)).toString('hex')).toBe(tag);
+  });
+
+  it('equals aesCmac over a sequence of random messages, and with a zeroed 16-byte field (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.array(fc.uint8Array({ maxLength: 200 }), { minLength: 1, maxLength: 8 }), (key, msgs) => {
+        const k = new AesCmacKey(key);
+        for (const m of msgs) {
+          expect(k.mac(m).equals(aesCmac(key, m))).toBe(true);
+          if (m.length >= 64) {
+            const zeroed = Buffer.from(m);
+            zeroed.fill(0, 48, 64);
+            expect(k.mac(m, 48).equals(aesCmac(key, zeroed))).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses a key that is not 16 bytes', () => {
+    expect(() => new AesCmacKey(Buffer.alloc(32))).toThrow(NetsendError);
   });
 });

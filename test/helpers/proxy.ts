@@ -130,3 +130,68 @@ export function carriesRpcRequest(body: Buffer, opnum: number): boolean {
   }
   return false;
 }
+
+/** What a frame hook may do with the frames of one proxied connection. */
+export interface FrameContext {
+  /** Connection number (0-based order of arrival). */
+  readonly index: number;
+  /** Writes a whole frame (4-byte header included) to the client. */
+  toClient(frame: Buffer): void;
+  /** Writes a whole frame to the server. */
+  toServer(frame: Buffer): void;
+}
+
+export interface FrameProxyOptions {
+  upstream: { host: string; port: number };
+  /** Each whole client frame (header included); default: on to the server. */
+  clientFrame?: (frame: Buffer, ctx: FrameContext) => void;
+  /** Each whole server frame (header included); default: on to the client. The hook may hold, drop, repeat, reorder or rewrite. */
+  serverFrame?: (frame: Buffer, ctx: FrameContext) => void;
+}
+
+/**
+ * A proxy that hands every whole Direct TCP frame ([MS-SMB2] §2.1), either way, to a hook: for tests
+ * of what a server cannot be made to do by itself (answer out of order, answer twice, never answer,
+ * grant fewer credits).
+ */
+export async function startFrameProxy(opts: FrameProxyOptions): Promise<{ host: string; port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const srv = net.createServer((client) => {
+    const server = net.connect(opts.upstream);
+    sockets.add(client).add(server);
+    const ctx: FrameContext = {
+      index: connections++,
+      toClient: (f) => void (client.destroyed || client.write(f)),
+      toServer: (f) => void (server.destroyed || server.write(f)),
+    };
+    for (const [a, b] of [[client, server], [server, client]] as const) {
+      a.on('error', () => undefined);
+      a.on('close', () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+    }
+    const fromClient = new FrameSplitter();
+    client.on('data', (d: Buffer) => {
+      for (const f of fromClient.push(d)) (opts.clientFrame ?? ((x, c) => c.toServer(x)))(Buffer.from(f), ctx);
+    });
+    const fromServer = new FrameSplitter();
+    server.on('data', (d: Buffer) => {
+      for (const f of fromServer.push(d)) (opts.serverFrame ?? ((x, c) => c.toClient(x)))(Buffer.from(f), ctx);
+    });
+  });
+  const port = await new Promise<number>((res, rej) => {
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => res((srv.address() as net.AddressInfo).port));
+  });
+  return {
+    host: '127.0.0.1',
+    port,
+    close: () =>
+      new Promise<void>((res) => {
+        for (const s of sockets) s.destroy();
+        srv.close(() => res());
+      }),
+  };
+}

@@ -315,6 +315,71 @@ describe('NBSS client against scripted local servers', () => {
     d.close();
   });
 
+  it('push mode (listen): messages split across writes, several in one write, keepalives skipped, buffered ones first; stop; then receive again', async () => {
+    let sock: net.Socket | null = null;
+    const srv = await tinyServer((s) => {
+      sock = s;
+      // Already buffered before anyone listens: one message.
+      s.write(encodeDirectTcpFrame(Buffer.from('aa', 'hex')));
+    });
+    servers.push(srv);
+    const d = await openDirectTcp({ host: '127.0.0.1', port: srv.port, timeoutMs: 5000 });
+    for (let i = 0; i < 100 && d.stream.buffered < 5; i++) await new Promise((r) => setTimeout(r, 10));
+    const got: string[] = [];
+    const errors: NetsendError[] = [];
+    let wake: () => void = () => undefined;
+    const stop = d.listen(
+      (m) => {
+        got.push(m.toString('hex'));
+        wake();
+      },
+      (e) => errors.push(e),
+    );
+    // receive() is refused while listening.
+    expect((await rejection(d.receive({ timeoutMs: 100 }))).name).toBe('EBUSY');
+    const until = (n: number): Promise<void> => new Promise<void>((r) => (wake = () => got.length >= n && r())).then(() => undefined);
+    const two = until(3);
+    const frames = Buffer.concat([encodeDirectTcpFrame(Buffer.from('0102', 'hex')), Buffer.from('85000000', 'hex'), encodeDirectTcpFrame(Buffer.alloc(0))]);
+    sock!.write(frames.subarray(0, 3));
+    await new Promise((r) => setTimeout(r, 20));
+    sock!.write(frames.subarray(3));
+    await two;
+    expect(got).toEqual(['aa', '0102', '']);
+    stop();
+    // Stopped: the next message waits for receive().
+    sock!.write(encodeDirectTcpFrame(Buffer.from('bb', 'hex')));
+    expect((await d.receive({ timeoutMs: 5000 })).toString('hex')).toBe('bb');
+    expect(got).toHaveLength(3);
+    expect(errors).toEqual([]);
+    d.close();
+  });
+
+  it('push mode: a frame over the cap is onError MALFORMED and closes; a peer that closes mid-frame is onError ECONNRESET, once', async () => {
+    for (const [bytes, name] of [
+      [Buffer.from('00ffffff', 'hex'), 'MALFORMED'],
+      [Buffer.from('0000000a0102', 'hex'), 'ECONNRESET'],
+    ] as const) {
+      const srv = await tinyServer((s) => {
+        s.write(bytes);
+        setTimeout(() => s.destroy(), 50);
+      });
+      servers.push(srv);
+      const d = await openDirectTcp({ host: '127.0.0.1', port: srv.port, timeoutMs: 5000, maxFrame: 1 << 20 });
+      const errors = await new Promise<NetsendError[]>((resolve) => {
+        const seen: NetsendError[] = [];
+        d.listen(
+          () => seen.push(new NetsendError('usage', 0, 'UNEXPECTED', 'a message')),
+          (e) => {
+            seen.push(e);
+            setTimeout(() => resolve(seen), 100);
+          },
+        );
+      });
+      expect(errors.map((e) => e.name)).toEqual([name]);
+      expect(d.closed).toBe(true);
+    }
+  });
+
   it('wraps an injected ByteStream', async () => {
     const srv = await tinyServer(async (s) => {
       await readN(s, REQUEST_LEN);

@@ -4,15 +4,32 @@
  * ids (credits.ts), session keys, signing and encryption (session-crypto.ts), what each dialect
  * requires (dialects.ts), the NEGOTIATE contexts and response checks (negotiate.ts), the GSS leg
  * loop (../gss-legs.ts).
- * Requests are serialised: one request, or one related compound (requestCompound), is outstanding at
- * a time, which is all a named-pipe client needs.
+ *
+ * Several requests may be in flight at once ([MS-SMB2] §3.2.4.1, §3.2.5.1): each takes credits and
+ * MessageIds (waiting for a grant when the server's credits are spent and others are in flight, so
+ * it never sends beyond them, §3.2.4.1.5), is written whole in one socket write, and registers a
+ * waiter under its MessageId. One reader (the stream's push mode, MessageStream.listen, where it has
+ * one; else a receive loop) takes messages off the stream while anyone waits and hands each response
+ * to its waiter; interim STATUS_PENDING responses and their AsyncId are kept per
+ * request (§3.2.5.1.5); signatures and encryption are checked per response as it arrives (§3.2.5.1.3,
+ * §3.2.5.1.1.1). NEGOTIATE and SESSION_SETUP still run one at a time, in order. Callers that want
+ * concurrency use several pipes on one session; each pipe (and its RPC client) runs one call at a time.
+ *
+ * Failures. A request's own timeout or abort fails that request only: its MessageIds are remembered,
+ * and an answer that comes for them later is dropped (the "late answer" rule). A response its request
+ * cannot accept (another command, a changed AsyncId, a compounded answer to a lone request) fails that
+ * request only. What makes the stream untrustworthy tears the connection down, failing every waiting
+ * request and every later one with the same error: a stream failure (closed, reset, a partial or
+ * oversized frame), a message that does not decrypt, a bad or missing signature where one is due, a
+ * clear-text answer to an encrypted request, a header that does not parse, and a response for a
+ * MessageId never sent or already answered (a duplicate).
  */
 import { randomBytes } from 'node:crypto';
 import type { Authenticator } from '../../auth/types.js';
-import { MalformedError, NetsendError, usageError } from '../../status/error.js';
+import { MalformedError, NetsendError, toNetsendError, usageError } from '../../status/error.js';
 import { NT, ntStatusError } from '../../status/index.js';
 import type { MessageStream } from '../../transport/message-stream.js';
-import { throwIfAborted, type WaitOptions } from '../../util/abort.js';
+import { raceWait, throwIfAborted, type WaitOptions } from '../../util/abort.js';
 import { Deadline } from '../../util/deadline.js';
 import { SerialQueue } from '../../util/serial-queue.js';
 import { runGssLegs, type GssLegReply } from '../gss-legs.js';
@@ -36,7 +53,7 @@ import { CreditWindow } from './credits.js';
 import { PREAUTH_INITIAL, invalidSignature, preauthUpdate } from './crypto.js';
 import { SMB2_DEFAULTS } from './defaults.js';
 import { dialectTraits, type DialectTraits } from './dialects.js';
-import { SMB2_MAX_COMPOUND, decodeHeader, encodeHeader, isTransformMessage, splitCompound, type Smb2Header } from './header.js';
+import { SMB2_MAX_COMPOUND, decodeHeader, isTransformMessage, splitCompound, writeRequestHeader, type Smb2Header } from './header.js';
 import {
   decodeNegotiateResponse,
   decodeSessionSetupResponse,
@@ -103,6 +120,40 @@ function protocolError(name: string, message: string): NetsendError {
   return new NetsendError('protocol', 0, name, message);
 }
 
+function noop(): void {}
+
+/** MessageIds of abandoned requests remembered at most (rememberAbandoned). */
+const MAX_ABANDONED = 1024;
+
+/** One request or related chain in flight: its waiters, the responses so far, and its promise. */
+interface Exchange {
+  readonly waiters: Waiter[];
+  readonly out: Smb2Response[];
+  remaining: number;
+  /** A related chain (resolves to every response) rather than a lone request (resolves to its one). */
+  readonly compound: boolean;
+  resolve: (r: Smb2Response | Smb2Response[]) => void;
+  reject: (e: NetsendError) => void;
+}
+
+/** A request waiting for its final response: what its response is checked against, and its exchange. */
+interface Waiter {
+  readonly messageId: bigint;
+  readonly command: number;
+  /** Its place in the exchange (0 for a lone request). */
+  readonly index: number;
+  /** The plaintext message as sent (signed if it was). */
+  readonly sent: Buffer;
+  readonly encrypt: boolean;
+  readonly sign: boolean;
+  readonly noVerify: boolean;
+  /** Part of a related chain: its response may come back compounded with the others. */
+  readonly compound: boolean;
+  /** AsyncId of its interim STATUS_PENDING response, when one came ([MS-SMB2] §3.2.5.1.5). */
+  asyncId: bigint | undefined;
+  readonly group: Exchange;
+}
+
 export class Smb2Connection {
   readonly stream: MessageStream;
   readonly clientGuid: Buffer;
@@ -123,7 +174,20 @@ export class Smb2Connection {
   private negotiatedCipher: CipherId | null = null;
   private negotiatedSigning: SigningAlgorithmId = SigningAlgorithm.HMAC_SHA256;
   private readonly window = new CreditWindow();
-  private readonly queue = new SerialQueue();
+  /** NEGOTIATE and SESSION_SETUP: one at a time, in order (each leg depends on the one before). */
+  private readonly setupQueue = new SerialQueue();
+  /** Requests sent and not finally answered, by MessageId ([MS-SMB2] §3.2.1.2 OutstandingRequests). */
+  private readonly pending = new Map<bigint, Waiter>();
+  /** MessageIds whose requests gave up (timeout, abort) before an answer: their answers are dropped. */
+  private readonly abandoned = new Set<bigint>();
+  /** Requests waiting for the server to grant credits. */
+  private readonly creditWaiters = new Set<() => void>();
+  /** The reader runs: a readLoop has a receive outstanding, or the stream pushes messages to onPushed. */
+  private readerRunning = false;
+  /** Stops the stream's push mode (MessageStream.listen) while it serves this connection. */
+  private unlisten: (() => void) | null = null;
+  /** Set when the stream can no longer be trusted (failAll): every later request fails with it. */
+  private broken: NetsendError | null = null;
   /** The established session's keys; null until SESSION_SETUP succeeds. */
   private crypto: SessionCrypto | null = null;
   /** SessionId the server assigned in the first SESSION_SETUP response, until the session is complete. */
@@ -177,6 +241,10 @@ export class Smb2Connection {
   get requestsSent(): number {
     return this.sent;
   }
+  /** MessageIds sent and not finally answered, of requests still waiting ([MS-SMB2] §3.2.1.2 OutstandingRequests). */
+  get requestsInFlight(): number {
+    return this.pending.size;
+  }
   /** STATUS_PENDING interim responses seen ([MS-SMB2] §3.2.5.1.5). */
   get interimResponses(): number {
     return this.interim;
@@ -189,82 +257,14 @@ export class Smb2Connection {
   /**
    * Sends one request and waits for its final response (skipping STATUS_PENDING interim ones), until
    * `opts.deadline`, else `opts.timeoutMs` (or the connection's default) after the request starts.
-   * Requests are serialised: one is outstanding at a time.
+   * Other requests may be in flight at the same time (the class comment says how they are matched);
+   * NEGOTIATE and SESSION_SETUP run one at a time, in the order they were asked for.
    */
   request(command: number, body: Buffer, opts: RequestOptions = {}): Promise<Smb2Response> {
-    return this.queue.run(() => this.requestNow(command, body, opts));
-  }
-
-  private async requestNow(command: number, body: Buffer, opts: RequestOptions): Promise<Smb2Response> {
     const what = `SMB2 ${commandName(command)}`;
-    throwIfAborted(opts.signal, what);
-    const deadline = Deadline.of(opts, this.timeoutMs).within(what);
-    // Spent before it started (queued behind a slow request, or teardown after the time ran out): send nothing.
-    deadline.check();
-    if (this.stream.closed) throw new NetsendError('socket', 0, 'ECONNRESET', `${what}: connection is closed`);
-    const largeMtu = this.negotiated !== null && (this.negotiated.capabilities & Capabilities.LARGE_MTU) !== 0;
-    const charge = CreditWindow.charge(Math.max(body.length, opts.expectedResponse ?? 0), this.traits.creditCharge, largeMtu);
-    const grant = this.window.take(charge, what);
-    const messageId = grant.messageId;
-    const sc = command !== Smb2Command.SESSION_SETUP && command !== Smb2Command.NEGOTIATE ? this.crypto : null;
-    const encrypt = sc !== null && sc.encrypting;
-    const sign = sc !== null && sc.signs(opts.sign === true);
-    const header: Smb2Header = {
-      creditCharge: grant.charge,
-      status: 0,
-      command,
-      credits: grant.request,
-      flags: 0,
-      nextCommand: 0,
-      messageId,
-      treeId: opts.treeId ?? 0,
-      sessionId: command === Smb2Command.NEGOTIATE ? 0n : (this.crypto?.id ?? this.pendingSessionId),
-      signature: Buffer.alloc(16),
-    };
-    const msg = Buffer.concat([encodeHeader(header), body]);
-    if (sign) sc.sign(msg);
-    const wire = encrypt ? sc.encrypt(msg) : msg;
-    await this.stream.send(wire, deadline.waitOptions());
-    this.sent++;
-    opts.onWritten?.();
-
-    let asyncId: bigint | undefined;
-    for (;;) {
-      // Interim responses and stray messages must not stretch the deadline either.
-      deadline.check();
-      const raw = await this.stream.receive(deadline.waitOptions());
-      let plain = raw;
-      let encrypted = false;
-      if (isTransformMessage(raw)) {
-        if (!this.crypto) throw protocolError('SMB2_UNEXPECTED_ENCRYPTION', `${what}: encrypted message before keys exist`);
-        plain = this.crypto.decrypt(raw, what);
-        encrypted = true;
-      }
-      const h = decodeHeader(plain);
-      if (!(h.flags & Smb2Flags.SERVER_TO_REDIR)) throw new MalformedError('SMB2 response', 'SERVER_TO_REDIR flag missing');
-      if (h.nextCommand !== 0) throw new MalformedError('SMB2 response', 'compounded response to a single request');
-      this.window.grant(h.credits);
-      if (h.messageId === UNSOLICITED_MESSAGE_ID) continue; // oplock/lease break: we hold none
-      if (h.messageId < messageId) continue; // late answer to a request that timed out earlier
-      if (h.messageId !== messageId) throw protocolError('SMB2_BAD_MESSAGE_ID', `${what}: response for MessageId ${h.messageId}, expected ${messageId}`);
-      if (h.command !== command) throw new MalformedError('SMB2 response', `command ${commandName(h.command)} for a ${commandName(command)} request`);
-      const interim = (h.flags & Smb2Flags.ASYNC_COMMAND) !== 0 && h.status === NT.STATUS_PENDING;
-      if (encrypt && !encrypted) throw protocolError('SMB2_UNENCRYPTED_RESPONSE', `${what}: the server answered an encrypted request in clear text`);
-      const verifier = this.crypto;
-      if (!encrypted && !opts.noVerify && verifier?.canVerify && command !== Smb2Command.SESSION_SETUP) {
-        if (h.flags & Smb2Flags.SIGNED) verifier.verify(plain);
-        else if (sign && !interim) throw invalidSignature(`${what}: response to a signed request is not signed`);
-      }
-      if (asyncId !== undefined && h.asyncId !== undefined && h.asyncId !== asyncId) {
-        throw protocolError('SMB2_BAD_ASYNC_ID', `${what}: AsyncId changed between interim and final response`);
-      }
-      if (interim) {
-        asyncId = h.asyncId;
-        this.interim++;
-        continue; // [MS-SMB2] §3.2.5.1.5: wait for the final response
-      }
-      return { header: h, body: plain.subarray(SMB2_HEADER_SIZE), raw: plain, sent: msg, encrypted };
-    }
+    const parts: CompoundPart[] = [{ command, body, ...(opts.expectedResponse !== undefined ? { expectedResponse: opts.expectedResponse } : {}) }];
+    const run = (): Promise<Smb2Response> => this.exchange(parts, opts, what, false) as Promise<Smb2Response>;
+    return command === Smb2Command.NEGOTIATE || command === Smb2Command.SESSION_SETUP ? this.setupQueue.run(run) : run();
   }
 
   /**
@@ -277,7 +277,10 @@ export class Smb2Connection {
    * one. `opts.onWritten` runs once the chain is on the socket. One deadline covers it all.
    */
   requestCompound(parts: CompoundPart[], opts: RequestOptions = {}): Promise<Smb2Response[]> {
-    return this.queue.run(() => this.compoundNow(parts, opts));
+    if (parts.length === 0 || parts.length > SMB2_MAX_COMPOUND) return Promise.reject(usageError(`a compound holds 1..${SMB2_MAX_COMPOUND} requests, got ${parts.length}`));
+    const what = `SMB2 compound ${parts.map((p) => commandName(p.command)).join('+')}`;
+    if (parts.some((p) => p.command === Smb2Command.NEGOTIATE || p.command === Smb2Command.SESSION_SETUP)) return Promise.reject(usageError(`${what}: NEGOTIATE and SESSION_SETUP are never compounded here`));
+    return this.exchange(parts, opts, what, true) as Promise<Smb2Response[]>;
   }
 
   /** Credits a compound of `parts` spends ([MS-SMB2] §3.1.5.2): callers compare it with `credits` to choose. */
@@ -290,94 +293,287 @@ export class Smb2Connection {
     return CreditWindow.charge(Math.max(p.body.length, p.expectedResponse ?? 0), this.traits.creditCharge, largeMtu);
   }
 
-  private async compoundNow(parts: CompoundPart[], opts: RequestOptions): Promise<Smb2Response[]> {
-    if (parts.length === 0 || parts.length > SMB2_MAX_COMPOUND) throw usageError(`a compound holds 1..${SMB2_MAX_COMPOUND} requests, got ${parts.length}`);
-    const what = `SMB2 compound ${parts.map((p) => commandName(p.command)).join('+')}`;
+  /**
+   * Puts one request, or one related chain, on the wire and waits for its final responses: credits
+   * ([MS-SMB2] §3.2.4.1.5; waits for a grant while other requests are in flight), MessageIds, header,
+   * signature (§3.2.4.1.1) or encryption (§3.2.4.1.8), one write, then a waiter per MessageId that the
+   * reader (readLoop) settles. The deadline bounds the credit wait, the write and the answer.
+   * Resolves to the one response of a lone request, or to the chain's responses in order.
+   */
+  private async exchange(parts: CompoundPart[], opts: RequestOptions, what: string, compound: boolean): Promise<Smb2Response | Smb2Response[]> {
     throwIfAborted(opts.signal, what);
     const deadline = Deadline.of(opts, this.timeoutMs).within(what);
+    // Spent before it started (teardown after the time ran out): send nothing.
     deadline.check();
-    if (this.stream.closed) throw new NetsendError('socket', 0, 'ECONNRESET', `${what}: connection is closed`);
-    if (parts.some((p) => p.command === Smb2Command.NEGOTIATE || p.command === Smb2Command.SESSION_SETUP)) throw usageError(`${what}: NEGOTIATE and SESSION_SETUP are never compounded here`);
-    const cost = this.compoundCost(parts);
+    this.checkUsable(what);
+    const cost = compound ? this.compoundCost(parts) : Math.max(1, this.chargeOf(parts[0]!));
     // All or nothing: a chain cut short by missing credits would leave MessageIds spent and unsent.
-    if (cost > this.window.credits) throw protocolError('SMB2_NO_CREDITS', `${what}: needs ${cost} credits, the server granted ${this.window.credits}`);
-    const sc = this.crypto;
+    // Checked again after every wait, and taken below with no await in between: several requests may wait.
+    while (this.window.credits < cost) await this.creditGrant(cost, what, deadline);
+    const first = parts[0]!.command;
+    const sc = first !== Smb2Command.SESSION_SETUP && first !== Smb2Command.NEGOTIATE ? this.crypto : null;
     const encrypt = sc !== null && sc.encrypting;
     const sign = sc !== null && sc.signs(opts.sign === true);
-    const ids: bigint[] = [];
+    const sessionId = first === Smb2Command.NEGOTIATE ? 0n : (this.crypto?.id ?? this.pendingSessionId);
+    const treeId = opts.treeId ?? 0;
+    const group: Exchange = { waiters: [], out: [], remaining: parts.length, compound, resolve: noop, reject: noop };
     const msgs: Buffer[] = [];
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
       const grant = this.window.take(this.chargeOf(p), what);
-      ids.push(grant.messageId);
       const last = i === parts.length - 1;
       const size = SMB2_HEADER_SIZE + p.body.length;
       const padded = last ? size : (size + 7) & ~7;
-      const msg = Buffer.alloc(padded);
-      encodeHeader({
-        creditCharge: grant.charge,
-        status: 0,
-        command: p.command,
-        credits: grant.request,
-        flags: i === 0 ? 0 : Smb2Flags.RELATED_OPERATIONS,
-        nextCommand: last ? 0 : padded,
-        messageId: grant.messageId,
-        treeId: opts.treeId ?? 0,
-        sessionId: this.crypto?.id ?? this.pendingSessionId,
-        signature: Buffer.alloc(16),
-      }).copy(msg);
+      const msg = Buffer.allocUnsafe(padded);
+      writeRequestHeader(msg, grant.charge, p.command, grant.request, i === 0 ? 0 : Smb2Flags.RELATED_OPERATIONS, last ? 0 : padded, grant.messageId, treeId, sessionId);
       p.body.copy(msg, SMB2_HEADER_SIZE);
+      if (padded > size) msg.fill(0, size);
       if (sign) sc.sign(msg);
       msgs.push(msg);
+      group.waiters.push({ messageId: grant.messageId, command: p.command, index: i, sent: msg, encrypt, sign, noVerify: opts.noVerify === true, compound, asyncId: undefined, group });
     }
-    const chain = Buffer.concat(msgs);
-    await this.stream.send(encrypt ? sc.encrypt(chain) : chain, deadline.waitOptions());
+    const plain = msgs.length === 1 ? msgs[0]! : Buffer.concat(msgs);
+    const wire = encrypt ? sc.encrypt(plain) : plain;
+    const answered = new Promise<Smb2Response | Smb2Response[]>((resolve, reject) => {
+      group.resolve = resolve;
+      group.reject = reject;
+    });
+    // Settled by the reader, possibly before anyone awaits it (a teardown during the write): never unhandled.
+    answered.catch(noop);
+    for (const w of group.waiters) this.pending.set(w.messageId, w);
+    try {
+      await this.stream.send(wire, deadline.waitOptions());
+    } catch (e) {
+      // Nothing or part of it went out: a partial frame closes the stream (the reader then fails
+      // everyone), a refused write leaves the MessageIds unused. Either way this exchange is over.
+      this.finish(group, false);
+      throw e;
+    }
     this.sent += parts.length;
     opts.onWritten?.();
-
-    const out: (Smb2Response | undefined)[] = parts.map(() => undefined);
-    const asyncIds: (bigint | undefined)[] = parts.map(() => undefined);
-    let waiting = parts.length;
-    while (waiting > 0) {
-      deadline.check();
-      const raw = await this.stream.receive(deadline.waitOptions());
-      let plain = raw;
-      let encrypted = false;
-      if (isTransformMessage(raw)) {
-        if (!this.crypto) throw protocolError('SMB2_UNEXPECTED_ENCRYPTION', `${what}: encrypted message before keys exist`);
-        plain = this.crypto.decrypt(raw, what);
-        encrypted = true;
-      }
-      for (const part of splitCompound(plain)) {
-        const h = decodeHeader(part);
-        if (!(h.flags & Smb2Flags.SERVER_TO_REDIR)) throw new MalformedError('SMB2 response', 'SERVER_TO_REDIR flag missing');
-        this.window.grant(h.credits);
-        if (h.messageId === UNSOLICITED_MESSAGE_ID) continue;
-        if (h.messageId < ids[0]!) continue; // late answer to a request that timed out earlier
-        const i = ids.indexOf(h.messageId);
-        if (i < 0) throw protocolError('SMB2_BAD_MESSAGE_ID', `${what}: response for MessageId ${h.messageId}, expected ${ids.join(', ')}`);
-        if (out[i] !== undefined) throw protocolError('SMB2_BAD_MESSAGE_ID', `${what}: second final response for MessageId ${h.messageId}`);
-        const command = parts[i]!.command;
-        if (h.command !== command) throw new MalformedError('SMB2 response', `command ${commandName(h.command)} for a ${commandName(command)} request`);
-        const interim = (h.flags & Smb2Flags.ASYNC_COMMAND) !== 0 && h.status === NT.STATUS_PENDING;
-        if (encrypt && !encrypted) throw protocolError('SMB2_UNENCRYPTED_RESPONSE', `${what}: the server answered an encrypted request in clear text`);
-        if (!encrypted && !opts.noVerify && sc?.canVerify) {
-          if (h.flags & Smb2Flags.SIGNED) sc.verify(part);
-          else if (sign && !interim) throw invalidSignature(`${what}: response to a signed request is not signed`);
-        }
-        if (asyncIds[i] !== undefined && h.asyncId !== undefined && h.asyncId !== asyncIds[i]) {
-          throw protocolError('SMB2_BAD_ASYNC_ID', `${what}: AsyncId changed between interim and final response`);
-        }
-        if (interim) {
-          asyncIds[i] = h.asyncId;
-          this.interim++;
-          continue;
-        }
-        out[i] = { header: h, body: part.subarray(SMB2_HEADER_SIZE), raw: part, sent: msgs[i]!, encrypted };
-        waiting--;
-      }
+    this.startReader();
+    const wait = deadline.waitOptions();
+    // raceWait refuses at once, without its clean-up, when the time or the caller gave up during the write.
+    if (wait.signal?.aborted || deadline.expired) {
+      this.finish(group, true);
+      deadline.check(what);
     }
-    return out as Smb2Response[];
+    return raceWait(what, wait, () => answered, () => this.finish(group, true));
+  }
+
+  /** Throws when no request can be sent: the connection was torn down, or the stream is closed. */
+  private checkUsable(what: string): void {
+    const b = this.broken;
+    if (b) throw new NetsendError(b.layer, b.code, b.name, `${what}: connection unusable after: ${b.message}`, { cause: b });
+    if (this.stream.closed) throw new NetsendError('socket', 0, 'ECONNRESET', `${what}: connection is closed`);
+  }
+
+  /**
+   * Waits for the next credit grant, or for nothing to be in flight any more ([MS-SMB2] §3.2.4.1.5: a
+   * client never sends beyond the credits granted). Only responses grant credits, so with nothing in
+   * flight the wait could never end: that is SMB2_NO_CREDITS at once, as a lone request always had it.
+   */
+  private creditGrant(cost: number, what: string, deadline: Deadline): Promise<void> {
+    this.checkUsable(what);
+    if (this.pending.size === 0) throw protocolError('SMB2_NO_CREDITS', `${what}: needs ${cost} credits, the server granted ${this.window.credits}`);
+    let wake: () => void = noop;
+    return raceWait(
+      what,
+      deadline.waitOptions(),
+      () =>
+        new Promise<void>((resolve) => {
+          wake = resolve;
+          this.creditWaiters.add(resolve);
+        }),
+      () => this.creditWaiters.delete(wake),
+    );
+  }
+
+  /** Lets every request waiting for credits look again (after a grant, or when nothing is in flight any more). */
+  private wakeCreditWaiters(): void {
+    if (this.creditWaiters.size === 0) return;
+    const all = [...this.creditWaiters];
+    this.creditWaiters.clear();
+    for (const wake of all) wake();
+  }
+
+  /**
+   * Ends an exchange's wait for its responses. `abandon`: it timed out or was aborted while its
+   * requests were out, so answers to them may still come: those are late answers, dropped
+   * (dispatch). The reader stops once nobody waits.
+   */
+  private finish(group: Exchange, abandon: boolean): void {
+    for (const w of group.waiters) {
+      if (this.pending.get(w.messageId) !== w) continue;
+      this.pending.delete(w.messageId);
+      if (abandon) this.rememberAbandoned(w.messageId);
+    }
+    if (this.pending.size === 0) {
+      // A late answer waits in the stream's buffer for the next reader, which drops it.
+      this.stopListening();
+      // Nothing in flight: a request waiting for credits would wait for nothing (creditGrant).
+      this.wakeCreditWaiters();
+    }
+  }
+
+  private rememberAbandoned(id: bigint): void {
+    this.abandoned.add(id);
+    // Bounded: a server that never answers cannot grow it without end; the oldest go first.
+    if (this.abandoned.size > MAX_ABANDONED) this.abandoned.delete(this.abandoned.values().next().value!);
+  }
+
+  /**
+   * Starts the one reader of this connection unless it runs. A stream that can push (FramedMessageStream)
+   * hands each message over from its socket's data event while requests wait (onPushed): no
+   * receive, promise or timer per message. Any other stream is read by readLoop.
+   */
+  private startReader(): void {
+    if (this.readerRunning || this.pending.size === 0) return;
+    this.readerRunning = true;
+    if (this.stream.listen) this.unlisten = this.stream.listen((m) => this.onPushed(m), (e) => this.onPushFailed(e));
+    else void this.readLoop();
+  }
+
+  /** One message pushed by the stream: dispatched at once; listening stops when nobody waits. */
+  private onPushed(raw: Buffer): void {
+    try {
+      this.dispatch(raw);
+    } catch (e) {
+      this.failAll(toNetsendError(e), true);
+      return;
+    }
+    if (this.pending.size === 0) this.stopListening();
+  }
+
+  private onPushFailed(e: NetsendError): void {
+    this.unlisten = null;
+    this.readerRunning = false;
+    // The stream failed (closed, reset, a bad frame): every request waiting fails with it.
+    this.failAll(e, false);
+  }
+
+  private stopListening(): void {
+    if (this.unlisten === null) return;
+    this.unlisten();
+    this.unlisten = null;
+    this.readerRunning = false;
+  }
+
+  /**
+   * The reader ([MS-SMB2] §3.2.5.1): takes each message off the stream and hands its responses to
+   * their requests by MessageId (dispatch), while any request waits. Nobody waits on the reader
+   * itself: each request has its own deadline (exchange). Its receive waits at most `timeoutMs` at a
+   * time and looks again while anyone waits. It is not cancelled when the last request gives up:
+   * that receive ends with the next message (a late answer, dropped) or its timeout, and a request
+   * sent meanwhile is served by it. Never rejects.
+   */
+  private async readLoop(): Promise<void> {
+    try {
+      while (this.pending.size > 0 && this.broken === null) {
+        let raw: Buffer;
+        try {
+          raw = await this.stream.receive({ timeoutMs: this.timeoutMs });
+        } catch (e) {
+          if (e instanceof NetsendError && e.layer === 'timeout' && !this.stream.closed) continue;
+          // The stream failed (closed, reset, a bad frame): every request waiting fails with it.
+          this.failAll(toNetsendError(e), false);
+          return;
+        }
+        try {
+          this.dispatch(raw);
+        } catch (e) {
+          this.failAll(toNetsendError(e), true);
+          return;
+        }
+      }
+    } finally {
+      this.readerRunning = false;
+    }
+  }
+
+  /**
+   * Fails every waiting request with `e`. `tearDown`: the stream can no longer be trusted (a message
+   * that failed its integrity check, one no request can own, a header that does not parse): the
+   * connection is closed and every later request fails with the same error.
+   */
+  private failAll(e: NetsendError, tearDown: boolean): void {
+    if (tearDown && this.broken === null) this.broken = e;
+    this.stopListening();
+    const groups = new Set<Exchange>();
+    for (const w of this.pending.values()) groups.add(w.group);
+    this.pending.clear();
+    for (const g of groups) {
+      g.reject(e);
+    }
+    if (tearDown) this.stream.close();
+    this.wakeCreditWaiters();
+  }
+
+  /**
+   * One message from the server: opens it (§3.2.5.1.1.1), splits a compounded one (§3.2.5.1.9) and
+   * hands each response to its request. Throws (and the reader tears the connection down) for what
+   * cannot be trusted or owned; a response its request does not accept fails that request only.
+   */
+  private dispatch(raw: Buffer): void {
+    let plain = raw;
+    let encrypted = false;
+    if (isTransformMessage(raw)) {
+      if (!this.crypto) throw protocolError('SMB2_UNEXPECTED_ENCRYPTION', 'SMB2 response: encrypted message before keys exist');
+      plain = this.crypto.decrypt(raw, 'SMB2 response');
+      encrypted = true;
+    }
+    const parts = plain.length >= SMB2_HEADER_SIZE && plain.readUInt32LE(20) === 0 ? [plain] : splitCompound(plain);
+    for (const part of parts) this.dispatchOne(part, encrypted, parts.length > 1);
+  }
+
+  private dispatchOne(part: Buffer, encrypted: boolean, chained: boolean): void {
+    const h = decodeHeader(part);
+    if (!(h.flags & Smb2Flags.SERVER_TO_REDIR)) throw new MalformedError('SMB2 response', 'SERVER_TO_REDIR flag missing');
+    // Every message grants what it says (§3.2.5.1.4), whoever it is for.
+    this.window.grant(h.credits);
+    if (h.credits > 0) this.wakeCreditWaiters();
+    if (h.messageId === UNSOLICITED_MESSAGE_ID) return; // oplock/lease break: we hold none
+    const interim = (h.flags & Smb2Flags.ASYNC_COMMAND) !== 0 && h.status === NT.STATUS_PENDING;
+    const w = this.pending.get(h.messageId);
+    if (w === undefined) {
+      // A late answer to a request that timed out or was aborted: dropped (an interim one keeps the id for its final answer).
+      if (this.abandoned.has(h.messageId)) {
+        if (!interim) this.abandoned.delete(h.messageId);
+        return;
+      }
+      if (h.messageId >= this.window.nextId) throw protocolError('SMB2_BAD_MESSAGE_ID', `SMB2 response for MessageId ${h.messageId}, which was never sent`);
+      throw protocolError('SMB2_BAD_MESSAGE_ID', `SMB2 response for MessageId ${h.messageId}, which was already answered`);
+    }
+    const what = `SMB2 ${commandName(w.command)}`;
+    // Integrity first: what fails it tears the connection down (thrown to the reader).
+    if (w.encrypt && !encrypted) throw protocolError('SMB2_UNENCRYPTED_RESPONSE', `${what}: the server answered an encrypted request in clear text`);
+    const verifier = this.crypto;
+    if (!encrypted && !w.noVerify && verifier?.canVerify && w.command !== Smb2Command.SESSION_SETUP) {
+      if (h.flags & Smb2Flags.SIGNED) verifier.verify(part);
+      else if (w.sign && !interim) throw invalidSignature(`${what}: response to a signed request is not signed`);
+    }
+    // The rest is about this request alone: it fails, the stream goes on.
+    let refused: NetsendError | null = null;
+    if (h.command !== w.command) refused = new MalformedError('SMB2 response', `command ${commandName(h.command)} for a ${commandName(w.command)} request`);
+    else if (chained && !w.compound) refused = new MalformedError('SMB2 response', 'compounded response to a single request');
+    else if (w.asyncId !== undefined && h.asyncId !== undefined && h.asyncId !== w.asyncId) refused = protocolError('SMB2_BAD_ASYNC_ID', `${what}: AsyncId changed between interim and final response`);
+    if (refused !== null) {
+      const g = w.group;
+      this.finish(g, true);
+      g.reject(refused);
+      return;
+    }
+    if (interim) {
+      w.asyncId = h.asyncId;
+      this.interim++;
+      return; // [MS-SMB2] §3.2.5.1.5: wait for the final response
+    }
+    this.pending.delete(h.messageId);
+    const g = w.group;
+    g.out[w.index] = { header: h, body: part.subarray(SMB2_HEADER_SIZE), raw: part, sent: w.sent, encrypted };
+    if (--g.remaining === 0) {
+      g.resolve(g.compound ? g.out : g.out[0]!);
+    }
   }
 
   /** Throws the NTSTATUS of a response as NetsendError (layer 'ntstatus') unless it is in `ok`. */

@@ -33,6 +33,11 @@ export class CreditWindow {
     return Math.max(1, Math.ceil(bytes / SMB2_DEFAULTS.creditUnit));
   }
 
+  /** The MessageId the next request gets: every id below it was handed out. */
+  get nextId(): bigint {
+    return this.nextMessageId;
+  }
+
   /** Spends the credits of one request (at least 1) and assigns its MessageId; throws when too few were granted. */
   take(charge: number, what: string): CreditGrant {
     const cost = Math.max(1, charge);

@@ -4,6 +4,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { aeadDecrypt, aeadEncrypt, aesCmac, aesGmac, hmacSha256, smb3Keys, type AeadAlgorithm, type Smb3Keys } from '../../crypto/index.js';
+import type { AesCmacKey } from '../../crypto/cmac.js';
+import type { AesGcmKey } from '../../crypto/gcm.js';
 import { MalformedError, NetsendError } from '../../status/error.js';
 import { NT } from '../../status/ntstatus.js';
 import { invalidSignatureError } from '../errors.js';
@@ -76,6 +78,38 @@ export function verifyMessage(alg: SigningAlgorithmId, key: Buffer, msg: Buffer)
   if (!timingSafeEqual(got, want)) throw invalidSignature(`bad signature on command ${msg.readUInt16LE(12)}`);
 }
 
+/**
+ * A signing key kept for a session's life ([MS-SMB2] §3.1.4.1): it computes the signature of a
+ * message with the Signature field taken as zero, without a cipher built per message and without
+ * zeroing the field (crypto/gcm.ts, crypto/cmac.ts). signMessageKept/verifyMessageKept give what
+ * signMessage/verifyMessage give for the same algorithm.
+ */
+export interface KeptSigner {
+  signature(msg: Buffer): Buffer;
+}
+
+/** AES-GMAC (3.1.1) with a kept key: the nonce comes from the message (gmacNonce). */
+export function gmacSigner(key: AesGcmKey): KeptSigner {
+  return { signature: (m) => key.gmac(gmacNonce(m), m, HDR_SIGNATURE_OFFSET) };
+}
+
+/** AES-128-CMAC (3.0, 3.0.2, and 3.1.1 without GMAC) with a kept key. */
+export function cmacSigner(key: AesCmacKey): KeptSigner {
+  return { signature: (m) => key.mac(m, HDR_SIGNATURE_OFFSET) };
+}
+
+export function signMessageKept(signer: KeptSigner, msg: Buffer): void {
+  if (msg.length < SMB2_HEADER_SIZE) throw new MalformedError('SMB2 message', 'shorter than a header');
+  msg.writeUInt32LE((msg.readUInt32LE(HDR_FLAGS_OFFSET) | Smb2Flags.SIGNED) >>> 0, HDR_FLAGS_OFFSET);
+  signer.signature(msg).copy(msg, HDR_SIGNATURE_OFFSET);
+}
+
+export function verifyMessageKept(signer: KeptSigner, msg: Buffer): void {
+  if (msg.length < SMB2_HEADER_SIZE) throw new MalformedError('SMB2 message', 'shorter than a header');
+  const want = signer.signature(msg);
+  if (!timingSafeEqual(msg.subarray(HDR_SIGNATURE_OFFSET, HDR_SIGNATURE_OFFSET + 16), want)) throw invalidSignature(`bad signature on command ${msg.readUInt16LE(12)}`);
+}
+
 /** SHA-512 chaining of the pre-auth integrity hash: H' = SHA-512(H || message) ([MS-SMB2] §3.2.5.2). */
 export function preauthUpdate(hash: Buffer, message: Buffer): Buffer {
   return createHash('sha512').update(hash).update(message).digest();
@@ -120,16 +154,23 @@ export class NonceSequence {
 }
 
 /** Wraps `plain` in a TRANSFORM header ([MS-SMB2] §3.1.4.3). AAD = transform header bytes 20..52. */
-export function encryptMessage(cipher: CipherId, key: Buffer, nonce16: Buffer, sessionId: bigint, plain: Buffer): Buffer {
+export function encryptMessage(cipher: CipherId, key: Buffer, nonce16: Buffer, sessionId: bigint, plain: Buffer, gcm?: AesGcmKey): Buffer {
   const hdr = encodeTransformHeader({ signature: Buffer.alloc(16), nonce: nonce16, originalMessageSize: plain.length, flags: TRANSFORM_FLAG_ENCRYPTED, sessionId });
   const aad = hdr.subarray(20, TRANSFORM_HEADER_SIZE);
-  const { ciphertext, tag } = aeadEncrypt(aeadAlgorithm(cipher), key, nonce16.subarray(0, nonceLength(cipher)), plain, aad);
+  const nonce = nonce16.subarray(0, nonceLength(cipher));
+  // A GCM cipher with the session's kept key (crypto/gcm.ts) needs no cipher object per message.
+  const { ciphertext, tag } = gcm && isGcm(cipher) ? gcm.seal(nonce, plain, aad) : aeadEncrypt(aeadAlgorithm(cipher), key, nonce, plain, aad);
   tag.copy(hdr, 4);
   return Buffer.concat([hdr, ciphertext]);
 }
 
 /** Unwraps a TRANSFORM message; a bad tag throws NetsendError 'protocol' SMB2_DECRYPTION_FAILED. */
-export function decryptMessage(cipher: CipherId, key: Buffer, msg: Buffer): { sessionId: bigint; plain: Buffer } {
+/** AES-GCM (either key size): the ciphers crypto/gcm.ts can do with a kept key. */
+export function isGcm(cipher: CipherId): boolean {
+  return cipher === Cipher.AES_128_GCM || cipher === Cipher.AES_256_GCM;
+}
+
+export function decryptMessage(cipher: CipherId, key: Buffer, msg: Buffer, gcm?: AesGcmKey): { sessionId: bigint; plain: Buffer } {
   const t = decodeTransformHeader(msg);
   const body = msg.subarray(TRANSFORM_HEADER_SIZE);
   if (t.originalMessageSize !== body.length) {
@@ -139,7 +180,9 @@ export function decryptMessage(cipher: CipherId, key: Buffer, msg: Buffer): { se
   const nl = nonceLength(cipher);
   if (!t.nonce.subarray(nl).equals(Buffer.alloc(16 - nl))) throw new MalformedError('SMB2 TRANSFORM header', 'nonce padding is not zero');
   try {
-    const plain = aeadDecrypt(aeadAlgorithm(cipher), key, t.nonce.subarray(0, nl), body, t.signature, msg.subarray(20, TRANSFORM_HEADER_SIZE));
+    const nonce = t.nonce.subarray(0, nl);
+    const aad = msg.subarray(20, TRANSFORM_HEADER_SIZE);
+    const plain = gcm && isGcm(cipher) ? gcm.open(nonce, body, t.signature, aad) : aeadDecrypt(aeadAlgorithm(cipher), key, nonce, body, t.signature, aad);
     return { sessionId: t.sessionId, plain };
   } catch (e) {
     throw new NetsendError('protocol', 0, 'SMB2_DECRYPTION_FAILED', 'SMB2 encrypted message did not authenticate', { cause: e });

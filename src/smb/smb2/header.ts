@@ -32,6 +32,26 @@ export const HDR_FLAGS_OFFSET = 16;
 export const HDR_MESSAGE_ID_OFFSET = 24;
 export const HDR_SIGNATURE_OFFSET = 48;
 
+/**
+ * Writes the sync-form header of a request at the start of `out` (at least 64 bytes), Signature
+ * zero: the request path builds header and body in one buffer, without a writer or a concat.
+ */
+export function writeRequestHeader(out: Buffer, creditCharge: number, command: number, credits: number, flags: number, nextCommand: number, messageId: bigint, treeId: number, sessionId: bigint): void {
+  SMB2_PROTOCOL_ID.copy(out, 0);
+  out.writeUInt16LE(SMB2_HEADER_SIZE, 4);
+  out.writeUInt16LE(creditCharge, 6);
+  out.writeUInt32LE(0, 8);
+  out.writeUInt16LE(command, 12);
+  out.writeUInt16LE(credits, 14);
+  out.writeUInt32LE((flags & ~Smb2Flags.ASYNC_COMMAND) >>> 0, 16);
+  out.writeUInt32LE(nextCommand, 20);
+  out.writeBigUInt64LE(messageId, 24);
+  out.writeUInt32LE(0, 32);
+  out.writeUInt32LE(treeId, 36);
+  out.writeBigUInt64LE(sessionId, 40);
+  out.fill(0, 48, SMB2_HEADER_SIZE);
+}
+
 export function encodeHeader(h: Smb2Header): Buffer {
   const w = new ByteWriter(SMB2_HEADER_SIZE);
   w.bytes(SMB2_PROTOCOL_ID).u16le(SMB2_HEADER_SIZE).u16le(h.creditCharge).u32le(h.status).u16le(h.command).u16le(h.credits);
@@ -49,8 +69,8 @@ export function encodeHeader(h: Smb2Header): Buffer {
 /** Parses the header at the start of `msg`; the body starts at offset 64. */
 export function decodeHeader(msg: Buffer): Smb2Header {
   const r = new ByteReader(msg, 'SMB2 header');
-  const pid = r.bytes(4, 'ProtocolId');
-  if (!pid.equals(SMB2_PROTOCOL_ID)) throw new MalformedError('SMB2 header', `bad ProtocolId ${pid.toString('hex')}`);
+  const pid = r.u32be();
+  if (pid !== 0xfe534d42) throw new MalformedError('SMB2 header', `bad ProtocolId ${pid.toString(16).padStart(8, '0')}`);
   const size = r.u16le();
   if (size !== SMB2_HEADER_SIZE) throw new MalformedError('SMB2 header', `StructureSize ${size}, expected 64`);
   const creditCharge = r.u16le();
@@ -68,7 +88,8 @@ export function decodeHeader(msg: Buffer): Smb2Header {
     treeId = r.u32le();
   }
   const sessionId = r.u64le();
-  const signature = Buffer.from(r.bytes(16, 'Signature'));
+  // A view of the message, not a copy: a message is never changed after it was received.
+  const signature = r.bytes(16, 'Signature');
   const h: Smb2Header = { creditCharge, status, command, credits, flags, nextCommand, messageId, treeId, sessionId, signature };
   if (asyncId !== undefined) h.asyncId = asyncId;
   return h;

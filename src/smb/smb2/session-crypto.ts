@@ -7,8 +7,24 @@
 import { NetsendError } from '../../status/error.js';
 import { hideSecrets } from '../../util/secret.js';
 import { guestLogonBlocked } from '../session-policy.js';
-import { Cipher, SessionFlags, Smb2Flags, dialectName, type CipherId, type DialectRevision, type SigningAlgorithmId } from './constants.js';
-import { NonceSequence, decryptMessage, deriveSmb3Keys, encryptMessage, invalidSignature, signMessage, verifyMessage } from './crypto.js';
+import { Cipher, SessionFlags, SigningAlgorithm, Smb2Flags, dialectName, type CipherId, type DialectRevision, type SigningAlgorithmId } from './constants.js';
+import { AesCmacKey } from '../../crypto/cmac.js';
+import { AesGcmKey } from '../../crypto/gcm.js';
+import {
+  NonceSequence,
+  cmacSigner,
+  decryptMessage,
+  deriveSmb3Keys,
+  encryptMessage,
+  gmacSigner,
+  invalidSignature,
+  isGcm,
+  signMessage,
+  signMessageKept,
+  verifyMessage,
+  verifyMessageKept,
+  type KeptSigner,
+} from './crypto.js';
 import { dialectTraits } from './dialects.js';
 import type { Smb2Header } from './header.js';
 
@@ -62,6 +78,14 @@ function protocolError(name: string, message: string): NetsendError {
 
 export class SessionCrypto {
   private readonly state: SessionState;
+  /**
+   * AES-GMAC signing and AES-GCM keys kept for the session's life (crypto/gcm.ts), made at first use:
+   * a new cipher per message was the largest cost of a signed or encrypted warm call. Private (#)
+   * fields, so that inspecting the object shows nothing derived from a key.
+   */
+  #signer: KeptSigner | null | undefined;
+  #encryptGcm: AesGcmKey | null = null;
+  #decryptGcm: AesGcmKey | null = null;
 
   private constructor(
     readonly dialect: DialectRevision,
@@ -179,20 +203,35 @@ export class SessionCrypto {
 
   /** Signs `msg` in place ([MS-SMB2] §3.2.4.1.1). */
   sign(msg: Buffer): void {
-    signMessage(this.signingAlgorithm, this.state.signingKey!, msg);
+    const kept = this.keptSigner();
+    if (kept) signMessageKept(kept, msg);
+    else signMessage(this.signingAlgorithm, this.state.signingKey!, msg);
+  }
+
+  /** The session's kept AES-GMAC or AES-CMAC signer, made at first use; null for HMAC-SHA256 (2.x), whose createHmac is cheap. */
+  private keptSigner(): KeptSigner | null {
+    if (this.#signer === undefined) {
+      const key = this.state.signingKey!;
+      if (this.signingAlgorithm === SigningAlgorithm.AES_GMAC) this.#signer = gmacSigner(new AesGcmKey(key));
+      else if (this.signingAlgorithm === SigningAlgorithm.AES_CMAC) this.#signer = cmacSigner(new AesCmacKey(key));
+      else this.#signer = null;
+    }
+    return this.#signer;
   }
 
   /** Wraps `msg` in a TRANSFORM_HEADER with the next nonce ([MS-SMB2] §3.2.4.1.8). */
   encrypt(msg: Buffer): Buffer {
     const s = this.state;
-    return encryptMessage(this.cipher!, s.encryptionKey!, s.nonces!.next(), s.id, msg);
+    const gcm = isGcm(this.cipher!) ? (this.#encryptGcm ??= new AesGcmKey(s.encryptionKey!)) : undefined;
+    return encryptMessage(this.cipher!, s.encryptionKey!, s.nonces!.next(), s.id, msg, gcm);
   }
 
   /** Opens a TRANSFORM message for this session ([MS-SMB2] §3.2.5.1.1.1); throws when it cannot or it is for another session. */
   decrypt(raw: Buffer, what: string): Buffer {
     const s = this.state;
     if (!s.decryptionKey || this.cipher === null) throw protocolError('SMB2_UNEXPECTED_ENCRYPTION', `${what}: encrypted message before keys exist`);
-    const d = decryptMessage(this.cipher, s.decryptionKey, raw);
+    const gcm = isGcm(this.cipher) ? (this.#decryptGcm ??= new AesGcmKey(s.decryptionKey)) : undefined;
+    const d = decryptMessage(this.cipher, s.decryptionKey, raw, gcm);
     if (d.sessionId !== s.id) throw protocolError('SMB2_UNEXPECTED_ENCRYPTION', `${what}: encrypted message for another session`);
     return d.plain;
   }
@@ -204,6 +243,8 @@ export class SessionCrypto {
 
   /** Verifies a signed message ([MS-SMB2] §3.2.5.1.3); throws STATUS_INVALID_SIGNATURE. */
   verify(plain: Buffer): void {
-    verifyMessage(this.signingAlgorithm, this.state.signingKey!, plain);
+    const kept = this.keptSigner();
+    if (kept) verifyMessageKept(kept, plain);
+    else verifyMessage(this.signingAlgorithm, this.state.signingKey!, plain);
   }
 }

@@ -30,7 +30,9 @@ import {
   type CipherId,
   type SigningAlgorithmId,
 } from '../../../src/smb/smb2/index.js';
-import { deriveSmb3Keys } from '../../../src/smb/smb2/crypto.js';
+import { cmacSigner, deriveSmb3Keys, gmacSigner, signMessage as signPerMessage, signMessageKept, verifyMessageKept } from '../../../src/smb/smb2/crypto.js';
+import { AesGcmKey } from '../../../src/crypto/gcm.js';
+import { AesCmacKey } from '../../../src/crypto/cmac.js';
 
 const FIXTURE_PASSWORD = 'Passw0rd!'; // the harness/capture fixture account, not a secret
 
@@ -219,5 +221,34 @@ describe('pre-auth integrity hash ([MS-SMB2] §3.2.5.2)', () => {
     const h1 = preauthUpdate(PREAUTH_INITIAL, a);
     expect(h1).toEqual(createHash('sha512').update(Buffer.alloc(64)).update(a).digest());
     expect(h1.length).toBe(64);
+  });
+});
+
+describe('signing with a session-kept key (crypto/gcm.ts, crypto/cmac.ts)', () => {
+  it('gives the signature signMessage gives, for AES-GMAC and AES-CMAC, over one key object reused; a flipped bit fails verification (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.array(fc.uint8Array({ minLength: 64, maxLength: 300 }), { minLength: 1, maxLength: 5 }), fc.nat(), (k, msgs, flip) => {
+        const key = Buffer.from(k);
+        const kept = [
+          [2, gmacSigner(new AesGcmKey(key))],
+          [1, cmacSigner(new AesCmacKey(key))],
+        ] as const;
+        for (const m of msgs) {
+          for (const [alg, signer] of kept) {
+            const a = Buffer.from(m);
+            a.writeUInt32LE(0x424d53fe, 0);
+            const b = Buffer.from(a);
+            signPerMessage(alg, key, a);
+            signMessageKept(signer, b);
+            expect(b.equals(a)).toBe(true);
+            expect(() => verifyMessageKept(signer, b)).not.toThrow();
+            const bit = flip % (b.length * 8);
+            b[bit >> 3] = b[bit >> 3]! ^ (1 << (bit & 7));
+            expect(() => verifyMessageKept(signer, b)).toThrow(NetsendError);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -35,8 +35,9 @@ export function isSmb1Message(raw: Buffer): boolean {
 /**
  * Watches the first answer on a connection: `refusal` is set when the peer ended the connection
  * before answering, answered in SMB1, or stayed silent for `probeMs` (when given). `stream` is the
- * connection itself behind a Proxy that only intercepts `send` and `receive`, so the SMB2 client gets
- * every other member of the transport unchanged; after the first SMB2 answer both pass straight through.
+ * connection itself behind a Proxy that intercepts `send` and `receive` (and hides the push mode,
+ * `listen`, until the first answer), so the SMB2 client gets every other member of the transport
+ * unchanged; after the first SMB2 answer all pass straight through.
  */
 export class Smb2Probe<S extends MessageStream> {
   /** Set once the peer refused; the SMB2 client's error is then beside the point. */
@@ -59,10 +60,14 @@ export class Smb2Probe<S extends MessageStream> {
   ) {
     const send = (m: Buffer, o?: WaitOptions): Promise<void> => this.send(m, o);
     const receive = (o?: WaitOptions): Promise<Buffer> => this.receive(o);
+    const probe = this;
     this.stream = new Proxy(inner, {
       get(target, key) {
         if (key === 'send') return send;
         if (key === 'receive') return receive;
+        // Push mode would hand the first answer past the probe: until it came, the client must read
+        // with receive (its reader looks for listen each time it starts, so it pushes from then on).
+        if (key === 'listen' && !probe.answered) return undefined;
         const v: unknown = Reflect.get(target, key, target);
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
@@ -87,7 +92,11 @@ export class Smb2Probe<S extends MessageStream> {
       raw = await this.inner.receive(probe ? probe.waitOptions() : opts);
     } catch (e) {
       if (peerEnded(e)) this.refusal = 'closed';
-      else if (probe && e instanceof TimeoutError && !this.outer.expired && !this.outer.signal?.aborted) this.refusal = 'silent';
+      else if (probe && e instanceof TimeoutError && !this.outer.expired && !this.outer.signal?.aborted) {
+        this.refusal = 'silent';
+        // Final: a reader that takes a timeout for a pause and reads on must find the stream ended.
+        this.inner.close();
+      }
       throw e;
     }
     this.answered = true;

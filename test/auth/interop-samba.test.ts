@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { createNtlmAuthenticator, type NtlmOptions } from '../../src/auth/ntlm.js';
 import { ntHash } from '../../src/auth/ntlm-crypto.js';
 import type { Credentials } from '../../src/auth/types.js';
@@ -139,13 +139,7 @@ function smb2SignatureOk(sessionKey: Buffer, msg: Buffer): boolean {
 }
 
 describe.runIf(interopEnabled())('NTLMv2/SPNEGO authenticator vs Samba smbd (SMB 2.1 session setup)', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ global: { 'server max protocol': 'SMB2_10' } });
-  }, 60_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ global: { 'server max protocol': 'SMB2_10' } }, { timeoutMs: 60_000 });
 
   it('user + password + workgroup: accepted, mechListMIC verified, final response signed with our session key', async () => {
     const r = await login(samba.host, { user: samba.user.name, password: samba.user.password, domain: samba.workgroup, workstation: 'NSTEST' }, { targetName: `cifs/${samba.host}` });

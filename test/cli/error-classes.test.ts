@@ -8,7 +8,7 @@ import net from 'node:net';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { startReceiver, type ReceivedMessage, type Receiver } from '../../src/messenger/receiver.js';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 
 function io(stdin: string | Buffer = '') {
   const out: string[] = [];
@@ -152,13 +152,7 @@ async function challengeStripper(target: { host: string; port: number }): Promis
 }
 
 describe.runIf(interopEnabled())('server faults against Samba are exit 1, not usage errors', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba();
-  });
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({}, { timeoutMs: 120_000 });
 
   it('a NEGOTIATE without the 8-byte challenge: exit 1 naming the protocol fault', async () => {
     const mitm = await challengeStripper({ host: samba.host, port: 445 });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ntHash } from '../../src/auth/ntlm-crypto.js';
 import { sendMessage } from '../../src/messenger/send.js';
 import { readCapture, tcpStreams } from '../../src/pcap/reader.js';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { buildCli, runCli, type BuiltCli } from '../helpers/cli-process.js';
 import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
 
@@ -77,16 +77,14 @@ function psArgs(pid: number): string {
 }
 
 describe.runIf(interopEnabled() && process.platform === 'linux')('netsend executable: secrets against Samba', () => {
-  let samba: SambaInstance;
+  const samba = useSamba({}, { timeoutMs: 180_000 });
   let cli: BuiltCli;
   let dir: string;
   beforeAll(async () => {
     cli = cliOnce();
-    samba = await startSamba();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-secrets-'));
   }, 180_000);
   afterAll(async () => {
-    await samba?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

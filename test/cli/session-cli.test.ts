@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { main, helpText } from '../../src/cli/main.js';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { responderEnabled, startTstsResponder, type TstsResponder } from '../harness/tsts-responder.js';
 
 function io() {
@@ -93,13 +93,7 @@ describe.runIf(responderEnabled())('msg CLI against the scripted responder', () 
 });
 
 describe.runIf(interopEnabled())('msg CLI against Samba (no MS-TSTS pipes)', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba();
-  });
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({}, { timeoutMs: 120_000 });
 
   it.each([
     [['--msg', 'hello']],

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildCli, type BuiltCli } from '../helpers/cli-process.js';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -109,14 +109,12 @@ describe('what a command loads (tsc dist, one file per module)', () => {
 });
 
 describe.runIf(interopEnabled())('what a send loads, against Samba', () => {
+  const samba = useSamba({}, { timeoutMs: 120_000 });
   let cli: BuiltCli;
-  let samba: SambaInstance;
   beforeAll(async () => {
     cli = buildCli();
-    samba = await startSamba();
   }, 120_000);
   afterAll(async () => {
-    await samba?.stop();
     cli?.remove();
   });
 

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { sendMessage } from '../../src/messenger/send.js';
 import { netMessageBufferSend } from '../../src/messenger/api.js';
 
 // Real Samba peer (samba-peer.md "Messenger messages"): delivery, round trips, encoding, refusals.
 describe.runIf(interopEnabled())('sendMessage against Samba', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba();
-  });
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({}, { timeoutMs: 120_000 });
 
   async function deliveredAfter(before: number) {
     const msgs = await samba.waitForMessages(before + 1);
@@ -119,13 +113,7 @@ describe.runIf(interopEnabled())('sendMessage against Samba', () => {
 });
 
 describe.runIf(interopEnabled())('Samba without message command', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ messageCommand: false });
-  });
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ messageCommand: false }, { timeoutMs: 120_000 });
 
   for (const mode of ['multi', 'single'] as const) {
     it(`refuses ${mode}-block with ERRDOS/71 -> ERROR_REQ_NOT_ACCEP (71)`, async () => {
@@ -141,13 +129,7 @@ describe.runIf(interopEnabled())('Samba without message command', () => {
 });
 
 describe.runIf(interopEnabled())('Samba with server min protocol SMB2_02 (its default)', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ global: { 'server min protocol': 'SMB2_02' } });
-  });
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ global: { 'server min protocol': 'SMB2_02' } }, { timeoutMs: 120_000 });
 
   it('drops the connection at the first message SMB -> NERR_NetworkError', async () => {
     const r = await sendMessage({ host: samba.host, to: 'BOB', from: 'ALICE', text: 'x' });

@@ -4,11 +4,11 @@
  * Messenger service is not running, with the SMB status named. SMB 2/3 and SMB1 (DOS or NT
  * statuses) are both tried. The stub byte layouts are in test/rpc/interfaces.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { addMessageName, deleteMessageName, enumMessageNames, getMessageNameInfo } from '../../src/messenger/msgsvc.js';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 
 function io() {
   const out: string[] = [];
@@ -17,13 +17,7 @@ function io() {
 }
 
 describe.runIf(interopEnabled())('msgsvc against Samba (no \\PIPE\\msgsvc)', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba();
-  }, 60_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({}, { timeoutMs: 60_000 });
 
   it('every call says the Messenger service is not running, naming STATUS_OBJECT_NAME_NOT_FOUND (SMB 2/3)', async () => {
     const o = { server: samba.host, credentials: { user: samba.user.name, password: samba.user.password }, timeoutMs: 10_000 };

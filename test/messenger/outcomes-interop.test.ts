@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba, startSamba, type SambaInstance } from '../harness/samba.js';
 import { carriesRpcRequest, smb1Command, startProxy, type Proxy, type ProxyOptions } from '../helpers/proxy.js';
 import { sendMessage } from '../../src/messenger/send.js';
 import { sendViaWorkstation } from '../../src/messenger/remote.js';
@@ -204,14 +204,10 @@ describe.runIf(interopEnabled())('delivery outcomes against Samba (direct path)'
 });
 
 describe.runIf(interopEnabled())('delivery outcomes against Samba (remote wkssvc path)', () => {
-  let samba: SambaInstance;
+  const samba = useSamba({}, { timeoutMs: 120_000 });
   const proxies: Proxy[] = [];
-  beforeAll(async () => {
-    samba = await startSamba();
-  });
   afterAll(async () => {
     await Promise.all(proxies.map((p) => p.close()));
-    await samba?.stop();
   });
 
   async function proxy(o: Omit<ProxyOptions, 'upstream'>): Promise<Proxy> {

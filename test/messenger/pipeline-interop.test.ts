@@ -6,8 +6,8 @@
  * another is outstanding (a server that takes one at a time) proves the lock-step fallback; Samba
  * without a message command refuses the same way in every mode.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { sendMessage, type SendResult } from '../../src/messenger/send.js';
 import { MAX_PIPELINED_REQUESTS } from '../../src/smb/index.js';
 import { startPipelineProxy, type PipelineProxy } from '../helpers/pipeline-proxy.js';
@@ -31,18 +31,12 @@ function textOf(tag: string, n: number): string {
 }
 
 describe.runIf(interopEnabled())('pipelined message blocks against Samba', () => {
-  let samba: SambaInstance;
+  const samba = useSamba({}, { timeoutMs: 120_000 });
   let proxy: PipelineProxy | undefined;
   let sent = 0;
-  beforeAll(async () => {
-    samba = await startSamba();
-  });
   afterEach(async () => {
     await proxy?.close();
     proxy = undefined;
-  });
-  afterAll(async () => {
-    await samba?.stop();
   });
 
   /** Sends `text` and checks Samba's message command got it once, intact. */
@@ -159,13 +153,7 @@ describe.runIf(interopEnabled())('pipelined message blocks against Samba', () =>
 });
 
 describe.runIf(interopEnabled())('Samba without message command: the same refusal in every mode', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ messageCommand: false });
-  });
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ messageCommand: false }, { timeoutMs: 120_000 });
 
   for (const pipeline of MODES) {
     it(`${pipeline}: 0xD5 refused with ERRDOS/71 -> ERROR_REQ_NOT_ACCEP (71), failed, no fallback`, async () => {

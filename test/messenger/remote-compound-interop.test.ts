@@ -4,8 +4,8 @@
  * frames written (each waits for its replies), against seven one by one (compound: false). The
  * delivery outcome and the call's 'written' progress are those of the uncompounded path.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { describe, expect, it } from 'vitest';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { sendViaWorkstation, type RemoteConnectOptions } from '../../src/messenger/remote.js';
 import type { TrafficTap } from '../../src/util/tap.js';
 
@@ -29,13 +29,7 @@ function frameCounter(): TrafficTap & { frames: number; smb2Messages: number } {
 }
 
 describe.runIf(interopEnabled())('remote send with SMB2 compounds vs Samba', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({});
-  });
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({}, { timeoutMs: 120_000 });
   const send = (o: Partial<RemoteConnectOptions>, tap: TrafficTap) =>
     sendViaWorkstation({ server: samba.host, credentials: { user: samba.user.name, password: samba.user.password }, to: 'BOB', from: 'ALICE', text: 'compound', tap, ...o });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { interopEnabled, startSamba, type SambaInstance, type SambaOptions } from '../harness/samba.js';
+import { interopEnabled, useSamba, startSamba, type SambaInstance, type SambaOptions } from '../harness/samba.js';
 import { sendViaWorkstation, workstationInfo, type RemoteConnectOptions } from '../../src/messenger/remote.js';
 import { netMessageBufferSendRemote } from '../../src/messenger/api.js';
 import { netMessageBufferSend } from '../../src/messenger/api.js';
@@ -110,13 +110,7 @@ for (const c of CASES) {
 }
 
 describe.runIf(interopEnabled())('remote NetMessageBufferSend API and capture', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ global: { 'server max protocol': 'SMB2_10' } });
-  });
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ global: { 'server max protocol': 'SMB2_10' } }, { timeoutMs: 120_000 });
 
   it('netMessageBufferSend(server, ...) returns the Win32 code of the fault', async () => {
     const status = await netMessageBufferSend(samba.host, 'BOB', 'ALICE', 'hi', {

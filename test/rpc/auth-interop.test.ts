@@ -3,8 +3,8 @@
  * 10) and SPNEGO-wrapped NTLMSSP (auth_type 9) at connect, packet integrity and packet privacy, on
  * SMB1, SMB 2.1 and SMB 3.1.1 pipes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { describe, expect, it } from 'vitest';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { connectSmb } from '../../src/smb/connect.js';
 import type { SmbClient, SmbDialectName } from '../../src/smb/index.js';
 import { RpcClient, RpcFaultError, type RpcTransport } from '../../src/rpc/client.js';
@@ -19,15 +19,9 @@ import { connectSmbTransport } from '../../src/transport/nbss.js';
 type Level = Exclude<AuthLevelName, 'none'>;
 
 describe.runIf(interopEnabled())('RPC auth over ncacn_np against Samba', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    // Samba refuses every call at auth level connect unless told otherwise (rpcclient
-    // ncacn_np:HOST[connect] gets the same ERROR_ACCESS_DENIED fault): smb.conf(5) "allow dcerpc auth level connect".
-    samba = await startSamba({ global: { 'allow dcerpc auth level connect': 'yes' } });
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  // Samba refuses every call at auth level connect unless told otherwise (rpcclient
+  // ncacn_np:HOST[connect] gets the same ERROR_ACCESS_DENIED fault): smb.conf(5) "allow dcerpc auth level connect".
+  const samba = useSamba({ global: { 'allow dcerpc auth level connect': 'yes' } });
 
   const smbCreds = () => ({ user: samba.user.name, password: samba.user.password });
   const connect = (smbMin: SmbDialectName, smbMax: SmbDialectName): Promise<SmbClient> =>

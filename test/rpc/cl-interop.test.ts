@@ -2,19 +2,13 @@
  * ncadg_ip_udp against Samba: Samba has no connectionless RPC (clrpc-mailslot-notes §0), so ept_map over
  * UDP 135 to its address gets no answer and must end in the named deadline timeout, not hang.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { describe, expect, it } from 'vitest';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { epmUdpPort, openRpc } from '../../src/rpc/factory.js';
 import { MSGSVCSEND } from '../../src/rpc/interfaces/msgsvcsend.js';
 
 describe.runIf(interopEnabled())('ncadg_ip_udp against Samba (no CL RPC there)', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({});
-  }, 40_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({}, { timeoutMs: 40_000 });
 
   it('ept_map over UDP 135 ends at once in ECONNREFUSED (ICMP port unreachable), never a hang', async () => {
     await expect(epmUdpPort(samba.host, MSGSVCSEND, { timeoutMs: 5000, retransmitMs: 100 })).rejects.toMatchObject({ layer: 'socket', name: 'ECONNREFUSED' });

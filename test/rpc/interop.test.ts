@@ -1,6 +1,6 @@
 /** RpcClient over the SMB helpers' real named pipes against a private Samba (see test/harness/samba.ts). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { describe, expect, it } from 'vitest';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { connectSmb2 } from '../../src/smb/smb2/index.js';
 import { connectSmb1 } from '../../src/smb/smb1/client.js';
 import { connectSmbTransport } from '../../src/transport/nbss.js';
@@ -10,13 +10,7 @@ import { decodeWkstaGetInfo, encodeMessageBufferSend, encodeWkstaGetInfo, NetrWk
 import { MSGSVCSEND } from '../../src/rpc/interfaces/msgsvcsend.js';
 
 describe.runIf(interopEnabled())('DCE/RPC over real pipes against Samba', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ global: { 'raw NTLMv2 auth': 'yes' } });
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ global: { 'raw NTLMv2 auth': 'yes' } });
 
   const dialects: [string, () => Promise<SmbClient>][] = [
     ['SMB2/3', () => connectSmb2({ host: samba.host, credentials: { user: samba.user.name, password: samba.user.password, domain: samba.workgroup }, timeoutMs: 10_000 })],

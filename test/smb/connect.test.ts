@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { connectSmb, planDialect, smb2ReplyDialect, type Smb2ConnectArgs } from '../../src/smb/index.js';
 import { connectSmb2Default } from '../../src/smb/connect.js';
 import { connectSmb1, Smb1Client } from '../../src/smb/smb1/client.js';
@@ -54,13 +54,7 @@ describe('connectSmb against a hostile TCP server', () => {
 });
 
 describe.runIf(interopEnabled())('connectSmb against an NT1-only Samba', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ global: { 'server max protocol': 'NT1' } });
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ global: { 'server max protocol': 'NT1' } });
 
   it('the multi-protocol NEGOTIATE lands on NT LM 0.12; tshark decodes the session without Malformed', async () => {
     const pcap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-smb1-')), 'smb1.pcap');
@@ -107,13 +101,7 @@ describe.runIf(interopEnabled())('connectSmb against an NT1-only Samba', () => {
 });
 
 describe.runIf(interopEnabled())('connectSmb against a default Samba (NT1..SMB3)', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba();
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba();
   const creds = (): { user: string; password: string } => ({ user: samba.user.name, password: samba.user.password });
 
   it('auto starts with the SMB2 client\'s own NEGOTIATE: no SMB1 reply handed over', async () => {

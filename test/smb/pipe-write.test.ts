@@ -7,8 +7,8 @@
  * split, SMB2 sent it whole (Samba: STATUS_PORT_MESSAGE_TOO_LONG) and SMB1 overflowed the 16-bit
  * Remaining field (RangeError).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { describe, expect, it } from 'vitest';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { connectSmb } from '../../src/smb/connect.js';
 import { Smb2Client } from '../../src/smb/smb2/client.js';
 import { PIPE_WRITE_MAX, type NamedPipe, type SmbClient } from '../../src/smb/types.js';
@@ -51,13 +51,7 @@ class CoalescingTransport implements RpcTransport {
 }
 
 describe.runIf(interopEnabled())('a pipe write above the largest WRITE is split, over SMB1 and SMB2 (Samba)', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ global: { 'raw NTLMv2 auth': 'yes', 'server signing': 'auto' } });
-  }, 60_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ global: { 'raw NTLMv2 auth': 'yes', 'server signing': 'auto' } }, { timeoutMs: 60_000 });
 
   const connect = (dialect: 'smb1' | 'auto'): Promise<SmbClient> =>
     connectSmb({ host: samba.host, dialect, credentials: { user: samba.user.name, password: samba.user.password, domain: samba.workgroup }, timeoutMs: 10_000 });

@@ -6,9 +6,9 @@
  * - a credentialed SMB1 session must be signed unless allowUnsigned;
  * - NEGOTIATE sizes below the protocol minimum are refused before they multiply requests (item 8).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { connectSmb2, type DialectRevision, type Smb2ConnectOptions } from '../../src/smb/smb2/index.js';
 import { connectSmb1 } from '../../src/smb/smb1/client.js';
 import { connectSmbTransport } from '../../src/transport/nbss.js';
@@ -87,7 +87,8 @@ function cliIo() {
 }
 
 describe.runIf(interopEnabled())('session setup security defaults against Samba (NT1..SMB3, signing auto, map to guest = bad user)', () => {
-  let samba: SambaInstance;
+  // 'server signing = auto' makes Samba offer SMB1 signing (its SMB1 default offers none: SecurityMode 0x3).
+  const samba = useSamba({ global: { 'server signing': 'auto' } });
   const proxies: TamperProxy[] = [];
   const proxy = async (tamper: (msg: Buffer) => boolean): Promise<TamperProxy> => {
     const p = await startTamperProxy({ host: samba.host, port: 445 }, tamper);
@@ -99,13 +100,8 @@ describe.runIf(interopEnabled())('session setup security defaults against Samba 
   const smb2Opts = (p: TamperProxy, max: DialectRevision): Smb2ConnectOptions => ({
     host: p.host, port: p.port, serverName: samba.host, credentials: creds(), dialects: { min: 0x0202, max }, timeoutMs: 5000,
   });
-  beforeAll(async () => {
-    // 'server signing = auto' makes Samba offer SMB1 signing (its SMB1 default offers none: SecurityMode 0x3).
-    samba = await startSamba({ global: { 'server signing': 'auto' } });
-  }, 30_000);
   afterAll(async () => {
     for (const p of proxies) await p.close();
-    await samba?.stop();
   });
 
   describe('SMB2: a forged IS_GUEST with the signature stripped is refused', () => {
@@ -311,13 +307,7 @@ describe.runIf(interopEnabled())("Samba 4.17's non-extended NTLMv2 logon under e
   // With 'auto' or 'mandatory' (SMB1 signing offered) it is refused by default: interop-samba.test.ts and
   // interop-signing.test.ts. With Samba's default (SMB1 SecurityMode 0x3, no signing offered) it is
   // unsigned by the server's choice and needs no option, as with any SMB1 server without signing.
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ global: { 'raw NTLMv2 auth': 'yes' } });
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ global: { 'raw NTLMv2 auth': 'yes' } });
 
   it('server signing default: the server offers no SMB1 signing, the session is unsigned without any option; requireSigning refuses it', async () => {
     const stream = await connectSmbTransport({ host: samba.host, port: 445, timeoutMs: 5000 });

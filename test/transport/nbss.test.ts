@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { onlyNetsendErrors } from '../helpers/oracle.js';
 import fc from 'fast-check';
 import net from 'node:net';
@@ -27,7 +27,7 @@ import {
 import { netbiosName, type NetbiosName } from '../../src/transport/names.js';
 import { loadCaptureStreams } from '../helpers/fixtures.js';
 import { splitNbssFrames } from '../../src/pcap/reader.js';
-import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { interopEnabled, useSamba } from '../harness/samba.js';
 import { CaptureFile, TcpRecorder } from '../../src/pcap/writer.js';
 import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
 import fs from 'node:fs';
@@ -518,13 +518,7 @@ function smb1Negotiate(): Buffer {
 }
 
 describe.runIf(interopEnabled())('NBSS and Direct TCP against a real Samba', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba();
-  });
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({}, { timeoutMs: 120_000 });
 
   it('opens an NBSS session to NAME<03> on 139 and exchanges an SMB1 NEGOTIATE (tshark checks the recording)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-nbss-'));

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
+import { describe, expect, it } from 'vitest';
+import { interopEnabled, useSamba, type SambaInstance } from '../../harness/samba.js';
 import { connectSmbTransport } from '../../../src/transport/nbss.js';
 import { connectSmb1, type Smb1Client } from '../../../src/smb/smb1/client.js';
 import { NetsendError } from '../../../src/status/error.js';
@@ -13,15 +13,9 @@ async function open(samba: SambaInstance, port: number, extra: Partial<Parameter
 }
 
 describe.runIf(interopEnabled())('SMB1 client against Samba (server max protocol = NT1)', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    // 'raw NTLMv2 auth' lets SMB1 clients without extended security log on with NTLMv2 (Samba's default
-    // refuses them with STATUS_INVALID_PARAMETER: see interop-signing.test.ts).
-    samba = await startSamba({ global: { 'server max protocol': 'NT1', 'server signing': 'auto', 'raw NTLMv2 auth': 'yes' } });
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  // 'raw NTLMv2 auth' lets SMB1 clients without extended security log on with NTLMv2 (Samba's default
+  // refuses them with STATUS_INVALID_PARAMETER: see interop-signing.test.ts).
+  const samba = useSamba({ global: { 'server max protocol': 'NT1', 'server signing': 'auto', 'raw NTLMv2 auth': 'yes' } });
 
   it('the bind PDU is the 72 bytes of protocol-notes §7.1', () => {
     expect(WKSSVC_BIND.length).toBe(72);

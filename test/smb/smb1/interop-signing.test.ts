@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
-import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
+import { interopEnabled, useSamba } from '../../harness/samba.js';
 import { connectSmbTransport } from '../../../src/transport/nbss.js';
 import { connectSmb1 } from '../../../src/smb/smb1/client.js';
 import { NetsendError } from '../../../src/status/error.js';
@@ -13,13 +13,7 @@ import { tsharkAvailable, tsharkDecode } from '../../helpers/tshark.js';
 import { expectBindAck, manyContextBind, WKSSVC_BIND } from './wkssvc-bind.js';
 
 describe.runIf(interopEnabled())('SMB1 signing against Samba (server signing = mandatory)', () => {
-  let samba: SambaInstance;
-  beforeAll(async () => {
-    samba = await startSamba({ global: { 'server max protocol': 'NT1', 'server signing': 'mandatory', 'raw NTLMv2 auth': 'yes' } });
-  }, 30_000);
-  afterAll(async () => {
-    await samba?.stop();
-  });
+  const samba = useSamba({ global: { 'server max protocol': 'NT1', 'server signing': 'mandatory', 'raw NTLMv2 auth': 'yes' } });
   const creds = (): { user: string; password: string } => ({ user: samba.user.name, password: samba.user.password });
 
   it('signs every request and verifies every reply when the server requires it', async () => {

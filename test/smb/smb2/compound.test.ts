@@ -3,8 +3,8 @@
  * carrying the RPC bind in one round trip, at 2.1, 3.0 and 3.1.1, signed and encrypted; and the
  * deferred pipe the messenger uses. Counts requests on the wire through the connection's counter.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
+import { describe, expect, it } from 'vitest';
+import { interopEnabled, useSamba } from '../../harness/samba.js';
 import { connectSmb2, type Smb2Client, type Smb2ConnectOptions } from '../../../src/smb/smb2/index.js';
 import { encodeCloseRequest, encodeCreateRequest } from '../../../src/smb/smb2/messages.js';
 import { Dialect, Smb2Command } from '../../../src/smb/smb2/constants.js';
@@ -30,17 +30,11 @@ const variants: Array<{ title: string; options: Partial<Smb2ConnectOptions>; enc
 ];
 
 describe.runIf(interopEnabled())('SMB2 related compounds vs Samba', () => {
-  let samba: SambaInstance;
+  const samba = useSamba({}, { timeoutMs: 120_000 });
   const base = (): Smb2ConnectOptions => ({
     host: samba.host,
     credentials: { user: samba.user.name, password: samba.user.password, domain: samba.workgroup },
     timeoutMs: 10_000,
-  });
-  beforeAll(async () => {
-    samba = await startSamba({});
-  });
-  afterAll(async () => {
-    await samba?.stop();
   });
 
   for (const v of variants) {

@@ -5,8 +5,8 @@
  * decodes only at its own level, and says which level it is). Proxies in front of Samba reorder,
  * hold, drop, repeat and rewrite the server's messages, as no server does by itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
+import { describe, expect, it } from 'vitest';
+import { interopEnabled, useSamba } from '../../harness/samba.js';
 import { startFrameProxy, type FrameContext } from '../../helpers/proxy.js';
 import { connectSmb2, type Smb2Client, type Smb2ConnectOptions } from '../../../src/smb/smb2/index.js';
 import { RpcClient } from '../../../src/rpc/client.js';
@@ -68,18 +68,12 @@ const MODES: Array<[string, Partial<Smb2ConnectOptions>]> = [
 ];
 
 describe.runIf(interopEnabled())('SMB2: several calls in flight on one session (MessageId demultiplexing)', () => {
-  let samba: SambaInstance;
+  const samba = useSamba({}, { timeoutMs: 120_000 });
   const base = (port?: number, host?: string): Smb2ConnectOptions => ({
     host: host ?? samba.host,
     ...(port !== undefined ? { port, serverName: samba.host } : {}),
     credentials: { user: samba.user.name, password: samba.user.password, domain: samba.workgroup },
     timeoutMs: 10_000,
-  });
-  beforeAll(async () => {
-    samba = await startSamba();
-  });
-  afterAll(async () => {
-    await samba?.stop();
   });
 
   for (const [name, mode] of MODES) {

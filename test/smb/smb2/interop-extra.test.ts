@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inspect } from 'node:util';
-import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
+import { interopEnabled, useSamba } from '../../harness/samba.js';
 import { connectSmb2, Smb2Client, type Smb2ConnectOptions } from '../../../src/smb/smb2/index.js';
 import { openDirectTcp, openNbssSession } from '../../../src/transport/nbss.js';
 import { NetsendError } from '../../../src/status/error.js';
@@ -20,17 +20,11 @@ function smb1Negotiate(dialects: string[]): Buffer {
 }
 
 describe.runIf(interopEnabled())('SMB2 client vs Samba: dialect range, SMB1 hand-over, pending, counts', () => {
-  let samba: SambaInstance;
+  const samba = useSamba({}, { timeoutMs: 120_000 });
   const base = (): Smb2ConnectOptions => ({
     host: samba.host,
     credentials: { user: samba.user.name, password: samba.user.password, domain: samba.workgroup },
     timeoutMs: 10_000,
-  });
-  beforeAll(async () => {
-    samba = await startSamba();
-  });
-  afterAll(async () => {
-    await samba?.stop();
   });
 
   for (const [max, name] of [

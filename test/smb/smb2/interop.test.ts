@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interopEnabled, startSamba, type SambaInstance } from '../../harness/samba.js';
+import { describe, expect, it } from 'vitest';
+import { interopEnabled, useSamba } from '../../harness/samba.js';
 import { connectSmb2, type Smb2Client, type Smb2ConnectOptions } from '../../../src/smb/smb2/index.js';
 import { NetsendError } from '../../../src/status/error.js';
 import { WKSSVC_BIND, directTcpMessages, startTamperProxy } from './interop-helpers.js';
@@ -23,18 +23,12 @@ const scenarios: Scenario[] = [
 
 for (const sc of scenarios) {
   describe.runIf(interopEnabled())(`SMB2 client vs Samba: ${sc.title}`, () => {
-    let samba: SambaInstance;
+    const samba = useSamba({ global: sc.global }, { timeoutMs: 120_000 });
     const base = (): Smb2ConnectOptions => ({
       host: samba.host,
       credentials: { user: samba.user.name, password: samba.user.password, domain: samba.workgroup },
       timeoutMs: 10_000,
       ...sc.options,
-    });
-    beforeAll(async () => {
-      samba = await startSamba({ global: sc.global });
-    });
-    afterAll(async () => {
-      await samba?.stop();
     });
 
     it('sets up a session, opens wkssvc and gets a bind_ack for the wkssvc bind', async () => {

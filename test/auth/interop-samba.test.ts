@@ -139,7 +139,7 @@ function smb2SignatureOk(sessionKey: Buffer, msg: Buffer): boolean {
 }
 
 describe.runIf(interopEnabled())('NTLMv2/SPNEGO authenticator vs Samba smbd (SMB 2.1 session setup)', () => {
-  const samba = useSamba({ global: { 'server max protocol': 'SMB2_10' } }, { timeoutMs: 60_000 });
+  const samba = useSamba({ global: { 'server max protocol': 'SMB2_10' } });
 
   it('user + password + workgroup: accepted, mechListMIC verified, final response signed with our session key', async () => {
     const r = await login(samba.host, { user: samba.user.name, password: samba.user.password, domain: samba.workgroup, workstation: 'NSTEST' }, { targetName: `cifs/${samba.host}` });

@@ -152,7 +152,7 @@ async function challengeStripper(target: { host: string; port: number }): Promis
 }
 
 describe.runIf(interopEnabled())('server faults against Samba are exit 1, not usage errors', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
 
   it('a NEGOTIATE without the 8-byte challenge: exit 1 naming the protocol fault', async () => {
     const mitm = await challengeStripper({ host: samba.host, port: 445 });

@@ -93,7 +93,7 @@ describe.runIf(responderEnabled())('msg CLI against the scripted responder', () 
 });
 
 describe.runIf(interopEnabled())('msg CLI against Samba (no MS-TSTS pipes)', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
 
   it.each([
     [['--msg', 'hello']],

@@ -109,7 +109,7 @@ describe('what a command loads (tsc dist, one file per module)', () => {
 });
 
 describe.runIf(interopEnabled())('what a send loads, against Samba', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
   let cli: BuiltCli;
   beforeAll(async () => {
     cli = buildCli();

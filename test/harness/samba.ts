@@ -288,9 +288,9 @@ export async function startSamba(opts: SambaOptions = {}): Promise<SambaInstance
  * A private smbd for the enclosing describe block: started in its beforeAll, stopped by pid in its
  * afterAll. The returned object stands for the instance (property reads go to it), so tests write
  * `samba.host` as with startSamba; reading it before beforeAll ran is an error, not an undefined.
- * `timeoutMs` bounds that beforeAll (default 30 s).
+ * `timeoutMs` bounds that beforeAll (default: the hookTimeout of vitest.config.ts).
  */
-export function useSamba(opts: SambaOptions = {}, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): SambaInstance {
+export function useSamba(opts: SambaOptions = {}, { timeoutMs }: { timeoutMs?: number } = {}): SambaInstance {
   let samba: SambaInstance | undefined;
   beforeAll(async () => {
     samba = await startSamba(opts);

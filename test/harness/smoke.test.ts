@@ -4,7 +4,7 @@ import { interopEnabled, useSamba } from './samba.js';
 
 // The harness itself against smbclient -M: proves message command and the recording hook work.
 describe.runIf(interopEnabled())('samba harness', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
 
   it('records a message sent with smbclient -M', async () => {
     execFileSync('smbclient', ['-M', 'BOB', '-I', samba.host, '-p', '139', '-U', 'harness', '-N', '-n', 'HARNESS'], {

@@ -6,7 +6,7 @@ import { netMessageBufferSend } from '../../src/messenger/api.js';
 
 // Real Samba peer (samba-peer.md "Messenger messages"): delivery, round trips, encoding, refusals.
 describe.runIf(interopEnabled())('sendMessage against Samba', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
 
   async function deliveredAfter(before: number) {
     const msgs = await samba.waitForMessages(before + 1);
@@ -113,7 +113,7 @@ describe.runIf(interopEnabled())('sendMessage against Samba', () => {
 });
 
 describe.runIf(interopEnabled())('Samba without message command', () => {
-  const samba = useSamba({ messageCommand: false }, { timeoutMs: 120_000 });
+  const samba = useSamba({ messageCommand: false });
 
   for (const mode of ['multi', 'single'] as const) {
     it(`refuses ${mode}-block with ERRDOS/71 -> ERROR_REQ_NOT_ACCEP (71)`, async () => {
@@ -129,7 +129,7 @@ describe.runIf(interopEnabled())('Samba without message command', () => {
 });
 
 describe.runIf(interopEnabled())('Samba with server min protocol SMB2_02 (its default)', () => {
-  const samba = useSamba({ global: { 'server min protocol': 'SMB2_02' } }, { timeoutMs: 120_000 });
+  const samba = useSamba({ global: { 'server min protocol': 'SMB2_02' } });
 
   it('drops the connection at the first message SMB -> NERR_NetworkError', async () => {
     const r = await sendMessage({ host: samba.host, to: 'BOB', from: 'ALICE', text: 'x' });

@@ -17,7 +17,7 @@ function io() {
 }
 
 describe.runIf(interopEnabled())('msgsvc against Samba (no \\PIPE\\msgsvc)', () => {
-  const samba = useSamba({}, { timeoutMs: 60_000 });
+  const samba = useSamba();
 
   it('every call says the Messenger service is not running, naming STATUS_OBJECT_NAME_NOT_FOUND (SMB 2/3)', async () => {
     const o = { server: samba.host, credentials: { user: samba.user.name, password: samba.user.password }, timeoutMs: 10_000 };

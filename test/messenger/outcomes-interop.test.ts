@@ -204,7 +204,7 @@ describe.runIf(interopEnabled())('delivery outcomes against Samba (direct path)'
 });
 
 describe.runIf(interopEnabled())('delivery outcomes against Samba (remote wkssvc path)', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
   const proxies: Proxy[] = [];
   afterAll(async () => {
     await Promise.all(proxies.map((p) => p.close()));

@@ -31,7 +31,7 @@ function textOf(tag: string, n: number): string {
 }
 
 describe.runIf(interopEnabled())('pipelined message blocks against Samba', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
   let proxy: PipelineProxy | undefined;
   let sent = 0;
   afterEach(async () => {
@@ -153,7 +153,7 @@ describe.runIf(interopEnabled())('pipelined message blocks against Samba', () =>
 });
 
 describe.runIf(interopEnabled())('Samba without message command: the same refusal in every mode', () => {
-  const samba = useSamba({ messageCommand: false }, { timeoutMs: 120_000 });
+  const samba = useSamba({ messageCommand: false });
 
   for (const pipeline of MODES) {
     it(`${pipeline}: 0xD5 refused with ERRDOS/71 -> ERROR_REQ_NOT_ACCEP (71), failed, no fallback`, async () => {

@@ -29,7 +29,7 @@ function frameCounter(): TrafficTap & { frames: number; smb2Messages: number } {
 }
 
 describe.runIf(interopEnabled())('remote send with SMB2 compounds vs Samba', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
   const send = (o: Partial<RemoteConnectOptions>, tap: TrafficTap) =>
     sendViaWorkstation({ server: samba.host, credentials: { user: samba.user.name, password: samba.user.password }, to: 'BOB', from: 'ALICE', text: 'compound', tap, ...o });
 

@@ -110,7 +110,7 @@ for (const c of CASES) {
 }
 
 describe.runIf(interopEnabled())('remote NetMessageBufferSend API and capture', () => {
-  const samba = useSamba({ global: { 'server max protocol': 'SMB2_10' } }, { timeoutMs: 120_000 });
+  const samba = useSamba({ global: { 'server max protocol': 'SMB2_10' } });
 
   it('netMessageBufferSend(server, ...) returns the Win32 code of the fault', async () => {
     const status = await netMessageBufferSend(samba.host, 'BOB', 'ALICE', 'hi', {

@@ -8,7 +8,7 @@ import { epmUdpPort, openRpc } from '../../src/rpc/factory.js';
 import { MSGSVCSEND } from '../../src/rpc/interfaces/msgsvcsend.js';
 
 describe.runIf(interopEnabled())('ncadg_ip_udp against Samba (no CL RPC there)', () => {
-  const samba = useSamba({}, { timeoutMs: 40_000 });
+  const samba = useSamba();
 
   it('ept_map over UDP 135 ends at once in ECONNREFUSED (ICMP port unreachable), never a hang', async () => {
     await expect(epmUdpPort(samba.host, MSGSVCSEND, { timeoutMs: 5000, retransmitMs: 100 })).rejects.toMatchObject({ layer: 'socket', name: 'ECONNREFUSED' });

@@ -51,7 +51,7 @@ class CoalescingTransport implements RpcTransport {
 }
 
 describe.runIf(interopEnabled())('a pipe write above the largest WRITE is split, over SMB1 and SMB2 (Samba)', () => {
-  const samba = useSamba({ global: { 'raw NTLMv2 auth': 'yes', 'server signing': 'auto' } }, { timeoutMs: 60_000 });
+  const samba = useSamba({ global: { 'raw NTLMv2 auth': 'yes', 'server signing': 'auto' } });
 
   const connect = (dialect: 'smb1' | 'auto'): Promise<SmbClient> =>
     connectSmb({ host: samba.host, dialect, credentials: { user: samba.user.name, password: samba.user.password, domain: samba.workgroup }, timeoutMs: 10_000 });

@@ -518,7 +518,7 @@ function smb1Negotiate(): Buffer {
 }
 
 describe.runIf(interopEnabled())('NBSS and Direct TCP against a real Samba', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
 
   it('opens an NBSS session to NAME<03> on 139 and exchanges an SMB1 NEGOTIATE (tshark checks the recording)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsend-nbss-'));

@@ -30,7 +30,7 @@ const variants: Array<{ title: string; options: Partial<Smb2ConnectOptions>; enc
 ];
 
 describe.runIf(interopEnabled())('SMB2 related compounds vs Samba', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
   const base = (): Smb2ConnectOptions => ({
     host: samba.host,
     credentials: { user: samba.user.name, password: samba.user.password, domain: samba.workgroup },

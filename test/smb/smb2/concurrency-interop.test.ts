@@ -68,7 +68,7 @@ const MODES: Array<[string, Partial<Smb2ConnectOptions>]> = [
 ];
 
 describe.runIf(interopEnabled())('SMB2: several calls in flight on one session (MessageId demultiplexing)', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
   const base = (port?: number, host?: string): Smb2ConnectOptions => ({
     host: host ?? samba.host,
     ...(port !== undefined ? { port, serverName: samba.host } : {}),

@@ -20,7 +20,7 @@ function smb1Negotiate(dialects: string[]): Buffer {
 }
 
 describe.runIf(interopEnabled())('SMB2 client vs Samba: dialect range, SMB1 hand-over, pending, counts', () => {
-  const samba = useSamba({}, { timeoutMs: 120_000 });
+  const samba = useSamba();
   const base = (): Smb2ConnectOptions => ({
     host: samba.host,
     credentials: { user: samba.user.name, password: samba.user.password, domain: samba.workgroup },

@@ -23,7 +23,7 @@ const scenarios: Scenario[] = [
 
 for (const sc of scenarios) {
   describe.runIf(interopEnabled())(`SMB2 client vs Samba: ${sc.title}`, () => {
-    const samba = useSamba({ global: sc.global }, { timeoutMs: 120_000 });
+    const samba = useSamba({ global: sc.global });
     const base = (): Smb2ConnectOptions => ({
       host: samba.host,
       credentials: { user: samba.user.name, password: samba.user.password, domain: samba.workgroup },

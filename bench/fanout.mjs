@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmark (issue 12 goal 5): the built `netsend` CLI sending one message to many targets from a
-// --hosts-file, with a bounded --concurrency, against receivers on loopback addresses served by a
+// --targets, with a bounded --concurrency, against receivers on loopback addresses served by a
 // separate process (so the CLI's RSS is its own). Reports wall time, the CLI's peak RSS (VmHWM,
 // polled from /proc), the summary line and how many messages the receivers got. With --samba, also
 // sends to one private smbd (`message command` set) M times through the same fan-out.
@@ -91,7 +91,7 @@ try {
   const rx = await startReceivers(R);
   const file = path.join(tmp, 'targets');
   fs.writeFileSync(file, Array.from({ length: N }, (_, i) => rx.targets[i % R]).join('\n') + '\n');
-  const r = await runCli(['--hosts-file', file, '--concurrency', String(C), '--json', 'BOB', 'fan-out bench']);
+  const r = await runCli(['--targets', file, '--concurrency', String(C), '--json', 'BOB', 'fan-out bench']);
   const got = await rx.count();
   rx.stop();
   console.table([{ peer: `netsend receivers x${R}`, targets: N, concurrency: C, wall_ms: Math.round(r.ms), per_target_ms: +(r.ms / N).toFixed(3), peak_rss_mb: r.peakRssMb, json_lines: r.stdoutLines, received: got, exit: r.code, summary: r.stderrTail }]);
@@ -101,7 +101,7 @@ try {
     try {
       const sfile = path.join(tmp, 'samba-targets');
       fs.writeFileSync(sfile, Array.from({ length: SAMBA }, () => samba.host).join('\n') + '\n');
-      const s = await runCli(['--hosts-file', sfile, '--concurrency', '16', '--json', 'BENCHSRV', 'fan-out to samba']);
+      const s = await runCli(['--targets', sfile, '--concurrency', '16', '--json', 'BENCHSRV', 'fan-out to samba']);
       for (let i = 0; i < 200 && samba.delivered() < SAMBA; i++) await new Promise((res) => setTimeout(res, 50));
       console.table([{ peer: 'Samba smbd (message command)', targets: SAMBA, concurrency: 16, wall_ms: Math.round(s.ms), per_target_ms: +(s.ms / SAMBA).toFixed(2), peak_rss_mb: s.peakRssMb, json_lines: s.stdoutLines, received: samba.delivered(), exit: s.code, summary: s.stderrTail }]);
     } finally {

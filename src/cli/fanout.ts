@@ -20,7 +20,8 @@ const MAX_TARGETS_FILE = 64 << 20;
 /** Option rows (merged into OPTIONS by main.ts). */
 export const FANOUT_OPTIONS: OptionSpec[] = [
   { name: 'concurrency', type: 'string', arg: 'N', help: `targets in flight at once (default ${DEFAULT_CONCURRENCY}); results print as each finishes`, commands: ['send'] },
-  { name: 'hosts-file', type: 'string', arg: 'FILE', help: 'more targets, one ADDR[:PORT] per line (# comments; - reads stdin, then the message must be on the command line)', commands: ['send'] },
+  { name: 'targets', type: 'string', arg: 'FILE', help: 'more targets, one ADDR[:PORT] per line (# comments; - reads stdin, then the message must be on the command line)', commands: ['send'] },
+  { name: 'hosts-file', type: 'string', arg: 'FILE', help: 'the same as --targets (its first name)', commands: ['send'] },
 ];
 
 export interface Target {
@@ -74,30 +75,38 @@ async function readCapped(src: AsyncIterable<Buffer | string>): Promise<string> 
   for await (const c of src) {
     const b = typeof c === 'string' ? Buffer.from(c) : c;
     n += b.length;
-    if (n > MAX_TARGETS_FILE) throw new UsageError(`--hosts-file is over ${MAX_TARGETS_FILE} bytes`);
+    if (n > MAX_TARGETS_FILE) throw new UsageError(`--targets is over ${MAX_TARGETS_FILE} bytes`);
     parts.push(b);
   }
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** `--host` values then `--hosts-file` lines, as given (parse them with parseTarget). */
+/** The targets file: --targets, or --hosts-file (the same option's first name); not both. */
+export function targetsFileOption(values: ParsedValues): string | undefined {
+  const file = stringOption(values, 'targets');
+  const old = stringOption(values, 'hosts-file');
+  if (file !== undefined && old !== undefined) throw new UsageError('--targets and --hosts-file are the same option: give one');
+  return file ?? old;
+}
+
+/** `--host` values then `--targets` lines, as given (parse them with parseTarget). */
 export async function targetArguments(values: ParsedValues, io: CliIO): Promise<string[]> {
   const hosts = listOption(values, 'host');
-  const file = stringOption(values, 'hosts-file');
+  const file = targetsFileOption(values);
   if (file === undefined) return hosts;
   let text: string;
   if (file === '-') text = await readCapped(io.stdin);
   else {
     try {
-      if (fs.statSync(file).size > MAX_TARGETS_FILE) throw new UsageError(`--hosts-file is over ${MAX_TARGETS_FILE} bytes`);
+      if (fs.statSync(file).size > MAX_TARGETS_FILE) throw new UsageError(`--targets is over ${MAX_TARGETS_FILE} bytes`);
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      throw new UsageError(`--hosts-file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw new UsageError(`--targets ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
   }
   const lines = parseTargetLines(text);
-  if (lines.length === 0) throw new UsageError(`--hosts-file ${file} names no target`);
+  if (lines.length === 0) throw new UsageError(`--targets ${file} names no target`);
   return [...hosts, ...lines];
 }
 

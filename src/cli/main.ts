@@ -35,7 +35,7 @@ import { concealSecretArguments } from './credentials.js';
 import { errorLine } from './error-line.js';
 import { checkSendMode } from './modes.js';
 import { LISTEN_ACTION_OPTIONS, listenActions } from './listen-actions.js';
-import { EXIT_INTERRUPTED, FANOUT_OPTIONS, concurrencyOption, fanOut, parseTarget, targetArguments, type Target } from './fanout.js';
+import { EXIT_INTERRUPTED, FANOUT_OPTIONS, concurrencyOption, fanOut, parseTarget, targetArguments, targetsFileOption, type Target } from './fanout.js';
 import { MAX_RETRIES } from '../messenger/outcome.js';
 import { LISTEN_LIMIT_OPTIONS, listenLimits } from './listen-limits.js';
 import { NAMES_OPTIONS, runNames } from './names.js';
@@ -86,7 +86,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     examples: [
       ['netsend BOB "Lunch is ready"', 'resolve BOB<03> over NetBIOS and deliver on port 139'],
       ['netsend --host 192.0.2.7 BOB "Lunch is ready"', 'deliver to that address'],
-      ['netsend --hosts-file office.txt --concurrency 64 BOB "Fire drill at 3"', 'many targets, one ADDR[:PORT] per line; results as each finishes'],
+      ['netsend --targets office.txt --concurrency 64 BOB "Fire drill at 3"', 'many targets, one ADDR[:PORT] per line; results as each finishes'],
       ['echo "from stdin" | netsend --host 192.0.2.7 --from HELPDESK BOB', 'the message from stdin'],
       ["netsend --server HOST -U 'DOM\\admin' BOB \"text\"", "HOST's Workstation service sends it (wkssvc)"],
     ],
@@ -303,7 +303,7 @@ async function runSend(ctx: CommandContext): Promise<number> {
   if (values.msg === true) return runSessionMessage(ctx);
   if (mailslotSendApplies(values, ctx.positionals)) return runMailslotSend(ctx, readRecipientAndText);
   checkSendMode(values);
-  if (values['hosts-file'] === '-' && ctx.positionals.length < 2) throw new UsageError('--hosts-file - reads the targets from stdin: give the message on the command line');
+  if (targetsFileOption(values) === '-' && ctx.positionals.length < 2) throw new UsageError('--targets - reads the targets from stdin: give the message on the command line');
   const { name, text } = await readRecipientAndText(ctx);
   const delegate = SEND_DELEGATES.find((d) => d.applies(values));
   if (delegate) return delegate.run({ ...ctx, name, text });

@@ -70,7 +70,7 @@ export function netsendManPage(options: readonly OptionSpec[], commands: Readonl
     '.PP',
     roffText('Without --host, NAME is found in an LMHOSTS file (--lmhosts), by a NetBIOS name query for NAME<03> (--wins or broadcast), then by DNS or the hosts file (unless --no-dns). The message is read from stdin when none is given on the command line; on a terminal netsend asks for it.'),
     '.PP',
-    roffText('Several targets (--host repeated, --hosts-file, --server repeated) are sent to at most --concurrency at once; each result is printed as its target finishes, a progress line is shown on a terminal, and a summary ends the run. Ctrl-C prints the results so far, closes the --pcap file and exits 130.'),
+    roffText('Several targets (--host repeated, --targets, --server repeated) are sent to at most --concurrency at once; each result is printed as its target finishes, a progress line is shown on a terminal, and a summary ends the run. Ctrl-C prints the results so far, closes the --pcap file and exits 130.'),
     '.PP',
     roffText('Options that do nothing in the chosen mode are usage errors: -U and the other logon options need --server; --host and the other direct-delivery options are refused with --server.'),
     '.SH COMMANDS',

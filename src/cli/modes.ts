@@ -10,7 +10,7 @@ import { UsageError, type ParsedValues } from './common.js';
 export const REMOTE_ONLY = ['user', 'workgroup', 'hashes', 'authentication-file', 'password-fd', 'anonymous', 'smb1', 'smb-min', 'smb-max', 'sign', 'encrypt', 'allow-guest', 'allow-unsigned', 'binding', 'auth-level'] as const;
 
 /** Options of `send` that only direct delivery reads (the remote path sends UTF-16 text through RPC). */
-export const DIRECT_ONLY = ['host', 'hosts-file', 'wins', 'broadcast', 'lmhosts', 'no-dns', 'codepage', 'single-block', 'no-negotiate', 'pipeline', 'line-endings', 'max-bytes'] as const;
+export const DIRECT_ONLY = ['host', 'targets', 'hosts-file', 'wins', 'broadcast', 'lmhosts', 'no-dns', 'codepage', 'single-block', 'no-negotiate', 'pipeline', 'line-endings', 'max-bytes'] as const;
 
 const SHORT: Readonly<Record<string, string>> = { user: '-U', workgroup: '-W', 'authentication-file': '-A' };
 

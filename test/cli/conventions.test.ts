@@ -112,7 +112,7 @@ describe('man pages', () => {
     }
     const r = execFileSync('man', ['-l', path.join(ROOT, 'man/netsend.1')], { env: { ...process.env, MANPAGER: 'cat', MANWIDTH: '200' } }).toString();
     expect(r).toContain('--concurrency N');
-    expect(r).toContain('netsend --hosts-file office.txt');
+    expect(r).toContain('netsend --targets office.txt');
   });
 });
 

@@ -80,7 +80,7 @@ describe('targets: ADDR[:PORT] and hosts files', () => {
     expect(parseTargetLines('# office\n10.0.0.1\n\n  10.0.0.2:445  # printer room\r\n')).toEqual(['10.0.0.1', '10.0.0.2:445']);
   });
 
-  it('bad --concurrency and an empty --hosts-file are usage errors (exit 2)', async () => {
+  it('bad --concurrency, an empty --targets file, and --targets with --hosts-file are usage errors (exit 2)', async () => {
     for (const c of ['0', 'x', '10001']) {
       const t = io();
       expect(await main(['--host', '127.0.0.1', '--concurrency', c, 'bob', 'x'], t.io)).toBe(2);
@@ -90,12 +90,15 @@ describe('targets: ADDR[:PORT] and hosts files', () => {
     try {
       fs.writeFileSync(path.join(dir, 'empty'), '# nothing\n');
       const t = io();
-      expect(await main(['--hosts-file', path.join(dir, 'empty'), 'bob', 'x'], t.io)).toBe(2);
+      expect(await main(['--targets', path.join(dir, 'empty'), 'bob', 'x'], t.io)).toBe(2);
       expect(t.err.join('')).toMatch(/names no target/);
       const m = io();
       expect(await main(['--hosts-file', path.join(dir, 'missing'), 'bob', 'x'], m.io)).toBe(2);
       const s = io();
-      expect(await main(['--hosts-file', '-', 'bob'], s.io)).toBe(2);
+      expect(await main(['--targets', '-', 'bob'], s.io)).toBe(2);
+      const b = io();
+      expect(await main(['--targets', path.join(dir, 'empty'), '--hosts-file', path.join(dir, 'empty'), 'bob', 'x'], b.io)).toBe(2);
+      expect(b.err.join('')).toMatch(/--targets and --hosts-file are the same option/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -126,7 +129,7 @@ describe.runIf(rootOk)('many targets (loopback receivers on 127.0.0.0/8)', () =>
       const file = path.join(dir, 'targets');
       fs.writeFileSync(file, '# all of them\n' + receivers.map((r) => `${r.host}:${r.port}`).join('\n') + '\n');
       const t = io();
-      expect(await main(['--json', '--hosts-file', file, '--concurrency', '64', 'bob', 'fan', 'out'], t.io)).toBe(0);
+      expect(await main(['--json', '--targets', file, '--concurrency', '64', 'bob', 'fan', 'out'], t.io)).toBe(0);
       const lines = t.out.join('').trim().split('\n').map((l) => JSON.parse(l));
       expect(lines).toHaveLength(1000);
       expect(new Set(lines.map((l) => l.target)).size).toBe(1000);

@@ -102,6 +102,8 @@ export function bareName(name: string): string {
 /** An open pipe: FSCTL_PIPE_TRANSCEIVE, WRITE, READ, CLOSE. */
 export class Smb2Pipe implements NamedPipe {
   private closed = false;
+  /** Every request ends at its deadline and on its signal (Smb2Connection.request): RpcTransport.boundsWaits. */
+  readonly boundsWaits = true;
   constructor(
     private readonly client: Smb2Client,
     readonly name: string,
@@ -403,6 +405,8 @@ function pipeCreateBody(bare: string): Buffer {
 /** Smb2Client.openPipeDeferred: CREATE rides on the first transact. */
 class DeferredSmb2Pipe implements NamedPipe {
   private pipe: NamedPipe | null = null;
+  /** As Smb2Pipe: every wait, the open's included, ends at the deadline (RpcTransport.boundsWaits). */
+  readonly boundsWaits = true;
   constructor(
     private readonly client: Smb2Client,
     readonly name: string,

@@ -351,7 +351,9 @@ export class Smb2Connection {
     answered.catch(noop);
     for (const w of group.waiters) this.pending.set(w.messageId, w);
     try {
-      await this.stream.send(wire, deadline.waitOptions());
+      // Most sends go to the kernel at once (sendNow gives null): no promise to wait for then.
+      const queued = this.stream.sendNow ? this.stream.sendNow(wire, deadline.waitOptions()) : this.stream.send(wire, deadline.waitOptions());
+      if (queued !== null) await queued;
     } catch (e) {
       // Nothing or part of it went out: a partial frame closes the stream (the reader then fails
       // everyone), a refused write leaves the MessageIds unused. Either way this exchange is over.

@@ -46,7 +46,8 @@ export class Deadline {
 
   /**
    * Starts a deadline `totalMs` from now (`clock()`, default Date.now); `signal` aborts every wait
-   * on it. `clock` is for tests that move time themselves.
+   * on it. `clock` is for tests that move time themselves. `view` is for `within` only (a step view
+   * of another deadline; the other arguments are then ignored).
    */
   constructor(totalMs: number, signal?: AbortSignal, clock: () => number = Date.now, view?: { of: Deadline; step: string }) {
     // Every deadline and view is built here, with its fields in one order: one object shape on the hot path.

@@ -14,6 +14,7 @@ import {
   decodeHeader,
   decodePdu,
   encodePdu,
+  encodePlainRequest,
   NP_MAX_FRAG,
   PFC,
   REQUEST_HEADER_LENGTH,
@@ -36,6 +37,12 @@ export interface RpcTransport {
   read(maxBytes: number, opts?: WaitOptions): Promise<{ data: Buffer; more: boolean }>;
   /** Closes the pipe or connection. */
   close(opts?: WaitOptions): Promise<void>;
+  /**
+   * True when every wait of this transport ends by itself at `opts.deadline` (or `opts.timeoutMs`)
+   * and on `opts.signal` (the SMB pipes): the client then does not race each wait a second time.
+   * Absent: each wait is raced against the deadline here too.
+   */
+  readonly boundsWaits?: boolean;
 }
 
 /** An interface (abstract syntax) as its IDL's uuid/version attributes give it. */
@@ -104,6 +111,8 @@ export class RpcFaultError extends NetsendError {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 function protocolError(name: string, message: string): NetsendError {
   return new NetsendError('protocol', 0, name, message);
 }
@@ -116,6 +125,21 @@ function protocolError(name: string, message: string): NetsendError {
 function onDeadline<T>(deadline: Deadline, op: (o: WaitOptions) => Promise<T>): Promise<T> {
   const o = deadline.waitOptions();
   return raceWait(deadline.step ?? 'RPC', o, () => op(o));
+}
+
+/** A response fragment set ends with the fragment flagged PFC_LAST_FRAG, or with a fault. */
+function lastResponseFragment(p: Pdu): boolean {
+  return p.type === 'fault' || ((p.flags ?? 0) & PFC.LAST_FRAG) !== 0;
+}
+
+function anyPdu(): boolean {
+  return true;
+}
+
+/** Step names of calls by opnum, made once ("RPC call opnum 12"). */
+const CALL_STEPS: string[] = [];
+function callStep(opnum: number): string {
+  return (CALL_STEPS[opnum] ??= `RPC call opnum ${opnum}`);
 }
 
 /**
@@ -192,7 +216,7 @@ export class RpcClient {
       let reply: Pdu;
       try {
         const first = await onDeadline(deadline, (o) => this.transport.transact(pdu, maxRecvFrag, o));
-        reply = (await this.readPdus(first, maxRecvFrag, deadline, () => true))[0]!;
+        reply = (await this.readPdus(first, maxRecvFrag, deadline, anyPdu))[0]!;
       } catch (e) {
         this.fail(e);
       }
@@ -237,21 +261,29 @@ export class RpcClient {
    * stub. A single-fragment request is one transact; earlier fragments go by write.
    */
   call(opnum: number, stub: Buffer, opts: CallOptions = {}): Promise<Buffer> {
-    return this.serial(async () => {
-      this.checkUsable();
-      const contextId = opts.contextId ?? this.defaultContext;
-      if (contextId === undefined) throw new NetsendError('usage', 0, 'RPC_NOT_BOUND', 'call before bind');
-      const deadline = Deadline.of(opts).within(`RPC call opnum ${opnum}`);
-      const callId = this.nextCallId++;
-      const header = REQUEST_HEADER_LENGTH + (opts.object !== undefined ? 16 : 0);
-      const sec = this.security;
-      // Stub bytes per fragment: room for the header and any sec_trailer + verifier, cut on a multiple
-      // of 8 (NDR alignment) or, with a verifier, of the auth padding alignment (so only the last
-      // fragment pads, and its padding fits in the room left: [MS-RPCE] §2.2.2.11).
-      const align = sec?.protectsFragments ? AUTH_PAD_ALIGNMENT : 8;
-      const room = Math.floor((this.sendFrag - header - (sec?.fragmentOverhead ?? 0)) / align) * align;
-      if (room <= 0) throw new NetsendError('usage', 0, 'RPC_FRAGMENT_TOO_SMALL', `fragment size ${this.sendFrag} leaves no room for stub data`);
-      const frags: Buffer[] = [];
+    return this.queue.run(() => this.runCall(opnum, stub, opts));
+  }
+
+  private async runCall(opnum: number, stub: Buffer, opts: CallOptions): Promise<Buffer> {
+    this.checkUsable();
+    const contextId = opts.contextId ?? this.defaultContext;
+    if (contextId === undefined) throw new NetsendError('usage', 0, 'RPC_NOT_BOUND', 'call before bind');
+    const deadline = Deadline.of(opts).within(callStep(opnum));
+    const callId = this.nextCallId++;
+    const header = REQUEST_HEADER_LENGTH + (opts.object !== undefined ? 16 : 0);
+    const sec = this.security;
+    // Stub bytes per fragment: room for the header and any sec_trailer + verifier, cut on a multiple
+    // of 8 (NDR alignment) or, with a verifier, of the auth padding alignment (so only the last
+    // fragment pads, and its padding fits in the room left: [MS-RPCE] §2.2.2.11).
+    const align = sec?.protectsFragments ? AUTH_PAD_ALIGNMENT : 8;
+    const room = Math.floor((this.sendFrag - header - (sec?.fragmentOverhead ?? 0)) / align) * align;
+    if (room <= 0) throw new NetsendError('usage', 0, 'RPC_FRAGMENT_TOO_SMALL', `fragment size ${this.sendFrag} leaves no room for stub data`);
+    let frags: Buffer[];
+    if (stub.length <= room && sec === undefined && opts.object === undefined) {
+      // One fragment, no verifier (the usual warm call): written in one go.
+      frags = [encodePlainRequest(PFC.FIRST_FRAG | PFC.LAST_FRAG, callId, stub.length, contextId, opnum, stub)];
+    } else {
+      frags = [];
       let at = 0;
       do {
         const piece = stub.subarray(at, at + room);
@@ -273,36 +305,47 @@ export class RpcClient {
         frags.push(sec ? sec.protect(pdu) : pdu);
         at += piece.length;
       } while (at < stub.length);
-      try {
-        for (let i = 0; i < frags.length - 1; i++) await onDeadline(deadline, (o) => this.transport.write(frags[i]!, o));
-        const onLast = opts.onLastFragment;
-        onLast?.('writing');
-        const first = await onDeadline(deadline, (o) => this.transport.transact(frags[frags.length - 1]!, this.recvFrag, onLast ? { ...o, onWritten: () => onLast('written') } : o));
-        const pdus = await this.readPdus(first, this.recvFrag, deadline, (p) => p.type === 'fault' || ((p.flags ?? 0) & PFC.LAST_FRAG) !== 0);
-        const parts: Buffer[] = [];
-        let total = 0;
-        for (let i = 0; i < pdus.length; i++) {
-          const p = pdus[i]!;
-          if (p.callId !== callId) throw protocolError('RPC_CALL_ID_MISMATCH', `response call_id ${p.callId}, expected ${callId}`);
-          if (p.type === 'fault') {
-            // AUTH3 draws no reply ([MS-RPCE] §3.3.1.5.2.1): the server's verdict on it arrives here.
-            const note = this.auth3Unconfirmed ? ' (first call after AUTH3: the server may have refused the credentials)' : '';
-            throw new RpcFaultError(p.status, p.flags ?? 0, p.faultFlags, `opnum ${opnum}${note}`);
-          }
-          if (p.type !== 'response') throw protocolError('RPC_UNEXPECTED_PDU', `got ${p.type} in reply to a request`);
-          if (i === 0 && ((p.flags ?? 0) & PFC.FIRST_FRAG) === 0) throw new MalformedError('DCE/RPC response', 'first fragment lacks PFC_FIRST_FRAG');
-          if (p.contextId !== contextId) throw protocolError('RPC_CONTEXT_MISMATCH', `response context ${p.contextId}, expected ${contextId}`);
-          total += p.stub.length;
-          if (total > this.maxResponseStub) throw new MalformedError('DCE/RPC response', `stub over ${this.maxResponseStub} bytes`);
-          parts.push(p.stub);
-        }
-        this.auth3Unconfirmed = false;
-        // One fragment (the usual answer): its stub is already a buffer of its own (decodePdu copies it).
-        return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
-      } catch (e) {
-        this.fail(e);
+    }
+    try {
+      for (let i = 0; i < frags.length - 1; i++) await onDeadline(deadline, (o) => this.transport.write(frags[i]!, o));
+      const onLast = opts.onLastFragment;
+      onLast?.('writing');
+      const last = frags[frags.length - 1]!;
+      let first: { data: Buffer; more: boolean };
+      if (this.transport.boundsWaits === true) {
+        // The transport ends its wait at the deadline itself (RpcTransport.boundsWaits): no second race.
+        const o: WaitOptions & { onWritten?: () => void } = deadline.waitOptions();
+        if (onLast) o.onWritten = () => onLast('written');
+        first = await this.transport.transact(last, this.recvFrag, o);
+      } else {
+        first = await onDeadline(deadline, (o) => this.transport.transact(last, this.recvFrag, onLast ? { ...o, onWritten: () => onLast('written') } : o));
       }
-    });
+      const pdus = await this.readPdus(first, this.recvFrag, deadline, lastResponseFragment);
+      let one: Buffer | null = null;
+      let parts: Buffer[] | null = null;
+      let total = 0;
+      for (let i = 0; i < pdus.length; i++) {
+        const p = pdus[i]!;
+        if (p.callId !== callId) throw protocolError('RPC_CALL_ID_MISMATCH', `response call_id ${p.callId}, expected ${callId}`);
+        if (p.type === 'fault') {
+          // AUTH3 draws no reply ([MS-RPCE] §3.3.1.5.2.1): the server's verdict on it arrives here.
+          const note = this.auth3Unconfirmed ? ' (first call after AUTH3: the server may have refused the credentials)' : '';
+          throw new RpcFaultError(p.status, p.flags ?? 0, p.faultFlags, `opnum ${opnum}${note}`);
+        }
+        if (p.type !== 'response') throw protocolError('RPC_UNEXPECTED_PDU', `got ${p.type} in reply to a request`);
+        if (i === 0 && ((p.flags ?? 0) & PFC.FIRST_FRAG) === 0) throw new MalformedError('DCE/RPC response', 'first fragment lacks PFC_FIRST_FRAG');
+        if (p.contextId !== contextId) throw protocolError('RPC_CONTEXT_MISMATCH', `response context ${p.contextId}, expected ${contextId}`);
+        total += p.stub.length;
+        if (total > this.maxResponseStub) throw new MalformedError('DCE/RPC response', `stub over ${this.maxResponseStub} bytes`);
+        if (i === 0) one = p.stub;
+        else (parts ??= [one!]).push(p.stub);
+      }
+      this.auth3Unconfirmed = false;
+      // One fragment (the usual answer): its stub is already a buffer of its own (decodePdu copies it).
+      return parts === null ? one! : Buffer.concat(parts, total);
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   /** Encodes `args`, calls, decodes the [out] parameters (checked against the [in] ones). */
@@ -330,7 +373,7 @@ export class RpcClient {
       const callId = this.nextCallId++;
       const pdu = encodePdu({ type: 'alter_context', callId, maxXmitFrag: bind.maxXmitFrag, maxRecvFrag: bind.maxRecvFrag, assocGroupId: this.assocGroupId, contexts: bind.contexts, auth: sec.verifier(token) });
       const first = await onDeadline(deadline, (o) => this.transport.transact(pdu, bind.maxRecvFrag, o));
-      const reply = (await this.readPdus(first, bind.maxRecvFrag, deadline, () => true))[0]!;
+      const reply = (await this.readPdus(first, bind.maxRecvFrag, deadline, anyPdu))[0]!;
       if (reply.callId !== callId) throw protocolError('RPC_CALL_ID_MISMATCH', `${where}: alter_context reply call_id ${reply.callId}, expected ${callId}`);
       if (reply.type === 'fault') throw new RpcFaultError(reply.status, reply.flags ?? 0, reply.faultFlags, `${where} (authentication)`);
       if (reply.type !== 'alter_context_resp') throw protocolError('RPC_UNEXPECTED_PDU', `${where}: got ${reply.type}, expected alter_context_resp`);
@@ -355,12 +398,16 @@ export class RpcClient {
     for (;;) {
       // Take every whole PDU buffered.
       while (buf.length >= COMMON_HEADER_LENGTH) {
-        const h = decodeHeader(buf.subarray(0, COMMON_HEADER_LENGTH));
-        if (h.fragLength > Math.max(readSize, NP_MAX_FRAG) * 16) throw new MalformedError('DCE/RPC PDU', `frag_length ${h.fragLength} beyond any negotiated size`);
-        if (buf.length < h.fragLength) break;
-        const raw = buf.subarray(0, h.fragLength);
+        // frag_length alone cuts a whole PDU out (decodePdu then checks all of it, and refuses any
+        // data representation but little-endian); a header that leaves us waiting for more bytes, or
+        // gives too small a length, is checked first (decodeHeader throws for a bad one).
+        const fragLength = buf.readUInt16LE(8);
+        if (fragLength < COMMON_HEADER_LENGTH || buf.length < fragLength) decodeHeader(buf.subarray(0, COMMON_HEADER_LENGTH));
+        if (fragLength > Math.max(readSize, NP_MAX_FRAG) * 16) throw new MalformedError('DCE/RPC PDU', `frag_length ${fragLength} beyond any negotiated size`);
+        if (buf.length < fragLength) break;
+        const raw = buf.length === fragLength ? buf : buf.subarray(0, fragLength);
         const p = decodePdu(this.security && this.bound ? this.security.unprotect(raw, out.length) : raw);
-        buf = buf.subarray(h.fragLength);
+        buf = buf.length === fragLength ? EMPTY : buf.subarray(fragLength);
         out.push(p);
         if (done(p) || p.type === 'fault') {
           if (buf.length > 0 || more) throw protocolError('RPC_TRAILING_DATA', `${buf.length} bytes${more ? ' and more' : ''} after the final ${p.type} fragment`);

@@ -248,6 +248,29 @@ export function encodePdu(p: Pdu): Buffer {
   return w.finish();
 }
 
+/**
+ * A request fragment without object UUID or verifier (C706 §12.6.4.9), written straight into one
+ * buffer: what encodePdu gives for the same fields, without its general writer (the warm-call path).
+ */
+export function encodePlainRequest(flags: number, callId: number, allocHint: number, contextId: number, opnum: number, stub: Buffer): Buffer {
+  const length = REQUEST_HEADER_LENGTH + stub.length;
+  if (length > 0xffff) throw usage(`PDU of ${length} bytes exceeds frag_length`);
+  const b = Buffer.allocUnsafe(length);
+  b[0] = 5;
+  b[1] = 0;
+  b[2] = PTYPE.request;
+  b[3] = flags;
+  NDR_DREP_LE.copy(b, 4);
+  b.writeUInt16LE(length, 8);
+  b.writeUInt16LE(0, 10);
+  b.writeUInt32LE(callId >>> 0, 12);
+  b.writeUInt32LE(allocHint >>> 0, 16);
+  b.writeUInt16LE(contextId, 20);
+  b.writeUInt16LE(opnum, 22);
+  stub.copy(b, REQUEST_HEADER_LENGTH);
+  return b;
+}
+
 /** The common header of a connection-oriented PDU (C706 §12.6.3.1). */
 export interface PduHeader {
   type: PduTypeName;
@@ -331,7 +354,10 @@ export function decodePdu(buf: Buffer): Pdu {
       const contextId = r.u16le();
       const cancelCount = r.u8();
       r.skip(1);
-      return { type: 'response', ...base, allocHint, contextId, cancelCount, stub: Buffer.from(r.rest()) };
+      // Built in one order with no spread: one object shape per type on the warm path.
+      const p: Pdu = { type: 'response', flags: h.flags, callId: h.callId, allocHint, contextId, cancelCount, stub: Buffer.from(r.rest()) };
+      if (auth) p.auth = auth;
+      return p;
     }
     case 'fault': {
       const allocHint = r.u32le();
@@ -340,7 +366,9 @@ export function decodePdu(buf: Buffer): Pdu {
       const faultFlags = r.u8();
       const status = r.u32le();
       r.skip(4);
-      return { type: 'fault', ...base, allocHint, contextId, cancelCount, faultFlags, status, stub: Buffer.from(r.rest()) };
+      const p: Pdu = { type: 'fault', flags: h.flags, callId: h.callId, allocHint, contextId, cancelCount, faultFlags, status, stub: Buffer.from(r.rest()) };
+      if (auth) p.auth = auth;
+      return p;
     }
     case 'auth3':
       r.skip(Math.min(4, r.remaining));

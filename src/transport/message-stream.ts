@@ -8,6 +8,12 @@ import type { WaitOptions } from '../util/abort.js';
 export interface MessageStream {
   /** Frames and writes one message. */
   send(message: Buffer, opts?: WaitOptions): Promise<void>;
+  /**
+   * Optional (FramedMessageStream): frames and writes one message, as `send` does, and returns null
+   * when the kernel took it whole at once (nothing to wait for), else the promise `send` would give.
+   * The per-request path uses it to skip the promises and microtask turns of an async send.
+   */
+  sendNow?(message: Buffer, opts?: WaitOptions): Promise<void> | null;
   /** Next whole message; keepalives are skipped. */
   receive(opts?: WaitOptions): Promise<Buffer>;
   /**

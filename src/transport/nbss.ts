@@ -220,6 +220,21 @@ export class FramedMessageStream implements MessageStream {
     await this.write(bytes, opts, 'send');
   }
 
+  /** MessageStream.sendNow: null when the framed message went to the kernel whole at once. */
+  sendNow(message: Buffer, opts: WaitOptions = {}): Promise<void> | null {
+    let bytes: Buffer;
+    try {
+      throwIfAborted(opts.signal, 'send');
+      bytes = this.frame(message);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const queued = this.stream.writeNow(bytes);
+    if (queued === null) return null;
+    // A write that cannot finish leaves a partial frame behind: the connection is unusable then.
+    return raceWait('send', Deadline.of(opts, this.idleTimeoutMs).waitOptions(), () => queued, () => this.stream.close());
+  }
+
   /**
    * Frames several messages and writes them as one buffer (one write, so they leave in as few TCP
    * segments as the kernel allows): how a client pipelines requests without reading between them.

@@ -18,7 +18,9 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_TIMER_MS = 0x7fffffff;
 
 interface Waiter {
-  step: string;
+  /** The view that waits: its step names the timeout (computed only when it fires). */
+  view: Deadline;
+  what: string;
   expire(e: TimeoutError): void;
 }
 
@@ -34,22 +36,48 @@ interface Shared {
 /** One time budget for a whole operation, shared down the layers so each step waits only for what is left. */
 export class Deadline {
   /** The configured budget in ms, as the user gave it. */
-  declare readonly totalMs: number;
-  declare readonly signal: AbortSignal | undefined;
-  /** The step timeouts under this view are named after (see `within`). */
-  declare readonly step: string | undefined;
-  declare private readonly shared: Shared;
+  readonly totalMs: number;
+  readonly signal: AbortSignal | undefined;
+  private readonly shared: Shared;
+  /** A step view (within): the view it was taken from and its own step. Names are built only when read. */
+  private readonly parent: Deadline | undefined;
+  private readonly own: string | undefined;
+  private name: string | undefined;
 
   /**
    * Starts a deadline `totalMs` from now (`clock()`, default Date.now); `signal` aborts every wait
-   * on it. `clock` is for tests that move time themselves.
+   * on it. `clock` is for tests that move time themselves. `view` is for `within` only (a step view
+   * of another deadline; the other arguments are then ignored).
    */
-  constructor(totalMs: number, signal?: AbortSignal, clock: () => number = Date.now) {
+  constructor(totalMs: number, signal?: AbortSignal, clock: () => number = Date.now, view?: { of: Deadline; step: string }) {
+    // Every deadline and view is built here, with its fields in one order: one object shape on the hot path.
+    if (view !== undefined) {
+      const of = view.of;
+      this.totalMs = of.totalMs;
+      this.signal = of.signal;
+      this.shared = of.shared;
+      this.parent = of;
+      this.own = view.step;
+      this.name = undefined;
+      return;
+    }
     if (!Number.isFinite(totalMs) || totalMs < 0) throw usageError(`a deadline of ${totalMs} ms: give a finite timeoutMs of 0 or more`);
     this.totalMs = totalMs;
     this.signal = signal;
-    this.step = undefined;
     this.shared = { until: clock() + totalMs, clock, waiters: [], timer: null };
+    this.parent = undefined;
+    this.own = undefined;
+    this.name = undefined;
+  }
+
+  /** The step timeouts under this view are named after (see `within`). */
+  get step(): string | undefined {
+    if (this.own === undefined) return undefined;
+    if (this.name === undefined) {
+      const outer = this.parent?.step;
+      this.name = outer === undefined || outer === this.own ? this.own : `${outer} (${this.own})`;
+    }
+    return this.name;
   }
 
   /**
@@ -75,9 +103,8 @@ export class Deadline {
    * the names nest: "RPC call opnum 0 (SMB2 IOCTL)".
    */
   within(step: string): Deadline {
-    const name = this.step === undefined || this.step === step ? step : `${this.step} (${step})`;
     // A view shares the budget and the pending waits; only the name differs.
-    return Object.assign(Object.create(Deadline.prototype) as Deadline, { totalMs: this.totalMs, signal: this.signal, step: name, shared: this.shared });
+    return new Deadline(this.totalMs, this.signal, undefined, { of: this, step });
   }
 
   /**
@@ -110,7 +137,7 @@ export class Deadline {
    */
   watch(what: string, expire: (e: TimeoutError) => void): () => void {
     const s = this.shared;
-    const w: Waiter = { step: this.step ?? what, expire };
+    const w: Waiter = { view: this, what, expire };
     s.waiters.push(w);
     this.arm();
     return () => {
@@ -137,7 +164,7 @@ export class Deadline {
       s.waiters = [];
       const innermost = pending[pending.length - 1];
       if (!innermost) return;
-      const e = new TimeoutError(innermost.step, this.totalMs, { deadline: true });
+      const e = new TimeoutError(innermost.view.step ?? innermost.what, this.totalMs, { deadline: true });
       for (const w of pending.reverse()) w.expire(e);
     }, Math.min(this.remaining(), MAX_TIMER_MS));
   }

@@ -10,6 +10,7 @@ import { NDR20 } from '../../src/rpc/uuid.js';
 import { WKSSVC } from '../../src/rpc/interfaces/wkssvc.js';
 import { TimeoutError } from '../../src/status/error.js';
 import { Deadline } from '../../src/util/deadline.js';
+import { raceWait, type WaitOptions } from '../../src/util/abort.js';
 
 /** A pipe that answers binds and single-fragment requests `delayMs` after each transact. */
 class SlowPipe implements RpcTransport {
@@ -78,5 +79,28 @@ describe('RpcClient on a shared deadline', () => {
     vi.advanceTimersByTime(10);
     await expect(rpc.bind(WKSSVC, deadline.waitOptions())).rejects.toMatchObject({ layer: 'timeout', message: 'RPC bind wkssvc: no answer within the 10 ms deadline' });
     expect(pipe.transacts).toBe(0);
+  });
+
+  it('a transport that bounds its own waits (boundsWaits, the SMB pipes) gets the call deadline, named after the call, and its timeout is the call\'s', async () => {
+    const seen: (string | undefined)[] = [];
+    class BoundingPipe extends SlowPipe {
+      readonly boundsWaits = true;
+      override transact(request: Buffer, _max?: number, opts?: WaitOptions): Promise<{ data: Buffer; more: boolean }> {
+        seen.push(opts?.deadline?.step);
+        // Bounds its wait itself, as Smb2Connection.request does.
+        return raceWait('SMB2 IOCTL', opts ?? {}, () => super.transact(request));
+      }
+    }
+    const rpc = new RpcClient(new BoundingPipe(600));
+    const bind = rpc.bind(WKSSVC, { timeoutMs: 1000 });
+    await vi.advanceTimersByTimeAsync(600);
+    await bind;
+    const call = rpc.call(0, Buffer.alloc(8), { timeoutMs: 300 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await vi.advanceTimersByTimeAsync(600);
+    expect(await call).toMatchObject({ layer: 'timeout', deadlineMs: 300, message: 'RPC call opnum 0: no answer within the 300 ms deadline' });
+    expect(seen).toEqual(['RPC bind wkssvc', 'RPC call opnum 0']);
   });
 });

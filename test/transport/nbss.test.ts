@@ -315,6 +315,19 @@ describe('NBSS client against scripted local servers', () => {
     d.close();
   });
 
+  it('sendNow: a message the kernel takes at once gives null and arrives framed; an aborted signal rejects', async () => {
+    const srv = await tinyServer(() => undefined);
+    servers.push(srv);
+    const d = await openDirectTcp({ host: '127.0.0.1', port: srv.port, timeoutMs: 5000 });
+    expect(d.sendNow(Buffer.from('0102', 'hex'), { timeoutMs: 5000 })).toBeNull();
+    while (srv.sockets.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect((await readN(srv.sockets[0]!, 6)).toString('hex')).toBe('000000020102');
+    const ac = new AbortController();
+    ac.abort();
+    expect(await rejection(d.sendNow(Buffer.from('03', 'hex'), { signal: ac.signal })!)).toBeInstanceOf(AbortError);
+    d.close();
+  });
+
   it('push mode (listen): messages split across writes, several in one write, keepalives skipped, buffered ones first; stop; then receive again', async () => {
     let sock: net.Socket | null = null;
     const srv = await tinyServer((s) => {

@@ -48,6 +48,8 @@ import {
   encodeEmpty4,
   encodeIoctlRequest,
   encodeReadRequest,
+  encodeTransceive,
+  transceiveTemplate,
   encodeTreeConnectRequest,
   encodeValidateNegotiateInfoRequest,
   encodeWriteRequest,
@@ -102,11 +104,17 @@ export function bareName(name: string): string {
 /** An open pipe: FSCTL_PIPE_TRANSCEIVE, WRITE, READ, CLOSE. */
 export class Smb2Pipe implements NamedPipe {
   private closed = false;
+  /** Every request ends at its deadline and on its signal (Smb2Connection.request): RpcTransport.boundsWaits. */
+  readonly boundsWaits = true;
+  /** This pipe's FSCTL_PIPE_TRANSCEIVE request with no input: each transact copies it and patches the counts. */
+  private readonly transceiveTemplate: Buffer;
   constructor(
     private readonly client: Smb2Client,
     readonly name: string,
     readonly fileId: Buffer,
-  ) {}
+  ) {
+    this.transceiveTemplate = transceiveTemplate(fileId);
+  }
 
   private get conn(): Smb2Connection {
     return this.client.connection;
@@ -120,8 +128,15 @@ export class Smb2Pipe implements NamedPipe {
   async transact(request: Buffer, maxResponse: number = SMB2_DEFAULTS.maxPipeResponse, opts: PipeRequestOptions = {}): Promise<PipeRead> {
     this.live('transact');
     const max = Math.min(maxResponse, this.client.maxTransact);
-    const body = encodeIoctlRequest({ ctlCode: FSCTL_PIPE_TRANSCEIVE, fileId: this.fileId, input: request, maxInputResponse: 0, maxOutputResponse: max, flags: IOCTL_IS_FSCTL });
-    const resp = await this.conn.request(Smb2Command.IOCTL, body, { ...opts, treeId: this.client.treeId, expectedResponse: max });
+    const body = encodeTransceive(this.transceiveTemplate, request, max);
+    const resp = await this.conn.request(Smb2Command.IOCTL, body, {
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      deadline: opts.deadline,
+      treeId: this.client.treeId,
+      expectedResponse: max,
+      onWritten: opts.onWritten,
+    });
     Smb2Connection.check(resp, `transact on pipe ${this.name}`, [0, NT.STATUS_BUFFER_OVERFLOW]);
     const r = decodeIoctlResponse(resp.body);
     if (r.output.length > max) throw new NetsendError('protocol', 0, 'SMB2_OVERLONG_RESPONSE', `transact returned ${r.output.length} bytes, asked for at most ${max}`);
@@ -403,6 +418,8 @@ function pipeCreateBody(bare: string): Buffer {
 /** Smb2Client.openPipeDeferred: CREATE rides on the first transact. */
 class DeferredSmb2Pipe implements NamedPipe {
   private pipe: NamedPipe | null = null;
+  /** As Smb2Pipe: every wait, the open's included, ends at the deadline (RpcTransport.boundsWaits). */
+  readonly boundsWaits = true;
   constructor(
     private readonly client: Smb2Client,
     readonly name: string,

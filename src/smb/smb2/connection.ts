@@ -122,6 +122,12 @@ function protocolError(name: string, message: string): NetsendError {
 
 function noop(): void {}
 
+/** Step names of lone requests by command ("SMB2 IOCTL"), made once. */
+const REQUEST_STEPS: string[] = [];
+function requestStep(command: number): string {
+  return (REQUEST_STEPS[command] ??= `SMB2 ${commandName(command)}`);
+}
+
 /** MessageIds of abandoned requests remembered at most (rememberAbandoned). */
 const MAX_ABANDONED = 1024;
 
@@ -261,10 +267,13 @@ export class Smb2Connection {
    * NEGOTIATE and SESSION_SETUP run one at a time, in the order they were asked for.
    */
   request(command: number, body: Buffer, opts: RequestOptions = {}): Promise<Smb2Response> {
-    const what = `SMB2 ${commandName(command)}`;
-    const parts: CompoundPart[] = [{ command, body, ...(opts.expectedResponse !== undefined ? { expectedResponse: opts.expectedResponse } : {}) }];
-    const run = (): Promise<Smb2Response> => this.exchange(parts, opts, what, false) as Promise<Smb2Response>;
-    return command === Smb2Command.NEGOTIATE || command === Smb2Command.SESSION_SETUP ? this.setupQueue.run(run) : run();
+    const what = requestStep(command);
+    // One shape for every part (expectedResponse present, maybe undefined): chargeOf stays monomorphic.
+    const parts: CompoundPart[] = [{ command, body, expectedResponse: opts.expectedResponse }];
+    if (command === Smb2Command.NEGOTIATE || command === Smb2Command.SESSION_SETUP) {
+      return this.setupQueue.run(() => this.exchange(parts, opts, what, false) as Promise<Smb2Response>);
+    }
+    return this.exchange(parts, opts, what, false) as Promise<Smb2Response>;
   }
 
   /**
@@ -342,7 +351,9 @@ export class Smb2Connection {
     answered.catch(noop);
     for (const w of group.waiters) this.pending.set(w.messageId, w);
     try {
-      await this.stream.send(wire, deadline.waitOptions());
+      // Most sends go to the kernel at once (sendNow gives null): no promise to wait for then.
+      const queued = this.stream.sendNow ? this.stream.sendNow(wire, deadline.waitOptions()) : this.stream.send(wire, deadline.waitOptions());
+      if (queued !== null) await queued;
     } catch (e) {
       // Nothing or part of it went out: a partial frame closes the stream (the reader then fails
       // everyone), a refused write leaves the MessageIds unused. Either way this exchange is over.

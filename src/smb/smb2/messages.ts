@@ -5,7 +5,7 @@
  */
 import { MalformedError } from '../../status/error.js';
 import { ByteReader, ByteWriter } from '../../util/bytes.js';
-import { SMB2_HEADER_SIZE } from './constants.js';
+import { FSCTL_PIPE_TRANSCEIVE, IOCTL_IS_FSCTL, SMB2_HEADER_SIZE } from './constants.js';
 import { hasNegotiateContexts } from './dialects.js';
 
 const HDR = SMB2_HEADER_SIZE;
@@ -625,6 +625,27 @@ export function encodeIoctlRequest(m: IoctlRequest): Buffer {
     .u32le(0)
     .bytes(m.input)
     .finish();
+}
+/** IOCTL request fields patched per transact ([MS-SMB2] §2.2.31): InputCount, MaxOutputResponse. */
+const IOCTL_INPUT_COUNT = 28;
+const IOCTL_MAX_OUTPUT_RESPONSE = 44;
+
+/** A pipe's FSCTL_PIPE_TRANSCEIVE request with no input ([MS-SMB2] §3.2.4.20.1), for encodeTransceive. */
+export function transceiveTemplate(fileId: Buffer): Buffer {
+  return encodeIoctlRequest({ ctlCode: FSCTL_PIPE_TRANSCEIVE, fileId, input: Buffer.alloc(0), maxInputResponse: 0, maxOutputResponse: 0, flags: IOCTL_IS_FSCTL });
+}
+
+/**
+ * An FSCTL_PIPE_TRANSCEIVE IOCTL body from a pipe's template (transceiveTemplate): what
+ * encodeIoctlRequest gives for the same fields, with only the counts written per call.
+ */
+export function encodeTransceive(template: Buffer, input: Buffer, maxOutputResponse: number): Buffer {
+  const body = Buffer.allocUnsafe(template.length + input.length);
+  template.copy(body, 0);
+  body.writeUInt32LE(input.length, IOCTL_INPUT_COUNT);
+  body.writeUInt32LE(maxOutputResponse, IOCTL_MAX_OUTPUT_RESPONSE);
+  input.copy(body, template.length);
+  return body;
 }
 export function decodeIoctlRequest(body: Buffer): IoctlRequest {
   const r = new ByteReader(body, 'SMB2 IOCTL request');

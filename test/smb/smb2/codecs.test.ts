@@ -432,3 +432,18 @@ describe('captured field values', () => {
     expect(out[2]).toBe(12);
   });
 });
+
+describe('encodeTransceive (a pipe transact from its template)', () => {
+  it('equals encodeIoctlRequest for FSCTL_PIPE_TRANSCEIVE with the same fields (property)', async () => {
+    const { encodeIoctlRequest, encodeTransceive, transceiveTemplate } = await import('../../../src/smb/smb2/messages.js');
+    const { FSCTL_PIPE_TRANSCEIVE, IOCTL_IS_FSCTL } = await import('../../../src/smb/smb2/constants.js');
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 200 }), fc.nat({ max: 0xffffffff }), (id, bytes, max) => {
+        const fileId = Buffer.from(id);
+        const input = Buffer.from(bytes);
+        const expected = encodeIoctlRequest({ ctlCode: FSCTL_PIPE_TRANSCEIVE, fileId, input, maxInputResponse: 0, maxOutputResponse: max, flags: IOCTL_IS_FSCTL });
+        expect(encodeTransceive(transceiveTemplate(fileId), input, max).equals(expected)).toBe(true);
+      }),
+    );
+  });
+});

@@ -57,6 +57,11 @@ for (const [entry, name] of [['cli/main.js', 'cli'], ['cli/sendnetmsg.js', 'send
     output: {
       dir: dist,
       format: 'esm',
+      // Node decodes a source file to a JS string and V8 scans every character of it: comments are
+      // ~30% of the text, and one non-ASCII character (a \u00a7 in a comment) makes the whole file a
+      // two-byte string. Without comments, with the rest escaped to ASCII, each start reads less.
+      comments: false,
+      charset: 'ascii',
       entryFileNames: '[name].js',
       chunkFileNames: `${name}-chunk-[hash].js`,
       codeSplitting: {

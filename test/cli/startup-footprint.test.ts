@@ -204,6 +204,23 @@ describe('the bundle: files read per command', () => {
     expect(distLoads(cli, ['--help']).output).toContain('(\u2264128 bytes)');
   });
 
+  it('the bundle takes Node builtins from getBuiltinModule, not through ESM facades (which run every lazy getter)', () => {
+    const files = fs.readdirSync(path.join(cli.dir, 'dist')).filter((f) => /^(cli|sendnetmsg)(\.bundle|-chunk-.*)\.js$/.test(f));
+    const builtinImports = files.flatMap((f) => [...fs.readFileSync(path.join(cli.dir, 'dist', f), 'utf8').matchAll(/^import [^;]*"(node:[\w/]+)";$/gm)].map((m) => m[1]));
+    // Only the fallback's createRequire (Node before 20.16) is still imported.
+    expect(new Set(builtinImports)).toEqual(new Set(['node:module']));
+    // What the facades loaded: node:fs its streams (for --help), node:crypto Web Crypto (for a remote send).
+    const loaded = (args: string[], env: NodeJS.ProcessEnv = {}): string => {
+      const probe = "process.on('exit', () => process.stderr.write('\\nLOADED ' + process.moduleLoadList.join(',') + '\\n'));";
+      const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(probe)}`, cli.bin, ...args], { cwd: cli.dir, encoding: 'utf8', input: '', env: { ...process.env, ...env }, timeout: 60_000 });
+      return /LOADED (.*)/.exec(r.stderr)?.[1] ?? '';
+    };
+    const help = loaded(['--help']);
+    expect(help).toContain('NativeModule net');
+    expect(help).not.toContain('NativeModule internal/fs/streams');
+    expect(help).not.toContain('NativeModule internal/mime');
+  });
+
   it('a direct send reads one chunk more (refused here: nothing listens on the port)', () => {
     const r = distLoads(cli, ['--host', '127.0.0.1', '--port', String(closedPort()), '--timeout', '2000', 'BOB', 'x']);
     expect(r.status, r.output).toBe(1);

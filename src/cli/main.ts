@@ -166,8 +166,19 @@ async function runHelp({ positionals, io }: CommandContext): Promise<number> {
   return 0;
 }
 
+/**
+ * process.stdin on first use: Node builds the stream (a socket over a pipe, a file reader, a TTY)
+ * when the getter is first read, and a send with its text on the command line never reads it.
+ */
+const lazyStdin: AsyncIterable<Buffer | string> & { readonly isTTY: boolean } = {
+  get isTTY() {
+    return process.stdin.isTTY === true;
+  },
+  [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
+};
+
 function defaultIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  return { stdout: process.stdout, stderr: process.stderr, stdin: lazyStdin };
 }
 
 export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<number> {

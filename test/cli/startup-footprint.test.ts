@@ -108,6 +108,44 @@ describe('what a command loads (tsc dist, one file per module)', () => {
   });
 });
 
+describe('process.stdin is built only when the message is read from it', () => {
+  let cli: BuiltCli;
+  beforeAll(() => {
+    cli = buildCli();
+    // A preload that reports, at exit, whether anything read the process.stdin getter (which builds the stream).
+    fs.writeFileSync(
+      path.join(cli.dir, 'stdin-spy.mjs'),
+      "const d = Object.getOwnPropertyDescriptor(process, 'stdin');\n" +
+        "let built = false;\n" +
+        "Object.defineProperty(process, 'stdin', { configurable: true, enumerable: d.enumerable, get() { built = true; return d.get.call(process); } });\n" +
+        "process.on('exit', () => process.stderr.write(`stdin built: ${built}\\n`));\n",
+    );
+  }, 120_000);
+  afterAll(() => cli?.remove());
+
+  function stdinBuilt(args: string[], input: string): { built: boolean; output: string } {
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(cli.dir, 'stdin-spy.mjs')).href, cli.bin, ...args], { cwd: cli.dir, encoding: 'utf8', input, timeout: 60_000 });
+    const output = r.stdout + r.stderr;
+    const m = /stdin built: (true|false)/.exec(output);
+    expect(m, output).not.toBeNull();
+    return { built: m![1] === 'true', output };
+  }
+
+  it('not for --help, nor for a send with its text on the command line', () => {
+    expect(stdinBuilt(['--help'], 'ignored').built).toBe(false);
+    // A usage error after the text is read (bad --line-endings): the whole argument path, no traffic.
+    const send = stdinBuilt(['--host', '127.0.0.1', '--line-endings', 'bogus', 'BOB', 'hello'], 'ignored');
+    expect(send.output).toContain('--line-endings must be one of');
+    expect(send.built).toBe(false);
+  });
+
+  it('but for a send whose text comes from stdin (the spy sees the read)', () => {
+    const r = stdinBuilt(['--host', '127.0.0.1', '--line-endings', 'bogus', 'BOB'], 'from stdin\n');
+    expect(r.output).toContain('--line-endings must be one of');
+    expect(r.built).toBe(true);
+  });
+});
+
 describe.runIf(interopEnabled())('what a send loads, against Samba', () => {
   const samba = useSamba();
   let cli: BuiltCli;
@@ -151,6 +189,36 @@ describe('the bundle: files read per command', () => {
     const usage = distLoads(cli, [], {}, cli.binOf('sendnetmsg.js'));
     expect(usage.output).toContain('Usage: sendnetmsg');
     expect(usage.files).toEqual(['sendnetmsg.bundle.js']);
+  });
+
+  it('every bundle file is ASCII with no comments (Node decodes and V8 scans each start less text)', () => {
+    const files = fs.readdirSync(path.join(cli.dir, 'dist')).filter((f) => /^(cli|sendnetmsg)(\.bundle|-chunk-.*)\.js$/.test(f));
+    expect(files.length).toBeGreaterThan(2);
+    for (const f of files) {
+      const bytes = fs.readFileSync(path.join(cli.dir, 'dist', f));
+      expect(bytes.findIndex((b) => b > 0x7f), f).toBe(-1);
+      // The doc comments of src/ (/** ... */) are what made the bundle non-ASCII and ~15% larger.
+      expect(bytes.includes('/**'), f).toBe(false);
+    }
+    // Non-ASCII text in string literals survives as escapes (the help's '\u2264', '\u00a7').
+    expect(distLoads(cli, ['--help']).output).toContain('(\u2264128 bytes)');
+  });
+
+  it('the bundle takes Node builtins from getBuiltinModule, not through ESM facades (which run every lazy getter)', () => {
+    const files = fs.readdirSync(path.join(cli.dir, 'dist')).filter((f) => /^(cli|sendnetmsg)(\.bundle|-chunk-.*)\.js$/.test(f));
+    const builtinImports = files.flatMap((f) => [...fs.readFileSync(path.join(cli.dir, 'dist', f), 'utf8').matchAll(/^import [^;]*"(node:[\w/]+)";$/gm)].map((m) => m[1]));
+    // Only the fallback's createRequire (Node before 20.16) is still imported.
+    expect(new Set(builtinImports)).toEqual(new Set(['node:module']));
+    // What the facades loaded: node:fs its streams (for --help), node:crypto Web Crypto (for a remote send).
+    const loaded = (args: string[], env: NodeJS.ProcessEnv = {}): string => {
+      const probe = "process.on('exit', () => process.stderr.write('\\nLOADED ' + process.moduleLoadList.join(',') + '\\n'));";
+      const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(probe)}`, cli.bin, ...args], { cwd: cli.dir, encoding: 'utf8', input: '', env: { ...process.env, ...env }, timeout: 60_000 });
+      return /LOADED (.*)/.exec(r.stderr)?.[1] ?? '';
+    };
+    const help = loaded(['--help']);
+    expect(help).toContain('NativeModule net');
+    expect(help).not.toContain('NativeModule internal/fs/streams');
+    expect(help).not.toContain('NativeModule internal/mime');
   });
 
   it('a direct send reads one chunk more (refused here: nothing listens on the port)', () => {

@@ -2,9 +2,7 @@
 // MessageStream answers each request with whatever the test says.
 import { describe, expect, it } from 'vitest';
 import { NetsendError, MalformedError } from '../../../src/status/error.js';
-import type { MessageStream } from '../../../src/transport/message-stream.js';
-import type { WaitOptions } from '../../../src/util/abort.js';
-import { raceWait } from '../../../src/util/abort.js';
+import { ScriptedStream } from '../../helpers/scripted-stream.js';
 import net from 'node:net';
 import { connectSmb2 } from '../../../src/smb/smb2/index.js';
 import {
@@ -23,32 +21,6 @@ import {
 
 type Responder = (req: Buffer) => Buffer[];
 
-class ScriptedStream implements MessageStream {
-  private queue: Buffer[] = [];
-  private waiter: ((b: Buffer) => void) | null = null;
-  closed = false;
-  sent: Buffer[] = [];
-  constructor(private responder: Responder) {}
-  async send(message: Buffer): Promise<void> {
-    this.sent.push(message);
-    for (const r of this.responder(message)) this.push(r);
-  }
-  push(b: Buffer): void {
-    if (this.waiter) {
-      const w = this.waiter;
-      this.waiter = null;
-      w(b);
-    } else this.queue.push(b);
-  }
-  receive(opts: WaitOptions = {}): Promise<Buffer> {
-    const next = this.queue.shift();
-    if (next) return Promise.resolve(next);
-    return raceWait('receive', opts, () => new Promise<Buffer>((resolve) => (this.waiter = resolve)), () => (this.waiter = null));
-  }
-  close(): void {
-    this.closed = true;
-  }
-}
 
 function response(req: Buffer, over: Partial<Smb2Header>, body: Buffer): Buffer {
   const q = decodeHeader(req);

@@ -3,36 +3,9 @@
 // concurrency-interop.test.ts against Samba): answers out of order, one credit at a time, a
 // duplicate answer, a late answer.
 import { describe, expect, it } from 'vitest';
-import type { MessageStream } from '../../../src/transport/message-stream.js';
-import { raceWait, type WaitOptions } from '../../../src/util/abort.js';
+import { ScriptedStream } from '../../helpers/scripted-stream.js';
 import { Smb2Command, Smb2Connection, decodeHeader, encodeEmpty4, encodeHeader, encodeNegotiateResponse, type Smb2Header } from '../../../src/smb/smb2/index.js';
 
-/** A server script: sees every request as it is sent and pushes answers when it likes. */
-class Scripted implements MessageStream {
-  closed = false;
-  readonly sent: Buffer[] = [];
-  private queue: Buffer[] = [];
-  private waiter: ((b: Buffer) => void) | null = null;
-  constructor(private readonly onRequest: (req: Buffer, s: Scripted) => void) {}
-  async send(message: Buffer): Promise<void> {
-    this.sent.push(Buffer.from(message));
-    this.onRequest(message, this);
-  }
-  push(b: Buffer): void {
-    const w = this.waiter;
-    this.waiter = null;
-    if (w) w(b);
-    else this.queue.push(b);
-  }
-  receive(opts: WaitOptions = {}): Promise<Buffer> {
-    const next = this.queue.shift();
-    if (next) return Promise.resolve(next);
-    return raceWait('receive', opts, () => new Promise<Buffer>((resolve) => (this.waiter = resolve)), () => (this.waiter = null));
-  }
-  close(): void {
-    this.closed = true;
-  }
-}
 
 function answer(req: Buffer, credits = 1, over: Partial<Smb2Header> = {}): Buffer {
   const q = decodeHeader(req);
@@ -43,9 +16,9 @@ function answer(req: Buffer, credits = 1, over: Partial<Smb2Header> = {}): Buffe
   return Buffer.concat([encodeHeader({ ...q, flags: 1, credits, status: 0, signature: Buffer.alloc(16), ...over }), body]);
 }
 
-async function connection(onRequest: (req: Buffer, s: Scripted) => void, negotiateCredits = 10): Promise<{ conn: Smb2Connection; stream: Scripted }> {
+async function connection(onRequest: (req: Buffer, s: ScriptedStream) => void, negotiateCredits = 10): Promise<{ conn: Smb2Connection; stream: ScriptedStream }> {
   let first = true;
-  const stream = new Scripted((req, s) => {
+  const stream = new ScriptedStream((req, s) => {
     if (first) {
       first = false;
       s.push(answer(req, negotiateCredits));

@@ -13,6 +13,7 @@ import { errorLine, protocolNumber, whatHappened } from './error-line.js';
 import { concurrencyOption, fanOut } from './fanout.js';
 import { CREDENTIAL_OPTIONS, credentialSources } from './credentials.js';
 import { EXIT_UNCONFIRMED, intOption, listOption, retryOptionsFrom, stringOption, UsageError, type CliIO, type CliOutcome, type CommandContext, type OptionSpec, type ParsedValues, type SendContext } from './common.js';
+import { win32 } from '../status/win32.js';
 
 const REMOTE = ['send', 'info', 'names', 'sessions'] as const;
 
@@ -186,7 +187,7 @@ export async function runInfo({ values, positionals, io }: CommandContext): Prom
   const level = intOption(values, 'level', 100, 102) ?? 100;
   if (level !== 100 && level !== 101 && level !== 102) throw new UsageError('--level must be 100, 101 or 102');
   const base = await connectOptionsFrom(values, io);
-  const [{ workstationInfo }, { win32 }] = await Promise.all([import('../messenger/remote.js'), import('../status/win32.js')]);
+  const { workstationInfo } = await import('../messenger/remote.js');
   const json = values.json === true;
   const capture = await openCapture(values, io);
   let failed = 0;

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { startReceiver, type ReceivedMessage, type Receiver } from '../../src/messenger/receiver.js';
 import { interopEnabled, useSamba } from '../harness/samba.js';
+import { FrameSplitter } from '../helpers/proxy.js';
 
 function io(stdin: string | Buffer = '') {
   const out: string[] = [];
@@ -100,13 +101,10 @@ async function challengeStripper(target: { host: string; port: number }): Promis
   let rewritten = 0;
   const sockets = new Set<net.Socket>();
   const frames = (onFrame: (f: Buffer) => Buffer) => {
-    let pending = Buffer.alloc(0);
+    const splitter = new FrameSplitter();
     return (d: Buffer, out: net.Socket): void => {
-      pending = Buffer.concat([pending, d]);
-      while (pending.length >= 4 && pending.length >= 4 + (pending.readUInt32BE(0) & 0xffffff)) {
-        const len = pending.readUInt32BE(0) & 0xffffff;
-        const body = onFrame(Buffer.from(pending.subarray(4, 4 + len)));
-        pending = pending.subarray(4 + len);
+      for (const frame of splitter.push(d)) {
+        const body = onFrame(frame.subarray(4));
         const hdr = Buffer.alloc(4);
         hdr.writeUInt32BE(body.length);
         out.write(Buffer.concat([hdr, body]));

@@ -79,6 +79,7 @@ import { buildTower, decodeEptLookup, decodeEptMap, encodeEptMap, parseTower } f
 import { decodeOemText, decodeOemName } from '../../src/messenger/text.js';
 import { startReceiver, type Receiver } from '../../src/messenger/receiver.js';
 import { TransactionAssembler } from '../../src/smb/smb1/transaction.js';
+import { FrameSplitter } from '../helpers/proxy.js';
 
 /** One input longer than this is cut: the oracle's time bound is stated for inputs up to 64 KiB. */
 export const MAX_INPUT = 64 * 1024;
@@ -1014,14 +1015,11 @@ export async function replayOnce(script: Script, mutateReply: (k: number, b: Buf
     sockets.add(sock);
     sock.on('error', () => undefined);
     sock.on('close', () => sockets.delete(sock));
-    let buf = Buffer.alloc(0);
+    const frames = new FrameSplitter();
     let k = 0;
     sock.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      while (buf.length >= 4 && buf.length >= 4 + (buf.readUInt32BE(0) & 0xffffff)) {
-        const n = buf.readUInt32BE(0) & 0xffffff;
-        const req = buf.subarray(4, 4 + n);
-        buf = buf.subarray(4 + n);
+      for (const frame of frames.push(d)) {
+        const req = frame.subarray(4);
         const rep = script.replies[k];
         if (!rep) {
           sock.destroy();

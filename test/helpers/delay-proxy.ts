@@ -5,6 +5,7 @@
  * per SMB message, and the proxy counts the replies it passed on. Client bytes go through at once.
  */
 import net from 'node:net';
+import { FrameSplitter } from './proxy.js';
 
 export interface DelayProxy {
   host: string;
@@ -26,14 +27,9 @@ export async function startDelayProxy(target: { host: string; port: number }, de
     const upstream = net.connect(target);
     sockets.add(client).add(upstream);
     client.on('data', (d: Buffer) => upstream.write(d));
-    let pending = Buffer.alloc(0);
+    const frames = new FrameSplitter();
     upstream.on('data', (d: Buffer) => {
-      pending = Buffer.concat([pending, d]);
-      while (pending.length >= 4) {
-        const len = pending.readUInt32BE(0) & 0xffffff;
-        if (pending.length < 4 + len) break;
-        const frame = Buffer.from(pending.subarray(0, 4 + len));
-        pending = pending.subarray(4 + len);
+      for (const frame of frames.push(d)) {
         const t = setTimeout(() => {
           timers.delete(t);
           if (client.destroyed) return;

@@ -19,6 +19,7 @@ import * as net from 'node:net';
 import { decodeSmb1Header, SMB1Flags } from '../../src/smb/smb1/header.js';
 import { dosStatusField, encodeMessageResponse } from '../../src/smb/smb1/message-commands.js';
 import { ByteReader } from '../../src/util/bytes.js';
+import { FrameSplitter } from './proxy.js';
 
 export interface PipelineProxyOptions {
   upstream: { host: string; port: number };
@@ -53,20 +54,6 @@ function isSmb(frame: Buffer): boolean {
   return frame.length >= 4 + 32 && frame[0] === 0 && frame.readUInt32BE(4) === 0xff534d42;
 }
 
-function splitter(): (d: Buffer) => Buffer[] {
-  let buf: Buffer = Buffer.alloc(0);
-  return (d) => {
-    buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
-    const out: Buffer[] = [];
-    while (buf.length >= 4) {
-      const len = buf.readUInt32BE(0) & 0xffffff;
-      if (buf.length < 4 + len) break;
-      out.push(Buffer.from(buf.subarray(0, 4 + len)));
-      buf = buf.subarray(4 + len);
-    }
-    return out;
-  };
-}
 
 /** `smb` framed with a 4-byte header (type byte 0 and the length: an NBSS session message and a Direct TCP frame alike). */
 function frameLike(smb: Buffer): Buffer {
@@ -98,9 +85,9 @@ export async function startPipelineProxy(opts: PipelineProxyOptions): Promise<Pi
         client.write(f);
       }
     };
-    const fromClient = splitter();
+    const fromClient = new FrameSplitter();
     client.on('data', (d: Buffer) => {
-      for (const f of fromClient(d)) {
+      for (const f of fromClient.push(d)) {
         if (!isSmb(f)) {
           upstream.write(f);
           continue;
@@ -122,9 +109,9 @@ export async function startPipelineProxy(opts: PipelineProxyOptions): Promise<Pi
       }
       release();
     });
-    const fromServer = splitter();
+    const fromServer = new FrameSplitter();
     upstream.on('data', (d: Buffer) => {
-      for (const f of fromServer(d)) {
+      for (const f of fromServer.push(d)) {
         if (!isSmb(f)) {
           client.write(f);
           continue;

@@ -36,8 +36,11 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-/** Splits a byte stream into Direct TCP frames (4-byte header: zero byte, 24-bit length). */
-class FrameSplitter {
+/**
+ * Splits a byte stream into whole frames: Direct TCP and NBSS alike (a type byte, then the length in
+ * the low 24 bits; every frame the tests see is far below that). Each frame is a copy, header included.
+ */
+export class FrameSplitter {
   private buf: Buffer = Buffer.alloc(0);
   push(data: Buffer): Buffer[] {
     this.buf = this.buf.length === 0 ? data : Buffer.concat([this.buf, data]);
@@ -45,7 +48,7 @@ class FrameSplitter {
     while (this.buf.length >= 4) {
       const len = this.buf.readUInt32BE(0) & 0xffffff;
       if (this.buf.length < 4 + len) break;
-      out.push(this.buf.subarray(0, 4 + len));
+      out.push(Buffer.from(this.buf.subarray(0, 4 + len)));
       this.buf = this.buf.subarray(4 + len);
     }
     return out;

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { interopEnabled, useSamba } from '../harness/samba.js';
-import { startProxy } from '../helpers/proxy.js';
+import { FrameSplitter, startProxy } from '../helpers/proxy.js';
 import { connectSmb, type ConnectSmbOptions } from '../../src/smb/connect.js';
 import { smbFamilies, SMB_FAMILY_MEMORY_ENTRIES } from '../../src/smb/family-memory.js';
 import { Smb1Client } from '../../src/smb/smb1/client.js';
@@ -17,19 +17,11 @@ import { AbortError, NetsendError, TimeoutError } from '../../src/status/error.j
 import type { TrafficTap } from '../../src/util/tap.js';
 import { expectBindAck, WKSSVC_BIND } from './smb1/wkssvc-bind.js';
 
-/** Splits Direct TCP / NBSS frames (type byte, 24-bit length); keeps session-message bodies (type 0). */
+/** The SMB messages in a byte stream: bodies of NBSS session messages / Direct TCP frames (type 0). */
 class Frames {
-  private buf = Buffer.alloc(0);
+  private readonly frames = new FrameSplitter();
   push(d: Buffer): Buffer[] {
-    this.buf = Buffer.concat([this.buf, d]);
-    const out: Buffer[] = [];
-    while (this.buf.length >= 4) {
-      const len = this.buf.readUInt32BE(0) & 0xffffff;
-      if (this.buf.length < 4 + len) break;
-      if (this.buf[0] === 0) out.push(Buffer.from(this.buf.subarray(4, 4 + len)));
-      this.buf = this.buf.subarray(4 + len);
-    }
-    return out;
+    return this.frames.push(d).filter((f) => f[0] === 0).map((f) => f.subarray(4));
   }
 }
 

@@ -4,6 +4,7 @@
  * and SMB2 interop tests.
  */
 import net from 'node:net';
+import { FrameSplitter } from '../../helpers/proxy.js';
 
 export interface TamperProxy {
   host: string;
@@ -38,14 +39,9 @@ export async function startTamperProxy(target: { host: string; port: number }, t
       mine.push(d);
       upstream.write(d);
     });
-    let pending = Buffer.alloc(0);
+    const frames = new FrameSplitter();
     upstream.on('data', (d: Buffer) => {
-      pending = Buffer.concat([pending, d]);
-      while (pending.length >= 4) {
-        const len = pending.readUInt32BE(0) & 0xffffff;
-        if (pending.length < 4 + len) break;
-        const frame = Buffer.from(pending.subarray(0, 4 + len));
-        pending = pending.subarray(4 + len);
+      for (const frame of frames.push(d)) {
         if (tamper(frame.subarray(4), connection)) state.tampered++;
         theirs.push(frame);
         client.write(frame);

@@ -8,14 +8,9 @@ import { COMMANDS, MESSAGE_PROMPT, OPTIONS, main, packageVersion, promptsForMess
 import { netsendManPage, roffText, sendnetmsgManPage } from '../../src/cli/man.js';
 import { startReceiver, type ReceivedMessage, type Receiver } from '../../src/messenger/receiver.js';
 import { buildCli, type BuiltCli } from '../helpers/cli-process.js';
+import { cliIO as io } from '../helpers/cli-io.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function io(stdin: AsyncIterable<Buffer | string> = Readable.from([])) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin } };
-}
 
 describe('CLI conventions', () => {
   it('--version / -V print the package version', async () => {

@@ -5,26 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { startReceiver, type ReceivedMessage, type Receiver } from '../../src/messenger/receiver.js';
 import { interopEnabled, useSamba } from '../harness/samba.js';
 import { FrameSplitter } from '../helpers/proxy.js';
-
-function io(stdin: string | Buffer = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const chunk = typeof stdin === 'string' ? Buffer.from(stdin) : stdin;
-  return {
-    out,
-    err,
-    io: {
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => err.push(s) },
-      stdin: Readable.from(chunk.length ? [chunk] : []),
-    },
-  };
-}
+import { cliIO as io } from '../helpers/cli-io.js';
 
 async function closedPort(): Promise<number> {
   const srv = net.createServer();

@@ -2,17 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { main } from '../../src/cli/main.js';
 import { findInPath, listenActions, messageEnvironment, notificationMarkup, splitCommand } from '../../src/cli/listen-actions.js';
 import { sendMessage, type SendMessageOptions } from '../../src/messenger/send.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: Readable.from([]) } };
-}
+import { cliIO as io } from '../helpers/cli-io.js';
 
 async function waitFor(cond: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 1500; i++) {

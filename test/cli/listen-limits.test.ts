@@ -1,15 +1,9 @@
 /** `netsend listen` limit options reach the receiver (src/cli/listen-limits.ts). */
 import { describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { Readable } from 'node:stream';
 import { main, helpText } from '../../src/cli/main.js';
 import { sendMessage } from '../../src/messenger/send.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: Readable.from([]) } };
-}
+import { cliIO as io } from '../helpers/cli-io.js';
 
 /** Runs `netsend listen ARGS` until `body` is done; resolves with the exit code and output. */
 async function withListener(args: string[], body: (port: number) => Promise<void>): Promise<{ code: number; out: string[]; err: string[] }> {

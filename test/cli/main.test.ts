@@ -3,26 +3,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { main, helpText } from '../../src/cli/main.js';
 import { startReceiver, type ReceivedMessage, type Receiver } from '../../src/messenger/receiver.js';
 import { sendMessage } from '../../src/messenger/send.js';
 import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
 import { tsharkAvailable, tsharkDecode } from '../helpers/tshark.js';
-
-function io(stdinText = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => err.push(s) },
-      stdin: Readable.from(stdinText ? [Buffer.from(stdinText)] : []),
-    },
-  };
-}
+import { cliIO as io } from '../helpers/cli-io.js';
 
 async function closedPort(): Promise<number> {
   const srv = net.createServer();

@@ -1,19 +1,8 @@
 /** `netsend --server` and `netsend info` against real Samba. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readable } from 'node:stream';
 import { main, helpText } from '../../src/cli/main.js';
 import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    text: () => out.join('') + err.join(''),
-    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: Readable.from([]) },
-  };
-}
+import { cliIO as io } from '../helpers/cli-io.js';
 
 describe('netsend remote options: usage errors before any traffic', () => {
   it('lists the remote options and the info command in --help', () => {

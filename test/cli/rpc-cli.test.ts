@@ -1,21 +1,10 @@
 /** `--binding` / `--auth-level` for `info` and `--server` sends, and `netsend endpoints`, against Samba + samba-dcerpcd. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
 import { main, helpText } from '../../src/cli/main.js';
 import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
 import { DCERPCD_GLOBAL, startDcerpcd, type Dcerpcd } from '../harness/dcerpcd.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    json: () => out.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>),
-    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: Readable.from([]) },
-  };
-}
+import { cliIO as io } from '../helpers/cli-io.js';
 
 describe('RPC CLI options: usage errors before any traffic', () => {
   it('--help lists --binding, --auth-level and the endpoints command', () => {

@@ -5,21 +5,10 @@
  * Ctx_WinStation_API_service.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readable } from 'node:stream';
 import { main, helpText } from '../../src/cli/main.js';
 import { interopEnabled, useSamba } from '../harness/samba.js';
 import { responderEnabled, startTstsResponder, type TstsResponder } from '../harness/tsts-responder.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    json: () => out.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>),
-    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: Readable.from([]) },
-  };
-}
+import { cliIO as io } from '../helpers/cli-io.js';
 
 describe('msg CLI: usage errors before any traffic', () => {
   it('--help lists --msg, --session, --wait and the sessions command', () => {

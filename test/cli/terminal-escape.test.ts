@@ -9,12 +9,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
-import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { sendMessage, type SendMessageOptions } from '../../src/messenger/send.js';
 import { startReceiver, type ReceivedMessage, type Receiver } from '../../src/messenger/receiver.js';
 import { decodeNsPacket, encodeNodeStatusRdata, encodeNsPacket, NM_FLAG, NS_CLASS_IN, NS_TYPE } from '../../src/transport/nameservice.js';
 import { interopEnabled, startSamba, type SambaInstance } from '../harness/samba.js';
+import { cliIO as io } from '../helpers/cli-io.js';
 
 const BIDI = [0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
 
@@ -24,21 +24,6 @@ function rawControls(s: string): string[] {
     .map((c) => c.codePointAt(0)!)
     .filter((cp) => (cp <= 0x1f && cp !== 0x0a) || (cp >= 0x7f && cp <= 0x9f) || BIDI.includes(cp) || cp === 0x2028 || cp === 0x2029)
     .map((cp) => `U+${cp.toString(16).padStart(4, '0')}`);
-}
-
-function io(stdinText = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    all: () => out.join('') + err.join(''),
-    io: {
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => err.push(s) },
-      stdin: Readable.from(stdinText ? [Buffer.from(stdinText)] : []),
-    },
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,7 +48,7 @@ describe.runIf(interopEnabled())('netsend info against a Samba whose names carry
     it(`human output shows the names escaped, no raw control ${dialect.join(' ') || '(SMB 3.1.1)'}`, async () => {
       const t = io();
       expect(await main(['info', '--server', samba.host, '-U', user, ...dialect], t.io)).toBe(0);
-      const out = t.all();
+      const out = t.text();
       expect(rawControls(out)).toEqual([]);
       expect(out).toContain('computer name: N\\u001b[2J\\u001b]0;T\\u0007\\u007f\n');
       expect(out).toContain('domain:        W\\u009b1M\\u202eX\\u2066\n');

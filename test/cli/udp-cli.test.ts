@@ -1,19 +1,13 @@
 /** `netsend listen --udp` and `netsend --udp --host H NAME TEXT` end to end over loopback. */
 import { describe, expect, it } from 'vitest';
 import * as dgram from 'node:dgram';
-import { Readable } from 'node:stream';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { tsharkAvailable } from '../helpers/tshark.js';
 import { main } from '../../src/cli/main.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: Readable.from([]) } };
-}
+import { cliIO as io } from '../helpers/cli-io.js';
 
 async function until(cond: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));

@@ -5,7 +5,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
-import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { sendBroadcast, sendMailslotMessage, BROADCAST_MAX_CHARS } from '../../src/messenger/mailslot.js';
 import { startMailslotReceiver, type MailslotReceiver } from '../../src/messenger/mailslot-receiver.js';
@@ -13,12 +12,7 @@ import type { ReceivedMessage } from '../../src/messenger/receiver.js';
 import { encodeMailslotWrite, encodeMessengerBody } from '../../src/smb/smb1/mailslot.js';
 import { directDatagram, fragmentDatagram, DGM_TYPE } from '../../src/transport/datagram.js';
 import { netbiosName } from '../../src/transport/names.js';
-
-function io(stdinText = '') {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: Readable.from(stdinText ? [Buffer.from(stdinText)] : []) } };
-}
+import { cliIO as io } from '../helpers/cli-io.js';
 
 async function until(cond: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));

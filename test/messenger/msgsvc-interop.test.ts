@@ -5,16 +5,10 @@
  * statuses) are both tried. The stub byte layouts are in test/rpc/interfaces.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { addMessageName, deleteMessageName, enumMessageNames, getMessageNameInfo } from '../../src/messenger/msgsvc.js';
 import { interopEnabled, useSamba } from '../harness/samba.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: Readable.from([]) } };
-}
+import { cliIO as io } from '../helpers/cli-io.js';
 
 describe.runIf(interopEnabled())('msgsvc against Samba (no \\PIPE\\msgsvc)', () => {
   const samba = useSamba();

@@ -4,22 +4,16 @@
  * records what really arrived, so each outcome is checked against the truth.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readable } from 'node:stream';
 import { interopEnabled, useSamba, startSamba, type SambaInstance } from '../harness/samba.js';
 import { carriesRpcRequest, smb1Command, startProxy, type Proxy, type ProxyOptions } from '../helpers/proxy.js';
 import { sendMessage } from '../../src/messenger/send.js';
 import { sendViaWorkstation } from '../../src/messenger/remote.js';
 import { netMessageBufferSend } from '../../src/messenger/api.js';
 import { main } from '../../src/cli/main.js';
+import { cliIO as io } from '../helpers/cli-io.js';
 
 /** Long enough for connect and the earlier blocks on a loaded machine; a held reply always exhausts it. */
 const DEADLINE_MS = 3_000;
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: Readable.from([]) } };
-}
 
 let seq = 0;
 function uniqueText(what: string): string {
